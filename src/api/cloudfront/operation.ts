@@ -1,0 +1,38 @@
+import type { IncomingHttpHeaders } from "node:http";
+import type { FunctionService } from "../../service/functions.js";
+
+/** What an operation sees of an HTTP request: already routed, body fully read. */
+export interface ApiRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  /** URI labels, decoded (e.g. `{Name}`). */
+  params: Record<string, string>;
+}
+
+export interface ApiReply {
+  status: number;
+  headers?: Record<string, string>;
+  /** XML text, or raw bytes (GetFunction). */
+  body?: string | Uint8Array;
+  contentType?: string;
+}
+
+export interface ApiServices {
+  functions: FunctionService;
+}
+
+/** One CloudFront API operation: its route and its handler (parse + validate + call the service + shape the reply). */
+export interface Operation {
+  name: string;
+  method: "GET" | "POST" | "PUT" | "DELETE";
+  /** Request URI from the model, with `{Label}` placeholders. */
+  path: string;
+  handle(request: ApiRequest, services: ApiServices): Promise<ApiReply>;
+}
+
+export function xmlReply(status: number, body: string, headers?: Record<string, string>): ApiReply {
+  return headers ? { status, body, headers, contentType: "text/xml" } : { status, body, contentType: "text/xml" };
+}

@@ -1,0 +1,88 @@
+import { CloudFrontError } from "../../service/errors.js";
+import { createFunction } from "./createFunction.js";
+import { deleteFunction } from "./deleteFunction.js";
+import { describeFunction } from "./describeFunction.js";
+import { getFunction } from "./getFunction.js";
+import { listFunctions } from "./listFunctions.js";
+import type { Operation } from "./operation.js";
+import { publishFunction } from "./publishFunction.js";
+import { testFunction } from "./testFunction.js";
+import { updateFunction } from "./updateFunction.js";
+
+export const API_VERSION_PREFIX = "/2020-05-31/";
+
+export const OPERATIONS: readonly Operation[] = [
+  createFunction,
+  describeFunction,
+  getFunction,
+  updateFunction,
+  publishFunction,
+  testFunction,
+  listFunctions,
+  deleteFunction,
+];
+
+interface CompiledRoute {
+  operation: Operation;
+  regex: RegExp;
+  labels: string[];
+}
+
+function compile(operation: Operation): CompiledRoute {
+  const labels: string[] = [];
+  const source = operation.path
+    .split("/")
+    .map((segment) => {
+      const label = /^\{(\w+)\}$/.exec(segment);
+      if (!label) return segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      labels.push(label[1]!);
+      return "([^/]*)";
+    })
+    .join("/");
+  return { operation, regex: new RegExp(`^${source}/?$`), labels };
+}
+
+const ROUTES = OPERATIONS.map(compile);
+
+export interface RouteMatch {
+  operation: Operation;
+  params: Record<string, string>;
+}
+
+/**
+ * Finds the operation for a method and raw (still percent-encoded) path. Labels are split first and
+ * decoded after, so an encoded `/` stays inside its label. Throws CloudFront-style errors for paths
+ * that match no operation.
+ */
+export function route(method: string, rawPath: string): RouteMatch {
+  let pathMatched = false;
+  for (const { operation, regex, labels } of ROUTES) {
+    const match = regex.exec(rawPath);
+    if (!match) continue;
+    pathMatched = true;
+    if (operation.method !== method) continue;
+    const params: Record<string, string> = {};
+    labels.forEach((label, index) => {
+      params[label] = safeDecode(match[index + 1]!);
+    });
+    return { operation, params };
+  }
+  if (pathMatched) {
+    throw new CloudFrontError("MethodNotAllowed", `${method} is not allowed on ${rawPath}.`);
+  }
+  if (rawPath.startsWith(API_VERSION_PREFIX)) {
+    throw new CloudFrontError(
+      "NotImplemented",
+      `edgelite does not implement ${method} ${rawPath} yet. Supported: the CloudFront Functions operations (${OPERATIONS.map((op) => op.name).join(", ")}).`,
+    );
+  }
+  throw new CloudFrontError("NotFound", `No CloudFront API operation matches ${method} ${rawPath}. The API lives under ${API_VERSION_PREFIX}.`);
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}

@@ -1,0 +1,88 @@
+import type { Command } from "commander";
+import { DEFAULT_MAX_FUNCTIONS_PER_ACCOUNT } from "../limits.js";
+import { DEFAULT_ACCOUNT_ID, startServer, type RequestLogEntry } from "../server.js";
+import { openStore } from "../store/index.js";
+import { colour } from "./format.js";
+import { parseAccountId, parseInteger, parsePort } from "./parse.js";
+
+interface ServeOptions {
+  host: string;
+  port: number;
+  dataDir: string;
+  inMemory: boolean;
+  accountId: string;
+  maxFunctions: number;
+  quiet: boolean;
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command("serve")
+    .description("Run the CloudFront API (REST-XML 2020-05-31) on one port, backed by SQLite or memory.")
+    .option("--host <host>", "interface to listen on", "127.0.0.1")
+    .option("--port <port>", "port to listen on (0 picks a free one)", parsePort, 4599)
+    .option("--data-dir <dir>", "where the SQLite database lives", "./.edgelite")
+    .option("--in-memory", "keep everything in memory; nothing is written to disk", false)
+    .option("--account-id <id>", "12-digit AWS account id used in ARNs", parseAccountId, DEFAULT_ACCOUNT_ID)
+    .option("--max-functions <n>", "functions allowed per account (CloudFront's default quota)", parseInteger, DEFAULT_MAX_FUNCTIONS_PER_ACCOUNT)
+    .option("-q, --quiet", "do not log each request", false)
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ edgelite serve
+  $ edgelite serve --port 4600 --data-dir /tmp/cf --account-id 111122223333
+  $ aws cloudfront list-functions --endpoint-url http://127.0.0.1:4599
+
+Point any AWS client at the printed URL (endpoint override); credentials and region can be anything.`,
+    )
+    .action(async (options: ServeOptions) => {
+      await serve(options);
+    });
+}
+
+async function serve(options: ServeOptions): Promise<void> {
+  const store = openStore({ inMemory: options.inMemory, dataDir: options.dataDir });
+  const paint = colour(process.stdout);
+  const running = await startServer({
+    store,
+    host: options.host,
+    port: options.port,
+    accountId: options.accountId,
+    maxFunctions: options.maxFunctions,
+    onRequest: options.quiet ? undefined : logRequest,
+  });
+  const storage = store.kind === "memory" ? "in memory" : `SQLite ${store.location}`;
+  console.log(`${paint.green("edgelite")} listening on ${paint.bold(running.url)} ${paint.dim(`(${storage}, account ${options.accountId})`)}`);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      console.error(`edgelite: ${signal} again, exiting now`);
+      process.exit(130);
+    }
+    stopping = true;
+    console.error(paint.dim(`edgelite: ${signal}, finishing in-flight requests…`));
+    running.close().then(
+      () => {
+        console.error(paint.dim("edgelite: stopped"));
+        process.exit(0);
+      },
+      (error: unknown) => {
+        console.error("edgelite: error while stopping", error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+function logRequest(entry: RequestLogEntry): void {
+  const paint = colour(process.stderr);
+  const status = entry.status >= 500 ? paint.red(String(entry.status)) : entry.status >= 400 ? paint.yellow(String(entry.status)) : paint.green(String(entry.status));
+  const what = entry.operation ?? "";
+  const error = entry.errorCode ? ` ${paint.yellow(entry.errorCode)}` : "";
+  process.stderr.write(`${entry.method} ${entry.path} ${status} ${what}${error} ${paint.dim(`${entry.durationMs.toFixed(1)}ms`)}\n`);
+}
+

@@ -1,0 +1,30 @@
+/**
+ * CloudFront's quotas and wire limits, in one place. Sources: the CloudFront quotas page, the
+ * 2020-05-31 service model and ../shared/spec/api-resolved.md.
+ */
+
+/** "10 KB" per the quotas page; the byte boundary is not published, we take 10,240 (the looser reading). */
+export const MAX_FUNCTION_CODE_BYTES = 10_240;
+/** FunctionBlob: min 1, max 40,960 in the model; anything above MAX_FUNCTION_CODE_BYTES is refused with 413 first. */
+export const MIN_FUNCTION_CODE_BYTES = 1;
+/** Functions per account (default quota, adjustable on AWS; `--max-functions` here). */
+export const DEFAULT_MAX_FUNCTIONS_PER_ACCOUNT = 100;
+export const MAX_FUNCTION_NAME_LENGTH = 64;
+export const FUNCTION_NAME_PATTERN = /^[a-zA-Z0-9\-_]{1,64}$/;
+export const MAX_FUNCTION_COMMENT_LENGTH = 128;
+/** A function can be associated with at most one key value store. */
+export const MAX_KEY_VALUE_STORE_ASSOCIATIONS = 1;
+/** TestFunction's EventObject (FunctionEventObject in the model). */
+export const MAX_TEST_EVENT_OBJECT_BYTES = 40_960;
+/** Default and largest page for ListFunctions; AWS does not document either, 100 is CloudFront's convention. */
+export const DEFAULT_LIST_MAX_ITEMS = 100;
+
+export const MAX_TAG_KEY_LENGTH = 128;
+export const MAX_TAG_VALUE_LENGTH = 256;
+export const MAX_TAGS_PER_RESOURCE = 50;
+
+/**
+ * Request bodies above this are refused before parsing. The largest legal body is a CreateFunction or
+ * TestFunction carrying a 40,960-byte blob as base64 (~55 KB) plus XML; 1 MiB leaves room for anything honest.
+ */
+export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;

@@ -1,0 +1,206 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { errorResponseXml } from "./api/cloudfront/errorResponse.js";
+import type { ApiReply, ApiServices, Operation } from "./api/cloudfront/operation.js";
+import { route } from "./api/cloudfront/router.js";
+import { systemClock, type Clock } from "./clock.js";
+import { DEFAULT_MAX_FUNCTIONS_PER_ACCOUNT, MAX_REQUEST_BODY_BYTES } from "./limits.js";
+import { CloudFrontError } from "./service/errors.js";
+import { FunctionService } from "./service/functions.js";
+import type { Store } from "./store/types.js";
+
+export const HEALTH_PATH = "/_edgelite/health";
+export const DEFAULT_ACCOUNT_ID = "123456789012";
+export const VERSION = "0.1.0";
+
+export interface RequestLogEntry {
+  requestId: string;
+  method: string;
+  path: string;
+  operation?: string;
+  status: number;
+  errorCode?: string;
+  durationMs: number;
+}
+
+export interface ServerOptions {
+  store: Store;
+  host?: string;
+  port?: number;
+  accountId?: string;
+  maxFunctions?: number;
+  clock?: Clock;
+  onRequest?: (entry: RequestLogEntry) => void;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  host: string;
+  server: Server;
+  services: ApiServices;
+  /** Stops accepting, lets in-flight requests finish, then closes the store. */
+  close(): Promise<void>;
+}
+
+/** Operations whose request body is a function's code: an oversized body is that function being too large. */
+const CODE_CARRYING = new Set(["CreateFunction", "UpdateFunction"]);
+const SHUTDOWN_GRACE_MS = 10_000;
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const accountId = options.accountId ?? DEFAULT_ACCOUNT_ID;
+  const services: ApiServices = {
+    functions: new FunctionService({
+      store: options.store,
+      clock: options.clock ?? systemClock,
+      accountId,
+      maxFunctions: options.maxFunctions ?? DEFAULT_MAX_FUNCTIONS_PER_ACCOUNT,
+    }),
+  };
+  const health = JSON.stringify({ status: "ok", service: "edgelite", version: VERSION, storage: options.store.kind });
+
+  const server = createServer((req, res) => {
+    const requestId = randomUUID();
+    const started = performance.now();
+    res.setHeader("x-amzn-RequestId", requestId);
+    const rawUrl = req.url ?? "/";
+    const queryAt = rawUrl.indexOf("?");
+    const path = queryAt === -1 ? rawUrl : rawUrl.slice(0, queryAt);
+    const method = req.method ?? "GET";
+    let operation: Operation | undefined;
+
+    const finish = (reply: ApiReply, errorCode?: string) => {
+      send(res, reply);
+      options.onRequest?.({
+        requestId,
+        method,
+        path,
+        operation: operation?.name,
+        status: reply.status,
+        errorCode,
+        durationMs: performance.now() - started,
+      });
+    };
+    const fail = (error: unknown) => {
+      const cloudFrontError = asCloudFrontError(error);
+      finish(
+        { status: cloudFrontError.status, body: errorResponseXml(cloudFrontError, requestId), contentType: "text/xml" },
+        cloudFrontError.code,
+      );
+    };
+
+    if (path === HEALTH_PATH && method === "GET") {
+      finish({ status: 200, body: health, contentType: "application/json" });
+      return;
+    }
+    try {
+      const match = route(method, path);
+      operation = match.operation;
+      readBody(req, MAX_REQUEST_BODY_BYTES)
+        .then((body) =>
+          match.operation.handle(
+            { method, path, query: new URLSearchParams(queryAt === -1 ? "" : rawUrl.slice(queryAt + 1)), headers: req.headers, body, params: match.params },
+            services,
+          ),
+        )
+        .then((reply) => finish(reply), (error: unknown) => {
+          if (error instanceof BodyTooLargeError) {
+            res.setHeader("Connection", "close");
+            return fail(
+              CODE_CARRYING.has(match.operation.name)
+                ? new CloudFrontError("FunctionSizeLimitExceeded", `The request body is larger than ${MAX_REQUEST_BODY_BYTES} bytes; function code may be at most 10 KB.`)
+                : new CloudFrontError("EntitySizeLimitExceeded", `The request body is larger than ${MAX_REQUEST_BODY_BYTES} bytes.`),
+            );
+          }
+          fail(error);
+        });
+    } catch (error) {
+      req.resume();
+      fail(error);
+    }
+  });
+  server.on("clientError", (_error, socket) => {
+    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+    else socket.destroy();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 4599, options.host ?? "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${address.port}`,
+    port: address.port,
+    host: address.address,
+    server,
+    services,
+    close() {
+      closing ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+        force.unref();
+        await closed;
+        clearTimeout(force);
+        await options.store.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+function send(res: ServerResponse, reply: ApiReply): void {
+  if (res.headersSent) return;
+  res.statusCode = reply.status;
+  for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+  if (reply.body === undefined || reply.status === 204) {
+    res.end();
+    return;
+  }
+  const body = typeof reply.body === "string" ? Buffer.from(reply.body, "utf8") : reply.body;
+  res.setHeader("Content-Type", reply.contentType ?? "application/octet-stream");
+  res.setHeader("Content-Length", body.byteLength);
+  res.end(body);
+}
+
+function asCloudFrontError(error: unknown): CloudFrontError {
+  if (error instanceof CloudFrontError) return error;
+  // A bug of ours, not the caller's: say so plainly rather than blame the request.
+  console.error("edgelite: unexpected error", error);
+  return new CloudFrontError("InternalError", "edgelite hit an internal error handling this request; it has been logged.");
+}
+
+class BodyTooLargeError extends Error {}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers["content-length"] ?? 0);
+    if (declared > limit) {
+      req.resume();
+      reject(new BodyTooLargeError());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners("data");
+        req.resume();
+        reject(new BodyTooLargeError());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}

@@ -1,0 +1,65 @@
+/**
+ * CloudFront's error codes with the HTTP status the service model gives each. A service method throws
+ * CloudFrontError; only src/api turns it into the wire format.
+ */
+export const ERROR_STATUS = {
+  AccessDenied: 403,
+  CannotDeleteEntityWhileInUse: 409,
+  EntityAlreadyExists: 409,
+  EntityLimitExceeded: 400,
+  EntityNotFound: 404,
+  EntitySizeLimitExceeded: 413,
+  FunctionAlreadyExists: 409,
+  FunctionInUse: 409,
+  FunctionSizeLimitExceeded: 413,
+  InvalidArgument: 400,
+  InvalidIfMatchVersion: 400,
+  InvalidTagging: 400,
+  NoSuchFunctionExists: 404,
+  PreconditionFailed: 412,
+  TestFunctionFailed: 500,
+  TooManyFunctions: 400,
+  UnsupportedOperation: 400,
+  // Not in the model's per-operation lists, but returned by the real service (see docs/behaviour.md).
+  MalformedXML: 400,
+  // edgelite's own, for requests that are not a CloudFront operation at all.
+  NotFound: 404,
+  MethodNotAllowed: 405,
+  NotImplemented: 501,
+  InternalError: 500,
+} as const;
+
+export type CloudFrontErrorCode = keyof typeof ERROR_STATUS;
+
+export class CloudFrontError extends Error {
+  readonly status: number;
+
+  constructor(
+    readonly code: CloudFrontErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = code;
+    this.status = ERROR_STATUS[code];
+  }
+
+  /** `Sender` for client faults (4xx), `Receiver` for service faults (5xx), as in CloudFront's ErrorResponse. */
+  get type(): "Sender" | "Receiver" {
+    return this.status >= 500 ? "Receiver" : "Sender";
+  }
+}
+
+/** Messages seen from the real service (../shared/spec/api-resolved.md) or, failing that, the model's own words. */
+export const MESSAGES = {
+  noSuchFunction: "The function does not exist.",
+  functionAlreadyExists:
+    "A function with the same name already exists in this Amazon Web Services account. To create a function, you must provide a unique name. To update an existing function, use UpdateFunction.",
+  tooManyFunctions: (max: number) =>
+    `You have reached the maximum number of CloudFront functions for this Amazon Web Services account (${max}). Delete a function or raise the quota with --max-functions.`,
+  functionTooLarge: (bytes: number, max: number) =>
+    `The function is too large: its code is ${bytes} bytes and CloudFront allows at most ${max} bytes (10 KB).`,
+  ifMatchMissing: "The If-Match version is missing or not valid for the resource.",
+  preconditionFailed:
+    "The request failed because it didn't meet the preconditions in one or more request-header fields.",
+  functionInUse: (name: string, count: number) => `Cannot delete function ${name}, it is in use by ${count} distributions`,
+} as const;

@@ -1,0 +1,304 @@
+import type { Clock } from "../clock.js";
+import {
+  DEFAULT_LIST_MAX_ITEMS,
+  MAX_FUNCTION_CODE_BYTES,
+  MAX_FUNCTION_COMMENT_LENGTH,
+  MAX_KEY_VALUE_STORE_ASSOCIATIONS,
+} from "../limits.js";
+import type { FunctionRecord, FunctionStageRecord, Runtime, Stage, Store, Tag } from "../store/types.js";
+import { CloudFrontError, MESSAGES } from "./errors.js";
+import { etagForVersion } from "./etag.js";
+import { decodeListMarker, encodeListMarker, type ListPosition } from "./listMarker.js";
+
+export type FunctionStatus = "UNPUBLISHED" | "UNASSOCIATED" | "DEPLOYED";
+
+export interface FunctionConfigInput {
+  comment: string;
+  runtime: Runtime;
+  keyValueStoreArns: string[];
+}
+
+export interface CreateFunctionInput {
+  name: string;
+  config: FunctionConfigInput;
+  code: Uint8Array;
+  tags: Tag[];
+}
+
+/** One stage of a function as the API shows it (FunctionSummary plus the stage's ETag). */
+export interface FunctionSummary {
+  name: string;
+  status: FunctionStatus;
+  config: FunctionConfigInput;
+  arn: string;
+  stage: Stage;
+  createdTime: Date;
+  lastModifiedTime: Date;
+  etag: string;
+}
+
+export interface FunctionListPage {
+  items: FunctionSummary[];
+  maxItems: number;
+  nextMarker?: string;
+}
+
+/**
+ * Which distributions use a function. Distributions arrive with the edge; until a lookup is given,
+ * none exist, so no function is in use.
+ */
+export interface FunctionUsageLookup {
+  distributionsUsing(functionArn: string): Promise<number>;
+}
+
+const NO_DISTRIBUTIONS: FunctionUsageLookup = { distributionsUsing: async () => 0 };
+
+export interface FunctionServiceOptions {
+  store: Store;
+  clock: Clock;
+  accountId: string;
+  maxFunctions: number;
+  usage?: FunctionUsageLookup;
+}
+
+/** CloudFront Functions' control-plane behaviour: stages, ETags, status, quotas. Knows nothing of HTTP. */
+export class FunctionService {
+  private readonly store: Store;
+  private readonly clock: Clock;
+  private readonly accountId: string;
+  private readonly maxFunctions: number;
+  private readonly usage: FunctionUsageLookup;
+
+  constructor(options: FunctionServiceOptions) {
+    this.store = options.store;
+    this.clock = options.clock;
+    this.accountId = options.accountId;
+    this.maxFunctions = options.maxFunctions;
+    this.usage = options.usage ?? NO_DISTRIBUTIONS;
+  }
+
+  functionArn(name: string): string {
+    return `arn:aws:cloudfront::${this.accountId}:function/${name}`;
+  }
+
+  async create(input: CreateFunctionInput): Promise<FunctionSummary> {
+    this.checkConfig(input.config);
+    checkCodeSize(input.code);
+    const now = this.clock.now();
+    const record: FunctionRecord = {
+      name: input.name,
+      development: { ...input.config, code: input.code, version: 1, createdTime: now, lastModifiedTime: now },
+      tags: input.tags,
+    };
+    const result = await this.store.insertFunction(record, { maxFunctions: this.maxFunctions });
+    if (result === "exists") throw new CloudFrontError("FunctionAlreadyExists", MESSAGES.functionAlreadyExists);
+    if (result === "limit") throw new CloudFrontError("TooManyFunctions", MESSAGES.tooManyFunctions(this.maxFunctions));
+    return this.summarize(record, "DEVELOPMENT");
+  }
+
+  async describe(name: string, stage: Stage = "DEVELOPMENT"): Promise<FunctionSummary> {
+    const record = await this.require(name);
+    return this.summarize(record, stage);
+  }
+
+  async getCode(name: string, stage: Stage = "DEVELOPMENT"): Promise<{ code: Uint8Array; etag: string }> {
+    const record = await this.require(name);
+    const data = stageOf(record, stage);
+    return { code: data.code, etag: etagForVersion(data.version) };
+  }
+
+  async update(name: string, ifMatch: string | undefined, config: FunctionConfigInput, code: Uint8Array): Promise<FunctionSummary> {
+    const etag = requireIfMatch(ifMatch);
+    this.checkConfig(config);
+    checkCodeSize(code);
+    const record = await this.require(name);
+    checkPrecondition(etag, record.development);
+    const development: FunctionStageRecord = {
+      ...config,
+      code,
+      version: record.development.version + 1,
+      createdTime: record.development.createdTime,
+      lastModifiedTime: this.clock.now(),
+    };
+    const updated: FunctionRecord = { ...record, development };
+    await this.replace(record, updated);
+    return this.summarize(updated, "DEVELOPMENT");
+  }
+
+  /** Copies DEVELOPMENT to LIVE. If-Match is the DEVELOPMENT ETag, which publishing leaves unchanged. */
+  async publish(name: string, ifMatch: string | undefined): Promise<FunctionSummary> {
+    const etag = requireIfMatch(ifMatch);
+    const record = await this.require(name);
+    checkPrecondition(etag, record.development);
+    const now = this.clock.now();
+    const live: FunctionStageRecord = { ...record.development, createdTime: now, lastModifiedTime: now };
+    const published: FunctionRecord = { ...record, live };
+    await this.replace(record, published);
+    return this.summarize(published, "LIVE");
+  }
+
+  /**
+   * Everything TestFunction checks before running code. If-Match is the ETag of the stage under test
+   * (after a publish both stages share it). Returns the stage to run.
+   */
+  async prepareTest(name: string, ifMatch: string | undefined, stage: Stage = "DEVELOPMENT"): Promise<{ summary: FunctionSummary; code: Uint8Array }> {
+    const etag = requireIfMatch(ifMatch);
+    const record = await this.require(name);
+    const data = stageOf(record, stage);
+    checkPrecondition(etag, data);
+    return { summary: await this.summarize(record, stage), code: data.code };
+  }
+
+  async delete(name: string, ifMatch: string | undefined): Promise<void> {
+    const etag = requireIfMatch(ifMatch);
+    const record = await this.require(name);
+    checkPrecondition(etag, record.development);
+    const inUse = await this.usage.distributionsUsing(this.functionArn(name));
+    if (inUse > 0) throw new CloudFrontError("FunctionInUse", MESSAGES.functionInUse(name, inUse));
+    if (!(await this.store.deleteFunction(name, record.development.version))) {
+      throw new CloudFrontError("PreconditionFailed", MESSAGES.preconditionFailed);
+    }
+  }
+
+  /**
+   * One entry per function and stage (a published function is listed twice, DEVELOPMENT then LIVE),
+   * ordered by name; NextMarker names the last entry returned and is absent on the last page.
+   */
+  async list(options: { marker?: string; maxItems?: number; stage?: Stage }): Promise<FunctionListPage> {
+    const maxItems = options.maxItems ?? DEFAULT_LIST_MAX_ITEMS;
+    const after = options.marker ? decodeListMarker(options.marker) : undefined;
+    const entries: Array<{ record: FunctionRecord; stage: Stage }> = [];
+    const wanted = maxItems + 1; // one extra tells whether another page exists
+
+    const push = (record: FunctionRecord) => {
+      for (const stage of stagesOf(record)) {
+        if (options.stage && stage !== options.stage) continue;
+        if (after && !isAfter({ name: record.name, stage }, after)) continue;
+        entries.push({ record, stage });
+      }
+    };
+
+    if (after?.stage === "DEVELOPMENT") {
+      const same = await this.store.getFunction(after.name);
+      if (same) push(same);
+    }
+    let afterName = after?.name;
+    while (entries.length < wanted) {
+      const batch = await this.store.listFunctions({ afterName, limit: wanted });
+      for (const record of batch) push(record);
+      if (batch.length < wanted) break;
+      afterName = batch[batch.length - 1]!.name;
+    }
+
+    const page = entries.slice(0, maxItems);
+    const items = await Promise.all(page.map(({ record, stage }) => this.summarize(record, stage)));
+    const last = page[page.length - 1];
+    const nextMarker = entries.length > maxItems && last ? encodeListMarker({ name: last.record.name, stage: last.stage }) : undefined;
+    return nextMarker ? { items, maxItems, nextMarker } : { items, maxItems };
+  }
+
+  private async require(name: string): Promise<FunctionRecord> {
+    const record = await this.store.getFunction(name);
+    if (!record) throw new CloudFrontError("NoSuchFunctionExists", MESSAGES.noSuchFunction);
+    return record;
+  }
+
+  private async replace(current: FunctionRecord, next: FunctionRecord): Promise<void> {
+    const expected = { developmentVersion: current.development.version, liveVersion: current.live?.version };
+    if (!(await this.store.replaceFunction(next, expected))) {
+      // Someone else wrote between our read and our write: their ETag won, ours is stale.
+      throw new CloudFrontError("PreconditionFailed", MESSAGES.preconditionFailed);
+    }
+  }
+
+  private async summarize(record: FunctionRecord, stage: Stage): Promise<FunctionSummary> {
+    const data = stageOf(record, stage);
+    const arn = this.functionArn(record.name);
+    return {
+      name: record.name,
+      status: await this.statusOf(record, stage, arn),
+      config: { comment: data.comment, runtime: data.runtime, keyValueStoreArns: data.keyValueStoreArns },
+      arn,
+      stage,
+      createdTime: data.createdTime,
+      lastModifiedTime: data.lastModifiedTime,
+      etag: etagForVersion(data.version),
+    };
+  }
+
+  /**
+   * LIVE is DEPLOYED when a distribution uses the function, else UNASSOCIATED. DEVELOPMENT shares
+   * LIVE's status while it holds the published version and is UNPUBLISHED otherwise (never published,
+   * or updated since: AWS's status after an update is undocumented, UNPUBLISHED is our choice).
+   */
+  private async statusOf(record: FunctionRecord, stage: Stage, arn: string): Promise<FunctionStatus> {
+    if (!record.live) return "UNPUBLISHED";
+    if (stage === "DEVELOPMENT" && record.live.version !== record.development.version) return "UNPUBLISHED";
+    return (await this.usage.distributionsUsing(arn)) > 0 ? "DEPLOYED" : "UNASSOCIATED";
+  }
+
+  private checkConfig(config: FunctionConfigInput): void {
+    if (config.comment.length > MAX_FUNCTION_COMMENT_LENGTH) {
+      throw new CloudFrontError(
+        "InvalidArgument",
+        `The parameter Comment is too big. It has ${config.comment.length} characters; the maximum is ${MAX_FUNCTION_COMMENT_LENGTH}.`,
+      );
+    }
+    const arns = config.keyValueStoreArns;
+    if (arns.length === 0) return;
+    if (arns.length > MAX_KEY_VALUE_STORE_ASSOCIATIONS) {
+      throw new CloudFrontError(
+        "InvalidArgument",
+        `A function can be associated with at most ${MAX_KEY_VALUE_STORE_ASSOCIATIONS} key value store; this request has ${arns.length}.`,
+      );
+    }
+    if (config.runtime !== "cloudfront-js-2.0") {
+      throw new CloudFrontError(
+        "InvalidArgument",
+        `Key value store associations require runtime cloudfront-js-2.0; this function uses ${config.runtime}.`,
+      );
+    }
+    for (const arn of arns) {
+      const account = arn.split(":")[4];
+      if (account !== this.accountId) {
+        throw new CloudFrontError(
+          "InvalidArgument",
+          `The key value store ${arn} does not exist in account ${this.accountId}.`,
+        );
+      }
+    }
+  }
+}
+
+function requireIfMatch(ifMatch: string | undefined): string {
+  const etag = ifMatch?.trim();
+  if (!etag) throw new CloudFrontError("InvalidIfMatchVersion", MESSAGES.ifMatchMissing);
+  return etag;
+}
+
+function checkPrecondition(etag: string, stage: FunctionStageRecord): void {
+  if (etag !== etagForVersion(stage.version)) {
+    throw new CloudFrontError("PreconditionFailed", MESSAGES.preconditionFailed);
+  }
+}
+
+function checkCodeSize(code: Uint8Array): void {
+  if (code.byteLength > MAX_FUNCTION_CODE_BYTES) {
+    throw new CloudFrontError("FunctionSizeLimitExceeded", MESSAGES.functionTooLarge(code.byteLength, MAX_FUNCTION_CODE_BYTES));
+  }
+}
+
+function stageOf(record: FunctionRecord, stage: Stage): FunctionStageRecord {
+  const data = stage === "LIVE" ? record.live : record.development;
+  if (!data) throw new CloudFrontError("NoSuchFunctionExists", MESSAGES.noSuchFunction);
+  return data;
+}
+
+function stagesOf(record: FunctionRecord): Stage[] {
+  return record.live ? ["DEVELOPMENT", "LIVE"] : ["DEVELOPMENT"];
+}
+
+function isAfter(entry: ListPosition, marker: ListPosition): boolean {
+  if (entry.name !== marker.name) return entry.name > marker.name;
+  return marker.stage === "DEVELOPMENT" && entry.stage === "LIVE";
+}
