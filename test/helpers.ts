@@ -1,0 +1,96 @@
+import { CloudFrontClient } from "@aws-sdk/client-cloudfront";
+import { mkdtempSync, rmSync } from "node:fs";
+import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startServer, type RunningServer, type ServerOptions } from "../src/server.js";
+import { MemoryStore } from "../src/store/memory.js";
+import { SqliteStore } from "../src/store/sqlite.js";
+import type { Store } from "../src/store/types.js";
+
+export type StoreKind = "sqlite" | "memory";
+
+export function tempDir(prefix = "edgelite-test-"): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+export interface TestServer {
+  server: RunningServer;
+  url: string;
+  client: CloudFrontClient;
+  close(): Promise<void>;
+}
+
+export function makeStore(kind: StoreKind, dir: string): Store {
+  return kind === "memory" ? new MemoryStore() : new SqliteStore(join(dir, "edgelite.sqlite"));
+}
+
+/** A real server on a free port with a real store, and the real SDK client pointed at it. */
+export async function startTestServer(kind: StoreKind = "sqlite", options: Partial<ServerOptions> = {}): Promise<TestServer> {
+  const dir = tempDir();
+  const server = await startServer({ store: makeStore(kind, dir.path), port: 0, ...options });
+  const client = cloudFrontClient(server.url);
+  return {
+    server,
+    url: server.url,
+    client,
+    async close() {
+      client.destroy();
+      await server.close();
+      dir.remove();
+    },
+  };
+}
+
+export function cloudFrontClient(endpoint: string): CloudFrontClient {
+  return new CloudFrontClient({
+    endpoint,
+    region: "us-east-1",
+    credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" },
+    maxAttempts: 1,
+  });
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  rawHeaders: string[];
+}
+
+/** Plain HTTP, for what the SDK hides (headers, error bodies, malformed input). */
+export function http(
+  url: string,
+  method: string,
+  path: string,
+  options: { body?: string | Buffer; headers?: Record<string, string> } = {},
+): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(path, url);
+    const req = request(target, { method, headers: options.headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, rawHeaders: res.rawHeaders, body: Buffer.concat(chunks).toString("utf8") }),
+      );
+    });
+    req.on("error", reject);
+    if (options.body !== undefined) req.end(options.body);
+    else req.end();
+  });
+}
+
+export const XMLNS = 'xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"';
+
+export function createFunctionXml(name: string, code: string, options: { runtime?: string; comment?: string; extra?: string } = {}): string {
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?><CreateFunctionRequest ${XMLNS}><Name>${name}</Name>` +
+    `<FunctionConfig><Comment>${options.comment ?? ""}</Comment><Runtime>${options.runtime ?? "cloudfront-js-2.0"}</Runtime></FunctionConfig>` +
+    `<FunctionCode>${Buffer.from(code).toString("base64")}</FunctionCode>${options.extra ?? ""}</CreateFunctionRequest>`
+  );
+}
+
+export const HANDLER = "function handler(event) { return event.request; }";
+export const encode = (text: string) => new TextEncoder().encode(text);
+export const decode = (bytes: Uint8Array | undefined) => new TextDecoder().decode(bytes);
