@@ -29,20 +29,22 @@ export async function benchApi(): Promise<Record<string, unknown>> {
     }
     client.destroy();
 
-    // Each connection updates its own function, carrying the ETag forward (CloudFront ETags follow the version).
+    // Every in-flight request holds its own function (a free one is taken per request and given back on
+    // the response), carrying the ETag forward: CloudFront ETags follow the version. No request should 412.
     const versions = new Map<string, number>(names.map((name) => [name, 1]));
-    let nextWriter = 0;
+    const free = names.filter((name) => name !== "bench");
     const updateRequests = [
       {
         method: "PUT" as const,
         body: UPDATE_BODY,
         setupRequest: (request: Record<string, any>, context: Record<string, any>) => {
-          context.name ??= `writer-${nextWriter++ % CONNECTIONS}`;
-          const name = context.name as string;
+          const name = free.shift()!;
+          context.name = name;
           return { ...request, path: `/2020-05-31/function/${name}`, headers: { ...request.headers, "if-match": etagForVersion(versions.get(name)!) } };
         },
         onResponse: (status: number, _body: string, context: Record<string, any>) => {
           if (status === 200) versions.set(context.name, versions.get(context.name)! + 1);
+          free.push(context.name);
         },
       },
     ];

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { errorResponseXml } from "./api/cloudfront/errorResponse.js";
 import type { ApiReply, ApiServices, Operation } from "./api/cloudfront/operation.js";
-import { route } from "./api/cloudfront/router.js";
+import { route, type RouteMatch } from "./api/cloudfront/router.js";
 import { systemClock, type Clock } from "./clock.js";
 import { DEFAULT_MAX_FUNCTIONS_PER_ACCOUNT, MAX_REQUEST_BODY_BYTES } from "./limits.js";
 import { CloudFrontError } from "./service/errors.js";
@@ -60,6 +60,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
   const health = JSON.stringify({ status: "ok", service: "edgelite", version: VERSION, storage: options.store.kind });
 
+  let stopping = false;
   const server = createServer((req, res) => {
     const requestId = randomUUID();
     const started = performance.now();
@@ -71,6 +72,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     let operation: Operation | undefined;
 
     const finish = (reply: ApiReply, errorCode?: string) => {
+      // While stopping, each connection closes after its in-flight response instead of idling on.
+      if (stopping) res.setHeader("Connection", "close");
       send(res, reply);
       options.onRequest?.({
         requestId,
@@ -94,31 +97,33 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       finish({ status: 200, body: health, contentType: "application/json" });
       return;
     }
+    let match: RouteMatch;
     try {
-      const match = route(method, path);
-      operation = match.operation;
-      readBody(req, MAX_REQUEST_BODY_BYTES)
-        .then((body) =>
-          match.operation.handle(
-            { method, path, query: new URLSearchParams(queryAt === -1 ? "" : rawUrl.slice(queryAt + 1)), headers: req.headers, body, params: match.params },
-            services,
-          ),
-        )
-        .then((reply) => finish(reply), (error: unknown) => {
-          if (error instanceof BodyTooLargeError) {
-            res.setHeader("Connection", "close");
-            return fail(
-              CODE_CARRYING.has(match.operation.name)
-                ? new CloudFrontError("FunctionSizeLimitExceeded", `The request body is larger than ${MAX_REQUEST_BODY_BYTES} bytes; function code may be at most 10 KB.`)
-                : new CloudFrontError("EntitySizeLimitExceeded", `The request body is larger than ${MAX_REQUEST_BODY_BYTES} bytes.`),
-            );
-          }
-          fail(error);
-        });
+      match = route(method, path);
     } catch (error) {
-      req.resume();
       fail(error);
+      return;
     }
+    operation = match.operation;
+    const query = new URLSearchParams(queryAt === -1 ? "" : rawUrl.slice(queryAt + 1));
+    const dispatch = async () => {
+      try {
+        const body = await readBody(req, MAX_REQUEST_BODY_BYTES);
+        finish(await match.operation.handle({ method, path, query, headers: req.headers, body, params: match.params }, services));
+      } catch (error) {
+        if (error instanceof BodyTooLargeError) {
+          res.setHeader("Connection", "close");
+          fail(
+            CODE_CARRYING.has(match.operation.name)
+              ? new CloudFrontError("FunctionSizeLimitExceeded", `The request body is larger than ${MAX_REQUEST_BODY_BYTES} bytes; function code may be at most 10 KB.`)
+              : new CloudFrontError("EntitySizeLimitExceeded", `The request body is larger than ${MAX_REQUEST_BODY_BYTES} bytes.`),
+          );
+        } else {
+          fail(error);
+        }
+      }
+    };
+    void dispatch();
   });
   server.on("clientError", (_error, socket) => {
     if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
@@ -144,6 +149,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     services,
     close() {
       closing ??= (async () => {
+        stopping = true;
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
@@ -180,7 +186,11 @@ function asCloudFrontError(error: unknown): CloudFrontError {
 
 class BodyTooLargeError extends Error {}
 
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+const EMPTY_BODY = Buffer.alloc(0);
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> | Buffer {
+  // Most calls (GET, DELETE, Publish) carry no body: skip the stream machinery entirely.
+  if (req.headers["transfer-encoding"] === undefined && (req.headers["content-length"] ?? "0") === "0") return EMPTY_BODY;
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers["content-length"] ?? 0);
     if (declared > limit) {

@@ -15,7 +15,7 @@ export type FunctionStatus = "UNPUBLISHED" | "UNASSOCIATED" | "DEPLOYED";
 export interface FunctionConfigInput {
   comment: string;
   runtime: Runtime;
-  keyValueStoreArns: string[];
+  keyValueStoreArns: readonly string[];
 }
 
 export interface CreateFunctionInput {

@@ -1,5 +1,5 @@
 import type { FunctionRecord, FunctionVersionCondition, InsertFunctionResult, Store } from "./types.js";
-import { matchesVersions } from "./conditions.js";
+import { matchesVersions, snapshot } from "./records.js";
 
 /** Keeps everything in process memory: for `--in-memory`, tests and the library API. */
 export class MemoryStore implements Store {
@@ -8,8 +8,7 @@ export class MemoryStore implements Store {
   private readonly functions = new Map<string, FunctionRecord>();
 
   async getFunction(name: string): Promise<FunctionRecord | undefined> {
-    const record = this.functions.get(name);
-    return record && structuredClone(record);
+    return this.functions.get(name);
   }
 
   async listFunctions({ afterName, limit }: { afterName?: string; limit: number }): Promise<FunctionRecord[]> {
@@ -17,20 +16,20 @@ export class MemoryStore implements Store {
       .filter((name) => afterName === undefined || name > afterName)
       .sort()
       .slice(0, limit);
-    return names.map((name) => structuredClone(this.functions.get(name)!));
+    return names.map((name) => this.functions.get(name)!);
   }
 
   async insertFunction(record: FunctionRecord, { maxFunctions }: { maxFunctions: number }): Promise<InsertFunctionResult> {
     if (this.functions.has(record.name)) return "exists";
     if (this.functions.size >= maxFunctions) return "limit";
-    this.functions.set(record.name, structuredClone(record));
+    this.functions.set(record.name, snapshot(record));
     return "inserted";
   }
 
   async replaceFunction(record: FunctionRecord, expected: FunctionVersionCondition): Promise<boolean> {
     const current = this.functions.get(record.name);
     if (!current || !matchesVersions(current, expected)) return false;
-    this.functions.set(record.name, structuredClone(record));
+    this.functions.set(record.name, snapshot(record));
     return true;
   }
 

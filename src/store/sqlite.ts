@@ -1,6 +1,7 @@
 import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
+import { deepFreeze, snapshot } from "./records.js";
 import { SQLITE_MIGRATIONS } from "./sqlite-migrations.js";
 import type {
   FunctionRecord,
@@ -29,25 +30,54 @@ interface StageRow {
 const STAGE_COLUMNS = `f.name, f.tags, s.stage, s.version, s.comment, s.runtime, s.key_value_store_arns, s.code,
   s.created_time, s.last_modified_time`;
 
+interface PendingWrite {
+  run: () => unknown;
+  resolve: (value: never) => void;
+  reject: (error: unknown) => void;
+}
+
 /**
- * The embedded default. WAL with synchronous=FULL: a write is acknowledged only after its commit is
- * fsynced, so it survives `kill -9` and power loss. better-sqlite3 is synchronous, so every method
- * runs to completion inside one event-loop turn, and the conditional writes are single transactions.
+ * The embedded default.
+ *
+ * Durability: WAL with synchronous=FULL, and a write is acknowledged only after the commit holding it
+ * is fsynced, so it survives `kill -9` and power loss.
+ *
+ * Group commit: writes arriving in the same event-loop turn are committed together, each inside its own
+ * savepoint (one failing write rolls back alone), with one fsync for the batch. Conditional writes see
+ * the writes queued before them, so compare-and-swap stays exact.
+ *
+ * Exclusive ownership: the file is opened with locking_mode=EXCLUSIVE, so one server owns a data
+ * directory; that is what lets committed records be cached in memory for reads.
  */
 export class SqliteStore implements Store {
   readonly kind = "sqlite";
   private readonly db: Database.Database;
   private readonly statements;
-  private readonly transactions;
+  private readonly commitBatch: Database.Transaction<(batch: PendingWrite[]) => Array<{ ok: boolean; value: unknown }>>;
+  private readonly inSavepoint: Database.Transaction<(run: () => unknown) => unknown>;
+  /** Committed records by name; absent means "not cached", not "does not exist". */
+  private readonly cache = new Map<string, FunctionRecord>();
+  /** Cache changes made by the batch being committed, applied only once it is durable. */
+  private cacheChanges: Array<() => void> = [];
+  private pending: PendingWrite[] = [];
+  private flushScheduled = false;
 
   constructor(readonly location: string) {
     if (location !== ":memory:") mkdirSync(dirname(location), { recursive: true });
-    this.db = new Database(location);
-    this.db.pragma("journal_mode = WAL");
-    this.db.pragma("synchronous = FULL");
-    this.db.pragma("foreign_keys = ON");
-    this.db.pragma("busy_timeout = 5000");
-    migrate(this.db);
+    this.db = new Database(location, { timeout: 1000 });
+    try {
+      this.db.pragma("locking_mode = EXCLUSIVE");
+      this.db.pragma("journal_mode = WAL");
+      this.db.pragma("synchronous = FULL");
+      this.db.pragma("foreign_keys = ON");
+      migrate(this.db);
+    } catch (error) {
+      this.db.close();
+      if ((error as { code?: string }).code === "SQLITE_BUSY") {
+        throw new Error(`${location} is in use by another edgelite process; stop it or choose another --data-dir.`);
+      }
+      throw error;
+    }
     this.statements = {
       get: this.db.prepare<[string], StageRow>(
         `SELECT ${STAGE_COLUMNS} FROM functions f JOIN function_stages s ON s.function_name = f.name WHERE f.name = ?`,
@@ -76,15 +106,25 @@ export class SqliteStore implements Store {
       deleteStage: this.db.prepare(`DELETE FROM function_stages WHERE function_name = ? AND stage = ?`),
       deleteFunction: this.db.prepare(`DELETE FROM functions WHERE name = ?`),
     };
-    this.transactions = {
-      insert: this.db.transaction(this.insertInTransaction.bind(this)),
-      replace: this.db.transaction(this.replaceInTransaction.bind(this)),
-      delete: this.db.transaction(this.deleteInTransaction.bind(this)),
-    };
+    // A transaction function called inside another runs as a SAVEPOINT (better-sqlite3).
+    this.inSavepoint = this.db.transaction((run: () => unknown) => run());
+    this.commitBatch = this.db.transaction((batch: PendingWrite[]) =>
+      batch.map(({ run }) => {
+        try {
+          return { ok: true, value: this.inSavepoint(run) };
+        } catch (error) {
+          return { ok: false, value: error };
+        }
+      }),
+    );
   }
 
   async getFunction(name: string): Promise<FunctionRecord | undefined> {
-    return recordsFromRows(this.statements.get.all(name))[0];
+    const cached = this.cache.get(name);
+    if (cached) return cached;
+    const record = recordsFromRows(this.statements.get.all(name))[0];
+    if (record) this.cache.set(name, record);
+    return record;
   }
 
   async listFunctions({ afterName, limit }: { afterName?: string; limit: number }): Promise<FunctionRecord[]> {
@@ -92,46 +132,88 @@ export class SqliteStore implements Store {
     return recordsFromRows(this.statements.list.all(after, after, limit));
   }
 
-  async insertFunction(record: FunctionRecord, options: { maxFunctions: number }): Promise<InsertFunctionResult> {
-    return this.transactions.insert.immediate(record, options);
+  insertFunction(record: FunctionRecord, { maxFunctions }: { maxFunctions: number }): Promise<InsertFunctionResult> {
+    return this.write((): InsertFunctionResult => {
+      if (this.statements.exists.get(record.name)) return "exists";
+      if (this.statements.count.get()!.n >= maxFunctions) return "limit";
+      this.statements.insertFunction.run(record.name, JSON.stringify(record.tags));
+      this.writeStages(record);
+      this.cacheAfterCommit(record.name, snapshot(record));
+      return "inserted";
+    });
   }
 
-  async replaceFunction(record: FunctionRecord, expected: FunctionVersionCondition): Promise<boolean> {
-    return this.transactions.replace.immediate(record, expected);
+  replaceFunction(record: FunctionRecord, expected: FunctionVersionCondition): Promise<boolean> {
+    return this.write(() => {
+      const versions = new Map(this.statements.versions.all(record.name).map((row) => [row.stage, row.version]));
+      if (!versions.has("DEVELOPMENT")) return false;
+      if (versions.get("DEVELOPMENT") !== expected.developmentVersion || versions.get("LIVE") !== expected.liveVersion) {
+        return false;
+      }
+      this.statements.updateTags.run(JSON.stringify(record.tags), record.name);
+      this.writeStages(record);
+      this.cacheAfterCommit(record.name, snapshot(record));
+      return true;
+    });
   }
 
-  async deleteFunction(name: string, expectedDevelopmentVersion: number): Promise<boolean> {
-    return this.transactions.delete.immediate(name, expectedDevelopmentVersion);
+  deleteFunction(name: string, expectedDevelopmentVersion: number): Promise<boolean> {
+    return this.write(() => {
+      const development = this.statements.versions.all(name).find((row) => row.stage === "DEVELOPMENT");
+      if (!development || development.version !== expectedDevelopmentVersion) return false;
+      this.statements.deleteFunction.run(name);
+      this.cacheAfterCommit(name, undefined);
+      return true;
+    });
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.flush();
+    this.db.close();
   }
 
-  private insertInTransaction(record: FunctionRecord, { maxFunctions }: { maxFunctions: number }): InsertFunctionResult {
-    if (this.statements.exists.get(record.name)) return "exists";
-    if (this.statements.count.get()!.n >= maxFunctions) return "limit";
-    this.statements.insertFunction.run(record.name, JSON.stringify(record.tags));
-    this.writeStages(record);
-    return "inserted";
+  /** Queues a write for the next group commit; resolves once it is durable. */
+  private write<R>(run: () => R): Promise<R> {
+    if (!this.db.open) return Promise.reject(new Error("the store is closed"));
+    return new Promise<R>((resolve, reject) => {
+      this.pending.push({ run, resolve: resolve as (value: never) => void, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
   }
 
-  private replaceInTransaction(record: FunctionRecord, expected: FunctionVersionCondition): boolean {
-    const versions = new Map(this.statements.versions.all(record.name).map((row) => [row.stage, row.version]));
-    if (!versions.has("DEVELOPMENT")) return false;
-    if (versions.get("DEVELOPMENT") !== expected.developmentVersion || versions.get("LIVE") !== expected.liveVersion) {
-      return false;
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.pending;
+    if (batch.length === 0) return;
+    this.pending = [];
+    this.cacheChanges = [];
+    let outcomes: Array<{ ok: boolean; value: unknown }>;
+    try {
+      outcomes = this.commitBatch.immediate(batch);
+    } catch (error) {
+      // The commit itself failed (disk full, I/O error): nothing in the batch was written.
+      this.cacheChanges = [];
+      for (const write of batch) write.reject(error);
+      return;
     }
-    this.statements.updateTags.run(JSON.stringify(record.tags), record.name);
-    this.writeStages(record);
-    return true;
+    for (const change of this.cacheChanges) change();
+    this.cacheChanges = [];
+    outcomes.forEach((outcome, index) => {
+      const write = batch[index]!;
+      if (outcome.ok) write.resolve(outcome.value as never);
+      else write.reject(outcome.value);
+    });
   }
 
-  private deleteInTransaction(name: string, expectedDevelopmentVersion: number): boolean {
-    const development = this.statements.versions.all(name).find((row) => row.stage === "DEVELOPMENT");
-    if (!development || development.version !== expectedDevelopmentVersion) return false;
-    this.statements.deleteFunction.run(name);
-    return true;
+  private cacheAfterCommit(name: string, record: FunctionRecord | undefined): void {
+    this.cacheChanges.push(() => {
+      if (record) this.cache.set(name, record);
+      else this.cache.delete(name);
+    });
   }
 
   private writeStages(record: FunctionRecord): void {
@@ -171,18 +253,23 @@ function migrate(db: Database.Database): void {
 }
 
 function recordsFromRows(rows: StageRow[]): FunctionRecord[] {
-  const records: FunctionRecord[] = [];
-  let current: FunctionRecord | undefined;
+  const byName = new Map<string, StageRow[]>();
   for (const row of rows) {
-    if (current?.name !== row.name) {
-      current = { name: row.name, tags: JSON.parse(row.tags) as Tag[] } as FunctionRecord;
-      records.push(current);
-    }
-    const stage = stageFromRow(row);
-    if (row.stage === "DEVELOPMENT") current.development = stage;
-    else current.live = stage;
+    const group = byName.get(row.name);
+    if (group) group.push(row);
+    else byName.set(row.name, [row]);
   }
-  return records;
+  return [...byName.values()].map((group) => {
+    const development = group.find((row) => row.stage === "DEVELOPMENT")!;
+    const live = group.find((row) => row.stage === "LIVE");
+    const record: FunctionRecord = {
+      name: development.name,
+      development: stageFromRow(development),
+      ...(live ? { live: stageFromRow(live) } : {}),
+      tags: JSON.parse(development.tags) as Tag[],
+    };
+    return deepFreeze(record);
+  });
 }
 
 function stageFromRow(row: StageRow): FunctionStageRecord {

@@ -9,28 +9,32 @@ export type Runtime = "cloudfront-js-1.0" | "cloudfront-js-2.0";
 export type Stage = "DEVELOPMENT" | "LIVE";
 
 export interface Tag {
-  key: string;
-  value?: string;
+  readonly key: string;
+  readonly value?: string;
 }
 
 /** One stage (DEVELOPMENT or LIVE) of a function: its config, code and version. */
 export interface FunctionStageRecord {
-  comment: string;
-  runtime: Runtime;
-  keyValueStoreArns: string[];
-  code: Uint8Array;
+  readonly comment: string;
+  readonly runtime: Runtime;
+  readonly keyValueStoreArns: readonly string[];
+  readonly code: Uint8Array;
   /** Per-stage version counter; the ETag is derived from it. LIVE takes DEVELOPMENT's version on publish. */
-  version: number;
-  createdTime: Date;
-  lastModifiedTime: Date;
+  readonly version: number;
+  readonly createdTime: Date;
+  readonly lastModifiedTime: Date;
 }
 
+/**
+ * Records are values: a store may hand the same object to several readers, so nobody mutates one —
+ * a change is a new record passed to a conditional write.
+ */
 export interface FunctionRecord {
-  name: string;
-  development: FunctionStageRecord;
+  readonly name: string;
+  readonly development: FunctionStageRecord;
   /** Absent until the function is first published. */
-  live?: FunctionStageRecord;
-  tags: Tag[];
+  readonly live?: FunctionStageRecord;
+  readonly tags: readonly Tag[];
 }
 
 /** What a conditional write expects to find; a mismatch means someone else wrote first. */

@@ -35,11 +35,24 @@ describe.each<StoreKind>(["sqlite", "memory"])("Store contract (%s)", (kind) => 
     expect(Array.from(out!.live!.code)).toEqual([0, 255, 10]);
   });
 
-  it("returns copies: mutating a result does not change the store", async () => {
-    await store.insertFunction(record("copy"), { maxFunctions: 10 });
+  it("hands out records nobody can change, and keeps none of the writer's objects", async () => {
+    const input = record("copy");
+    await store.insertFunction(input, { maxFunctions: 10 });
+    (input.development as { comment: string }).comment = "changed by the writer afterwards";
     const out = await store.getFunction("copy");
-    out!.development.comment = "mutated";
+    expect(() => {
+      (out!.development as { comment: string }).comment = "mutated";
+    }).toThrow(TypeError);
     expect((await store.getFunction("copy"))!.development.comment).toBe("c");
+  });
+
+  it("orders writes issued together: of two swaps on one version exactly one wins", async () => {
+    await store.insertFunction(record("pair"), { maxFunctions: 10 });
+    const next = (comment: string) => ({ ...record("pair"), development: { ...record("pair").development, version: 2, comment } });
+    const expected = { developmentVersion: 1, liveVersion: undefined };
+    const results = await Promise.all([store.replaceFunction(next("x"), expected), store.replaceFunction(next("y"), expected), store.deleteFunction("pair", 1)]);
+    expect(results).toEqual([true, false, false]);
+    expect((await store.getFunction("pair"))!.development.comment).toBe("x");
   });
 
   it("refuses a taken name and a full account", async () => {
@@ -79,5 +92,24 @@ describe.each<StoreKind>(["sqlite", "memory"])("Store contract (%s)", (kind) => 
     expect(await names({ limit: 2 })).toEqual(["C", "a"]);
     expect(await names({ afterName: "a", limit: 2 })).toEqual(["a-1", "b"]);
     expect(await names({ afterName: "c", limit: 2 })).toEqual([]);
+  });
+});
+
+describe("SqliteStore ownership", () => {
+  it("refuses a second process on the same data directory with a clear error, and reopens after close", async () => {
+    const dir = tempDir();
+    const first = makeStore("sqlite", dir.path);
+    await first.insertFunction(record("owned"), { maxFunctions: 10 });
+    const { spawnSync } = await import("node:child_process");
+    const probe = spawnSync(process.execPath, [
+      "-e",
+      `const D=require("better-sqlite3");const d=new D(${JSON.stringify(dir.path + "/edgelite.sqlite")},{timeout:200});try{d.prepare("select count(*) n from functions").get();console.log("opened")}catch(e){console.log(e.code)}`,
+    ], { encoding: "utf8" });
+    expect(probe.stdout.trim()).toBe("SQLITE_BUSY");
+    await first.close();
+    const second = makeStore("sqlite", dir.path);
+    expect((await second.getFunction("owned"))?.name).toBe("owned");
+    await second.close();
+    dir.remove();
   });
 });

@@ -1,0 +1,18 @@
+import type { FunctionRecord, FunctionVersionCondition } from "./types.js";
+
+export function matchesVersions(record: FunctionRecord, expected: FunctionVersionCondition): boolean {
+  return record.development.version === expected.developmentVersion && record.live?.version === expected.liveVersion;
+}
+
+/** A frozen deep copy, so that neither the writer nor any reader can change what the store holds. */
+export function snapshot(record: FunctionRecord): FunctionRecord {
+  return deepFreeze(structuredClone(record));
+}
+
+export function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !ArrayBuffer.isView(value) && !(value instanceof Date)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
