@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { etagForVersion } from "../src/service/etag.js";
 import { load, median, spawnListening, type Measured } from "./harness.js";
 
 /**
@@ -30,9 +29,18 @@ export async function benchApi(): Promise<Record<string, unknown>> {
     client.destroy();
 
     // Every in-flight request holds its own function (a free one is taken per request and given back on
-    // the response), carrying the ETag forward: CloudFront ETags follow the version. No request should 412.
-    const versions = new Map<string, number>(names.map((name) => [name, 1]));
-    const free = names.filter((name) => name !== "bench");
+    // the response) and sends that function's current ETag, so no request should 412. A round that ends
+    // by time leaves requests unanswered; `resync` reads the true ETags back before the next round.
+    const writers = names.filter((name) => name !== "bench");
+    const etags = new Map<string, string>();
+    let free: string[] = [];
+    const resync = async () => {
+      for (const name of writers) {
+        const res = await fetch(`${edgelite.url}/2020-05-31/function/${name}/describe`);
+        etags.set(name, res.headers.get("etag")!);
+      }
+      free = [...writers];
+    };
     const updateRequests = [
       {
         method: "PUT" as const,
@@ -40,10 +48,10 @@ export async function benchApi(): Promise<Record<string, unknown>> {
         setupRequest: (request: Record<string, any>, context: Record<string, any>) => {
           const name = free.shift()!;
           context.name = name;
-          return { ...request, path: `/2020-05-31/function/${name}`, headers: { ...request.headers, "if-match": etagForVersion(versions.get(name)!) } };
+          return { ...request, path: `/2020-05-31/function/${name}`, headers: { ...request.headers, "if-match": etags.get(name)! } };
         },
-        onResponse: (status: number, _body: string, context: Record<string, any>) => {
-          if (status === 200) versions.set(context.name, versions.get(context.name)! + 1);
+        onResponse: (status: number, _body: string, context: Record<string, any>, headers: Record<string, string>) => {
+          if (status === 200) etags.set(context.name, headers.etag ?? headers.ETag ?? "");
           free.push(context.name);
         },
       },
@@ -53,6 +61,7 @@ export async function benchApi(): Promise<Record<string, unknown>> {
     for (let round = 0; round < ROUNDS; round++) {
       runs.baseline!.push(await load({ url: `${baseline.url}/2020-05-31/function/bench/describe`, connections: CONNECTIONS }));
       runs.describe!.push(await load({ url: `${edgelite.url}/2020-05-31/function/bench/describe`, connections: CONNECTIONS }));
+      await resync();
       runs.update!.push(await load({ url: edgelite.url, connections: CONNECTIONS, requests: updateRequests as any }));
     }
     const summary = (list: Measured[]) => ({
