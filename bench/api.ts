@@ -11,7 +11,7 @@ import { load, median, spawnListening, type Measured } from "./harness.js";
  * on a noisy machine hits every contender alike. Goals (issue 2): Describe ≥ 0.6, Update ≥ 0.3.
  */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const CONNECTIONS = 10;
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const CODE = Buffer.from("function handler(event) { return event.request; }").toString("base64");
 const UPDATE_BODY = `<?xml version="1.0" encoding="UTF-8"?><UpdateFunctionRequest xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><FunctionConfig><Comment>bench</Comment><Runtime>cloudfront-js-2.0</Runtime></FunctionConfig><FunctionCode>${CODE}</FunctionCode></UpdateFunctionRequest>`;
 
