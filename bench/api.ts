@@ -1,89 +1,98 @@
-import { CloudFrontClient, CreateFunctionCommand } from "@aws-sdk/client-cloudfront";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { load, median, spawnListening, type Measured } from "./harness.js";
+import { spawnListening, type SpawnedServer } from "./harness.js";
+import { httpRequest, runLoad, type LoadOptions, type LoadResult } from "./loadgen.js";
 
 /**
  * bench/api: DescribeFunction and durable UpdateFunction (SQLite, WAL, synchronous=FULL) against a
  * do-nothing Node server answering a fixed XML body, all in the same run, alternating rounds so drift
- * on a noisy machine hits every contender alike. Goals (issue 2): Describe ≥ 0.6, Update ≥ 0.3.
+ * on a noisy machine hits every contender alike. Each server runs in its own process; the load comes
+ * from a raw-socket closed-loop generator (loadgen.ts). Goals (issue 2): Describe ≥ 0.6, Update ≥ 0.3.
  */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 4000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const CODE = Buffer.from("function handler(event) { return event.request; }").toString("base64");
-const UPDATE_BODY = `<?xml version="1.0" encoding="UTF-8"?><UpdateFunctionRequest xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><FunctionConfig><Comment>bench</Comment><Runtime>cloudfront-js-2.0</Runtime></FunctionConfig><FunctionCode>${CODE}</FunctionCode></UpdateFunctionRequest>`;
+const UPDATE_BODY = Buffer.from(
+  `<?xml version="1.0" encoding="UTF-8"?><UpdateFunctionRequest xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><FunctionConfig><Comment>bench</Comment><Runtime>cloudfront-js-2.0</Runtime></FunctionConfig><FunctionCode>${CODE}</FunctionCode></UpdateFunctionRequest>`,
+);
+const CREATE = (name: string) =>
+  `<CreateFunctionRequest xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><Name>${name}</Name><FunctionConfig><Comment/><Runtime>cloudfront-js-2.0</Runtime></FunctionConfig><FunctionCode>${CODE}</FunctionCode></CreateFunctionRequest>`;
 
 export async function benchApi(): Promise<Record<string, unknown>> {
   const here = fileURLToPath(new URL(".", import.meta.url));
   const dataDir = mkdtempSync(join(tmpdir(), "edgelite-bench-"));
   const baseline = await spawnListening(process.execPath, [join(here, "baseline-server.js")]);
-  const edgelite = await spawnListening(process.execPath, [join(here, "../../bin/edgelite.js"), "serve", "--port", "0", "--quiet", "--data-dir", dataDir]);
+  const edgelite = await spawnListening(process.execPath, [join(here, "../../bin/edgelite.js"), "serve", "--port", "0", "--quiet", "--data-dir", dataDir, "--max-functions", String(CONNECTIONS + 1)]);
   try {
-    const client = new CloudFrontClient({ endpoint: edgelite.url, region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" } });
-    const names = ["bench", ...Array.from({ length: CONNECTIONS }, (_, i) => `writer-${i}`)];
-    for (const name of names) {
-      await client.send(new CreateFunctionCommand({ Name: name, FunctionConfig: { Comment: "", Runtime: "cloudfront-js-2.0" }, FunctionCode: Buffer.from("function handler(e){return e.request}") }));
+    // One function to describe, and one per connection to update, so that no two updates race for an ETag.
+    const writers = Array.from({ length: CONNECTIONS }, (_, i) => `writer-${i}`);
+    for (const name of ["bench", ...writers]) {
+      const res = await fetch(`${edgelite.url}/2020-05-31/function`, { method: "POST", body: CREATE(name) });
+      if (res.status !== 201) throw new Error(`could not create ${name}: ${res.status} ${await res.text()}`);
     }
-    client.destroy();
+    const etags = writers.map(() => "");
+    const host = new URL(edgelite.url).host;
+    const describeRequest = httpRequest("GET", "/2020-05-31/function/bench/describe", host);
+    const baselineRequest = httpRequest("GET", "/2020-05-31/function/bench/describe", new URL(baseline.url).host);
 
-    // Every in-flight request holds its own function (a free one is taken per request and given back on
-    // the response) and sends that function's current ETag, so no request should 412. A round that ends
-    // by time leaves requests unanswered; `resync` reads the true ETags back before the next round.
-    const writers = names.filter((name) => name !== "bench");
-    const etags = new Map<string, string>();
-    let free: string[] = [];
-    const resync = async () => {
-      for (const name of writers) {
-        const res = await fetch(`${edgelite.url}/2020-05-31/function/${name}/describe`);
-        etags.set(name, res.headers.get("etag")!);
-      }
-      free = [...writers];
+    type Run = LoadResult & { cpuMicrosPerRequest?: number };
+    /** Load plus the server's own CPU per request: steadier than throughput when the machine is noisy. */
+    const measure = async (server: SpawnedServer, options: Omit<LoadOptions, "url" | "connections" | "durationMs">): Promise<Run> => {
+      const before = server.cpuMicros();
+      const result = await runLoad({ url: server.url, connections: CONNECTIONS, durationMs: DURATION_MS, ...options });
+      const after = server.cpuMicros();
+      return before === undefined || after === undefined ? result : { ...result, cpuMicrosPerRequest: +((after - before) / result.requests).toFixed(1) };
     };
-    const updateRequests = [
-      {
-        method: "PUT" as const,
-        body: UPDATE_BODY,
-        setupRequest: (request: Record<string, any>, context: Record<string, any>) => {
-          const name = free.shift()!;
-          context.name = name;
-          return { ...request, path: `/2020-05-31/function/${name}`, headers: { ...request.headers, "if-match": etags.get(name)! } };
-        },
-        onResponse: (status: number, _body: string, context: Record<string, any>, headers: Record<string, string>) => {
-          if (status === 200) etags.set(context.name, headers.etag ?? headers.ETag ?? "");
-          free.push(context.name);
-        },
-      },
-    ];
-
-    const runs: Record<string, Measured[]> = { baseline: [], describe: [], update: [] };
+    const runs: Record<"baseline" | "describe" | "update", Run[]> = { baseline: [], describe: [], update: [] };
     for (let round = 0; round < ROUNDS; round++) {
-      runs.baseline!.push(await load({ url: `${baseline.url}/2020-05-31/function/bench/describe`, connections: CONNECTIONS }));
-      runs.describe!.push(await load({ url: `${edgelite.url}/2020-05-31/function/bench/describe`, connections: CONNECTIONS }));
-      await resync();
-      runs.update!.push(await load({ url: edgelite.url, connections: CONNECTIONS, requests: updateRequests as any }));
+      runs.baseline.push(await measure(baseline, { request: () => baselineRequest }));
+      runs.describe.push(await measure(edgelite, { request: () => describeRequest }));
+      // A round ending by time may cut a request off after the server applied it: read the true ETags first.
+      for (const [i, name] of writers.entries()) {
+        etags[i] = (await fetch(`${edgelite.url}/2020-05-31/function/${name}/describe`)).headers.get("etag")!;
+      }
+      runs.update.push(
+        await measure(edgelite, {
+          request: (i) => httpRequest("PUT", `/2020-05-31/function/${writers[i]}`, host, { "If-Match": etags[i]! }, UPDATE_BODY),
+          onResponse: (i, status, headers) => {
+            if (status === 200) etags[i] = headers.get("etag")!;
+          },
+        }),
+      );
     }
-    const summary = (list: Measured[]) => ({
+    const summary = (list: Run[]) => ({
       requestsPerSecond: Math.round(median(list.map((m) => m.requestsPerSecond))),
+      cpuMicrosPerRequest: list[0]?.cpuMicrosPerRequest === undefined ? undefined : median(list.map((m) => m.cpuMicrosPerRequest!)),
       p50Ms: median(list.map((m) => m.p50Ms)),
       p99Ms: median(list.map((m) => m.p99Ms)),
-      errors: list.reduce((n, m) => n + m.errors, 0),
-      non2xx: list.reduce((n, m) => n + m.non2xx, 0),
+      statuses: list.reduce<Record<string, number>>((all, m) => {
+        for (const [status, count] of Object.entries(m.statuses)) all[status] = (all[status] ?? 0) + count;
+        return all;
+      }, {}),
     });
-    const baselineRps = summary(runs.baseline!).requestsPerSecond;
-    const describe = summary(runs.describe!);
-    const update = summary(runs.update!);
+    const base = summary(runs.baseline);
+    const describe = summary(runs.describe);
+    const update = summary(runs.update);
     return {
       rounds: ROUNDS,
       connections: CONNECTIONS,
-      baseline: summary(runs.baseline!),
-      describeFunction: { ...describe, ratio: +(describe.requestsPerSecond / baselineRps).toFixed(3), goal: 0.6 },
-      updateFunction: { ...update, ratio: +(update.requestsPerSecond / baselineRps).toFixed(3), goal: 0.3, durable: "sqlite WAL synchronous=FULL" },
+      durationMs: DURATION_MS,
+      baseline: base,
+      describeFunction: { ...describe, ratio: +(describe.requestsPerSecond / base.requestsPerSecond).toFixed(3), goal: 0.6 },
+      updateFunction: { ...update, ratio: +(update.requestsPerSecond / base.requestsPerSecond).toFixed(3), goal: 0.3, durable: "sqlite WAL synchronous=FULL" },
     };
   } finally {
     await edgelite.stop();
     await baseline.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }

@@ -64,17 +64,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const server = createServer((req, res) => {
     const requestId = randomUUID();
     const started = performance.now();
-    res.setHeader("x-amzn-RequestId", requestId);
     const rawUrl = req.url ?? "/";
     const queryAt = rawUrl.indexOf("?");
     const path = queryAt === -1 ? rawUrl : rawUrl.slice(0, queryAt);
     const method = req.method ?? "GET";
     let operation: Operation | undefined;
+    let closeAfterReply = false;
 
     const finish = (reply: ApiReply, errorCode?: string) => {
       // While stopping, each connection closes after its in-flight response instead of idling on.
-      if (stopping) res.setHeader("Connection", "close");
-      send(res, reply);
+      send(res, reply, requestId, stopping || closeAfterReply);
       options.onRequest?.({
         requestId,
         method,
@@ -112,7 +111,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         finish(await match.operation.handle({ method, path, query, headers: req.headers, body, params: match.params }, services));
       } catch (error) {
         if (error instanceof BodyTooLargeError) {
-          res.setHeader("Connection", "close");
+          closeAfterReply = true;
           fail(
             CODE_CARRYING.has(match.operation.name)
               ? new CloudFrontError("FunctionSizeLimitExceeded", `The request body is larger than ${MAX_REQUEST_BODY_BYTES} bytes; function code may be at most 10 KB.`)
@@ -163,18 +162,21 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
 }
 
-function send(res: ServerResponse, reply: ApiReply): void {
+/** Writes the reply with one writeHead (a flat header list) and, for text, one write of head and body together. */
+function send(res: ServerResponse, reply: ApiReply, requestId: string, closeConnection: boolean): void {
   if (res.headersSent) return;
-  res.statusCode = reply.status;
-  for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+  const headers: string[] = ["x-amzn-RequestId", requestId];
+  if (closeConnection) headers.push("Connection", "close");
+  if (reply.headers) for (const name in reply.headers) headers.push(name, reply.headers[name]!);
   if (reply.body === undefined || reply.status === 204) {
+    res.writeHead(reply.status, headers);
     res.end();
     return;
   }
-  const body = typeof reply.body === "string" ? Buffer.from(reply.body, "utf8") : reply.body;
-  res.setHeader("Content-Type", reply.contentType ?? "application/octet-stream");
-  res.setHeader("Content-Length", body.byteLength);
-  res.end(body);
+  const length = typeof reply.body === "string" ? Buffer.byteLength(reply.body) : reply.body.byteLength;
+  headers.push("Content-Type", reply.contentType ?? "application/octet-stream", "Content-Length", String(length));
+  res.writeHead(reply.status, headers);
+  res.end(reply.body);
 }
 
 function asCloudFrontError(error: unknown): CloudFrontError {

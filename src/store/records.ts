@@ -4,9 +4,12 @@ export function matchesVersions(record: FunctionRecord, expected: FunctionVersio
   return record.development.version === expected.developmentVersion && record.live?.version === expected.liveVersion;
 }
 
-/** A frozen deep copy, so that neither the writer nor any reader can change what the store holds. */
+/**
+ * Takes a record into the store: frozen in place (no copy: records are values, and the writer gave this
+ * one up), so that neither the writer nor any reader can change what the store holds.
+ */
 export function snapshot(record: FunctionRecord): FunctionRecord {
-  return deepFreeze(structuredClone(record));
+  return deepFreeze(record);
 }
 
 export function deepFreeze<T>(value: T): T {

@@ -2,7 +2,7 @@ import Database from "better-sqlite3";
 import { deepFreeze } from "./records.js";
 import { SQLITE_MIGRATIONS } from "./sqlite-migrations.js";
 import type { WriteOp } from "./mirror.js";
-import type { FunctionRecord, FunctionStageRecord, Runtime, Stage, Tag } from "./types.js";
+import type { FunctionRecord, FunctionStageRecord, Runtime, Tag } from "./types.js";
 
 /** Everything that touches the SQLite file: opening it right, migrating, loading, applying writes. */
 
@@ -46,91 +46,96 @@ function migrate(db: SqliteDatabase): void {
   }
 }
 
-interface StageRow {
-  name: string;
-  tags: string;
-  stage: Stage;
-  version: number;
+/** The JSON in `functions.metadata`: the record without its code. */
+interface StoredMetadata {
+  tags: Tag[];
+  development: StoredStage;
+  live?: StoredStage;
+}
+
+interface StoredStage {
   comment: string;
-  runtime: string;
-  key_value_store_arns: string;
-  code: Buffer;
-  created_time: number;
-  last_modified_time: number;
+  runtime: Runtime;
+  keyValueStoreArns: string[];
+  version: number;
+  createdTime: number;
+  lastModifiedTime: number;
+}
+
+interface FunctionRow {
+  name: string;
+  metadata: string;
+  development_code: Buffer;
+  live_code: Buffer | null;
 }
 
 export function loadFunctions(db: SqliteDatabase): FunctionRecord[] {
-  const rows = db
-    .prepare<[], StageRow>(
-      `SELECT f.name, f.tags, s.stage, s.version, s.comment, s.runtime, s.key_value_store_arns, s.code, s.created_time,
-         s.last_modified_time
-       FROM functions f JOIN function_stages s ON s.function_name = f.name ORDER BY f.name, s.stage`,
-    )
-    .all();
-  const byName = new Map<string, StageRow[]>();
-  for (const row of rows) byName.set(row.name, [...(byName.get(row.name) ?? []), row]);
-  return [...byName.values()].map((group) => {
-    const development = group.find((row) => row.stage === "DEVELOPMENT")!;
-    const live = group.find((row) => row.stage === "LIVE");
-    return deepFreeze({
-      name: development.name,
-      development: stageFromRow(development),
-      ...(live ? { live: stageFromRow(live) } : {}),
-      tags: JSON.parse(development.tags) as Tag[],
+  return db
+    .prepare<[], FunctionRow>(`SELECT name, metadata, development_code, live_code FROM functions ORDER BY name`)
+    .all()
+    .map((row) => {
+      const metadata = JSON.parse(row.metadata) as StoredMetadata;
+      const record: FunctionRecord = {
+        name: row.name,
+        development: stageFrom(metadata.development, row.development_code),
+        ...(metadata.live && row.live_code ? { live: stageFrom(metadata.live, row.live_code) } : {}),
+        tags: metadata.tags,
+      };
+      return deepFreeze(record);
     });
-  });
 }
 
-function stageFromRow(row: StageRow): FunctionStageRecord {
+function stageFrom(stored: StoredStage, code: Buffer): FunctionStageRecord {
   return {
-    comment: row.comment,
-    runtime: row.runtime as Runtime,
-    keyValueStoreArns: JSON.parse(row.key_value_store_arns) as string[],
-    code: new Uint8Array(row.code),
-    version: row.version,
-    createdTime: new Date(row.created_time),
-    lastModifiedTime: new Date(row.last_modified_time),
+    comment: stored.comment,
+    runtime: stored.runtime,
+    keyValueStoreArns: stored.keyValueStoreArns,
+    code: new Uint8Array(code),
+    version: stored.version,
+    createdTime: new Date(stored.createdTime),
+    lastModifiedTime: new Date(stored.lastModifiedTime),
   };
 }
 
+function storedStage(stage: FunctionStageRecord): StoredStage {
+  return {
+    comment: stage.comment,
+    runtime: stage.runtime,
+    keyValueStoreArns: [...stage.keyValueStoreArns],
+    version: stage.version,
+    createdTime: stage.createdTime.getTime(),
+    lastModifiedTime: stage.lastModifiedTime.getTime(),
+  };
+}
+
+const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
 /** Returns a function that applies a batch of writes in one transaction (one fsync). */
 export function writer(db: SqliteDatabase): (ops: WriteOp[]) => void {
-  const upsertFunction = db.prepare(`INSERT INTO functions (name, tags) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET tags = excluded.tags`);
-  const upsertStage = db.prepare(
-    `INSERT INTO function_stages (function_name, stage, version, comment, runtime, key_value_store_arns, code,
-       created_time, last_modified_time)
-     VALUES (@name, @stage, @version, @comment, @runtime, @arns, @code, @created, @modified)
-     ON CONFLICT (function_name, stage) DO UPDATE SET version = excluded.version, comment = excluded.comment,
-       runtime = excluded.runtime, key_value_store_arns = excluded.key_value_store_arns, code = excluded.code,
-       created_time = excluded.created_time, last_modified_time = excluded.last_modified_time`,
+  const upsert = db.prepare(
+    `INSERT INTO functions (name, metadata, development_code, live_code) VALUES (?, ?, ?, ?)
+     ON CONFLICT (name) DO UPDATE SET metadata = excluded.metadata, development_code = excluded.development_code,
+       live_code = excluded.live_code`,
   );
-  const deleteStage = db.prepare(`DELETE FROM function_stages WHERE function_name = ? AND stage = ?`);
-  const deleteFunction = db.prepare(`DELETE FROM functions WHERE name = ?`);
+  const remove = db.prepare(`DELETE FROM functions WHERE name = ?`);
 
-  const putStage = (name: string, stage: Stage, data: FunctionStageRecord) =>
-    upsertStage.run({
-      name,
-      stage,
-      version: data.version,
-      comment: data.comment,
-      runtime: data.runtime,
-      arns: JSON.stringify(data.keyValueStoreArns),
-      code: Buffer.from(data.code.buffer, data.code.byteOffset, data.code.byteLength),
-      created: data.createdTime.getTime(),
-      modified: data.lastModifiedTime.getTime(),
-    });
-
+  const nameOf = (op: WriteOp) => (op.kind === "put" ? op.record.name : op.name);
   const apply = db.transaction((ops: WriteOp[]) => {
-    for (const op of ops) {
+    // Only the last write to a name in a batch matters: the batch commits whole or not at all.
+    const last = new Map(ops.map((op, index) => [nameOf(op), index]));
+    for (const [index, op] of ops.entries()) {
+      if (last.get(nameOf(op)) !== index) continue;
       if (op.kind === "delete") {
-        deleteFunction.run(op.name);
+        remove.run(op.name);
         continue;
       }
       const { record } = op;
-      upsertFunction.run(record.name, JSON.stringify(record.tags));
-      putStage(record.name, "DEVELOPMENT", record.development);
-      if (record.live) putStage(record.name, "LIVE", record.live);
-      else deleteStage.run(record.name, "LIVE");
+      const metadata: StoredMetadata = {
+        tags: [...record.tags],
+        development: storedStage(record.development),
+        ...(record.live ? { live: storedStage(record.live) } : {}),
+      };
+      upsert.run(record.name, JSON.stringify(metadata), asBuffer(record.development.code), record.live ? asBuffer(record.live.code) : null);
     }
   });
   return (ops) => apply.immediate(ops);

@@ -70,7 +70,7 @@ export function parseRequestXml(body: Buffer, rootName: string): XmlObject {
     parser.write(text).close();
   } catch (error) {
     if (error instanceof CloudFrontError) throw error;
-    throw malformed((error as Error).message.replace(/^undefined:/, "line "));
+    throw malformed((error as Error).message.replace(/^(?:undefined:)?(\d+):(\d+): /, "Line $1, column $2: "));
   }
   if (!root || root.name !== rootName) {
     throw malformed(`Expected the root element <${rootName}>, got ${root ? `<${root.name}>` : "none"}.`);
