@@ -1,5 +1,3 @@
-import { createHash } from "node:crypto";
-
 /**
  * CloudFront ETags are not content hashes but a fixed encoding of a per-resource version counter:
  * every new resource is `ETVPDKIKX0DER`, its first update `E3UN6WX5RRO2AG`, the next `E1F83G8C2ARO7P`,
@@ -9,18 +7,21 @@ import { createHash } from "node:crypto";
  */
 const KNOWN_SUFFIXES = ["TVPDKIKX0DER", "3UN6WX5RRO2AG", "1F83G8C2ARO7P"];
 
-const generated = new Map<number, string>();
+/** A bijection on 32-bit integers (a murmur3-style finaliser): distinct versions give distinct words. */
+function mix32(value: number): number {
+  let x = value >>> 0;
+  x = Math.imul(x ^ (x >>> 16), 0x7feb352d);
+  x = Math.imul(x ^ (x >>> 15), 0x846ca68b);
+  return (x ^ (x >>> 16)) >>> 0;
+}
+
+const base36 = (word: number) => word.toString(36).toUpperCase().padStart(7, "0");
 
 function suffixForVersion(version: number): string {
   const known = KNOWN_SUFFIXES[version - 1];
   if (known !== undefined) return known;
-  let suffix = generated.get(version);
-  if (suffix === undefined) {
-    const digest = createHash("sha256").update(`edgelite-etag-${version}`).digest("hex");
-    suffix = BigInt(`0x${digest.slice(0, 20)}`).toString(36).toUpperCase().padStart(13, "0").slice(0, 13);
-    if (generated.size < 100_000) generated.set(version, suffix);
-  }
-  return suffix;
+  // The first 7 characters encode mix32(version) exactly (36^7 > 2^32), so no two versions share a suffix.
+  return (base36(mix32(version)) + base36(mix32(version ^ 0x9e3779b9))).slice(0, 13);
 }
 
 export function etagForVersion(version: number, prefix: "E" | "KV" = "E"): string {
