@@ -28,3 +28,14 @@ export const MAX_TAGS_PER_RESOURCE = 50;
  * TestFunction carrying a 40,960-byte blob as base64 (~55 KB) plus XML; 1 MiB leaves room for anything honest.
  */
 export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
+
+// ---- runtime (CloudFront Functions quotas and edgelite's model of them; see docs/runtime.md)
+
+/** CloudFront's per-function memory quota. Measured as heap growth during a run (njs frees only at the end of a request). */
+export const FUNCTION_MEMORY_BYTES = 2 * 1024 * 1024;
+/** isolated-vm's hard cap per isolate (its floor is 8 MB); the 2 MB quota is enforced by measurement below it. */
+export const ISOLATE_MEMORY_LIMIT_MB = 32;
+/** Logs per invocation are truncated at 10 KB. */
+export const FUNCTION_LOG_BYTES = 10_240;
+/** Wall-clock backstop for work the statement meter cannot see (a catastrophic regex, a huge built-in call). */
+export const FUNCTION_WALL_CLOCK_LIMIT_MS = 1_000;

@@ -1,0 +1,147 @@
+import { FUNCTION_LOG_BYTES, FUNCTION_MEMORY_BYTES, FUNCTION_WALL_CLOCK_LIMIT_MS, ISOLATE_MEMORY_LIMIT_MB } from "../limits.js";
+import type { GateResult } from "./gate.js";
+import { loadIsolatedVm, type Context, type Isolate, type Reference, type Script } from "./ivm.js";
+import { preludeSource } from "./prelude.js";
+import type { EngineError, RuntimeName } from "./types.js";
+
+/** What one execution produced, before any CloudFront-level interpretation. */
+export interface RawRun {
+  /** JSON text of what the handler returned (null when it returned undefined or threw). */
+  output: string | null;
+  /** `typeof` the returned value. */
+  returned?: string;
+  error?: EngineError;
+  logs: string[];
+  statements: number;
+  /** Heap growth during the run, in bytes (approximate). */
+  heapGrowth: number;
+  /** True when the run was cut short by a limit (statements, wall clock or memory). */
+  limitExceeded?: "compute" | "memory";
+}
+
+export interface RunInput {
+  eventJson: string;
+  rawQuery: string | null;
+  now: number;
+  statementLimit: number;
+}
+
+const preludes = new Map<RuntimeName, string>();
+
+/**
+ * One compiled function in its own V8 isolate (isolated-vm): no Node, no disk, no network, hard memory
+ * and time caps. The context is reused across runs for speed; every run gets fresh top-level bindings
+ * (the user's code runs inside a factory called per run), and code that could reach a built-in to change
+ * it (the gate decides, conservatively) gets a new context for every run — so each run starts as
+ * CloudFront starts a request: from a clean VM.
+ */
+export class Sandbox {
+  private isolate!: Isolate;
+  private script!: Script;
+  private context: Context | undefined;
+  private runRef: Reference | undefined;
+  private collectRef: Reference | undefined;
+  private disposed = false;
+
+  constructor(
+    private readonly gated: GateResult,
+    private readonly runtime: RuntimeName,
+  ) {
+    this.createIsolate();
+  }
+
+  run(input: RunInput): RawRun {
+    if (this.disposed) throw new Error("the sandbox was disposed");
+    if (this.isolate.isDisposed) this.createIsolate();
+    if (!this.context) this.buildContext();
+    const before = this.isolate.getHeapStatisticsSync().used_heap_size;
+    let text: string;
+    try {
+      const first = this.runRef!.applySync(undefined, [input.eventJson, input.rawQuery, input.now, input.statementLimit], {
+        timeout: FUNCTION_WALL_CLOCK_LIMIT_MS,
+      }) as string;
+      text = first === "PENDING" ? (this.collectRef!.applySync(undefined, [], { timeout: FUNCTION_WALL_CLOCK_LIMIT_MS }) as string) : first;
+    } catch (error) {
+      return this.abandon(error as Error, input);
+    }
+    const heapGrowth = Math.max(0, this.isolate.getHeapStatisticsSync().used_heap_size - before);
+    const parsed = JSON.parse(text) as { output?: string | null; returned?: string; error?: EngineError; logs: string[]; count: number };
+    // Code that may have changed a built-in never shares its context with the next run (gate.ts).
+    if (this.gated.touchesIntrinsics) this.dropContext();
+    const run: RawRun = { output: parsed.output ?? null, logs: parsed.logs, statements: parsed.count, heapGrowth };
+    if (parsed.returned !== undefined) run.returned = parsed.returned;
+    if (parsed.error) {
+      run.error = parsed.error;
+      if (parsed.error.name === "InternalError" && parsed.error.message === "execution time limit exceeded") run.limitExceeded = "compute";
+    } else if (heapGrowth > FUNCTION_MEMORY_BYTES) {
+      return { ...run, output: null, error: memoryError(), limitExceeded: "memory" };
+    }
+    return run;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.dropContext();
+    if (!this.isolate.isDisposed) this.isolate.dispose();
+  }
+
+  /** A run that the engine itself stopped: out of time or out of memory. The context cannot be trusted after. */
+  private abandon(error: Error, input: RunInput): RawRun {
+    this.dropContext();
+    const outOfMemory = this.isolate.isDisposed || /memory limit/i.test(error.message);
+    if (!outOfMemory && !/timed out/i.test(error.message)) throw error;
+    if (outOfMemory) {
+      if (!this.isolate.isDisposed) this.isolate.dispose();
+      return { output: null, error: memoryError(), logs: [], statements: 0, heapGrowth: 0, limitExceeded: "memory" };
+    }
+    return {
+      output: null,
+      error: { name: "InternalError", message: "execution time limit exceeded", text: "InternalError: execution time limit exceeded" },
+      logs: [],
+      statements: input.statementLimit + 1,
+      heapGrowth: 0,
+      limitExceeded: "compute",
+    };
+  }
+
+  private createIsolate(): void {
+    const ivm = loadIsolatedVm();
+    this.isolate = new ivm.Isolate({ memoryLimit: ISOLATE_MEMORY_LIMIT_MB });
+    // The user's code runs inside a factory called once per run, so its top-level bindings are new each
+    // time. "use strict" shares the first line with the code, so V8's line numbers are the user's.
+    this.script = this.isolate.compileScriptSync(
+      `(function () { "use strict"; ${this.gated.code}\n;return typeof handler === "function" ? handler : undefined; })`,
+      { filename: "function.js" },
+    );
+  }
+
+  private buildContext(): void {
+    let prelude = preludes.get(this.runtime);
+    if (!prelude) {
+      prelude = preludeSource(this.runtime, { logBytes: FUNCTION_LOG_BYTES });
+      preludes.set(this.runtime, prelude);
+    }
+    const context = this.isolate.createContextSync();
+    context.evalSync(prelude);
+    const factory = this.script.runSync(context, { reference: true }) as Reference;
+    const setup = context.global.getSync("__edgelite$setup", { reference: true }) as Reference;
+    setup.applySync(undefined, [factory.derefInto()]);
+    setup.release();
+    factory.release();
+    this.runRef = context.global.getSync("__edgelite$run", { reference: true }) as Reference;
+    this.collectRef = context.global.getSync("__edgelite$collect", { reference: true }) as Reference;
+    this.context = context;
+  }
+
+  private dropContext(): void {
+    this.runRef?.release();
+    this.collectRef?.release();
+    this.runRef = this.collectRef = undefined;
+    if (this.context && !this.isolate.isDisposed) this.context.release();
+    this.context = undefined;
+  }
+}
+
+function memoryError(): EngineError {
+  return { name: "MemoryError", message: "memory limit exceeded", text: "MemoryError: memory limit exceeded" };
+}

@@ -1,0 +1,97 @@
+import { Sandbox } from "./engine.js";
+import { normaliseOutput, type FunctionEvent, type FunctionOutput } from "./event.js";
+import { gate, GateSyntaxError } from "./gate.js";
+import { njsWording } from "./messages.js";
+import { statementBudget, utilization } from "./meter.js";
+import type { EngineError, RuntimeName } from "./types.js";
+import { validateOutput } from "./validate.js";
+
+/** The sentence CloudFront puts before every engine error in FunctionErrorMessage (and on the 503 page). */
+export const ERROR_PREFIX = "The CloudFront function associated with the CloudFront distribution is invalid or could not run. ";
+
+export interface RunResult {
+  /** `{request}` or `{response}`, as TestFunction's FunctionOutput shows it; undefined when the run failed. */
+  output: FunctionOutput | undefined;
+  logs: string[];
+  /** The engine error in njs's words (`TypeError: cannot get property "value" of undefined`), if the run failed. */
+  error: EngineError | undefined;
+  /** FunctionErrorMessage as TestFunction reports it: "" on success. */
+  errorMessage: string;
+  computeUtilization: number;
+  /** Production validation problems (a 502 at the edge); TestFunction does not report these. */
+  validationErrors: string[];
+}
+
+export interface RunOptions {
+  /** The run's clock: every Date in the run reads this instant. */
+  now?: Date;
+  /** The raw query string for `event.request.rawQueryString()`; derived from the event when omitted. */
+  rawQueryString?: string | null;
+}
+
+/**
+ * A CloudFront function compiled for one runtime. Syntax errors are not thrown: like CloudFront, every
+ * run of such a function fails with the compile error.
+ */
+export class CompiledFunction {
+  private readonly sandbox: Sandbox | undefined;
+  private readonly compileError: EngineError | undefined;
+
+  constructor(
+    readonly code: string,
+    readonly runtime: RuntimeName,
+  ) {
+    try {
+      this.sandbox = new Sandbox(gate(code, runtime), runtime);
+    } catch (error) {
+      if (!(error instanceof GateSyntaxError) && !(error instanceof SyntaxError)) throw error;
+      const message = error instanceof GateSyntaxError ? error.message : `${error.message} in ${lineOf(error)}`;
+      const name = error instanceof GateSyntaxError ? error.errorName : "SyntaxError";
+      this.compileError = { name, message, text: `${name}: ${message}` };
+    }
+  }
+
+  run(event: FunctionEvent, options: RunOptions = {}): RunResult {
+    if (!this.sandbox) return failure(this.compileError!, [], 0);
+    const raw = this.sandbox.run({
+      eventJson: JSON.stringify(event),
+      rawQuery: options.rawQueryString !== undefined ? options.rawQueryString : rawQueryOf(event),
+      now: (options.now ?? new Date()).getTime(),
+      statementLimit: statementBudget(this.runtime),
+    });
+    const compute = raw.limitExceeded === "compute" ? 100 : utilization(this.runtime, raw.statements);
+    if (raw.error) return failure(njsWording(raw.error), raw.logs, compute);
+    const returned = raw.output === null ? undefined : (JSON.parse(raw.output) as unknown);
+    const output = normaliseOutput(event.context.eventType, returned);
+    return {
+      output,
+      logs: raw.logs,
+      error: undefined,
+      errorMessage: "",
+      computeUtilization: compute,
+      validationErrors: validateOutput(event, output),
+    };
+  }
+
+  dispose(): void {
+    this.sandbox?.dispose();
+  }
+}
+
+function failure(error: EngineError, logs: string[], compute: number): RunResult {
+  return { output: undefined, logs, error, errorMessage: ERROR_PREFIX + error.text, computeUtilization: compute, validationErrors: [] };
+}
+
+function lineOf(error: Error): number {
+  const match = /function\.js:(\d+)/.exec(error.stack ?? "");
+  return match ? Number(match[1]) : 1;
+}
+
+/** What `rawQueryString()` returns for a test event: its query string, re-encoded. */
+function rawQueryOf(event: FunctionEvent): string | null {
+  const entries = Object.entries(event.request.querystring ?? {});
+  if (entries.length === 0) return null;
+  return entries
+    .flatMap(([name, entry]) => (entry.multiValue ? entry.multiValue.map((item) => item.value) : [entry.value]).map((value) => (value === "" ? name : `${name}=${value}`)))
+    .join("&");
+}
