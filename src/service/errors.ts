@@ -61,5 +61,6 @@ export const MESSAGES = {
   ifMatchMissing: "The If-Match version is missing or not valid for the resource.",
   preconditionFailed:
     "The request failed because it didn't meet the preconditions in one or more request-header fields.",
+  invalidEventObject: "The provided event object is not valid.",
   functionInUse: (name: string, count: number) => `Cannot delete function ${name}, it is in use by ${count} distributions`,
 } as const;

@@ -9,6 +9,8 @@ import type { FunctionRecord, FunctionStageRecord, Runtime, Stage, Store, Tag } 
 import { CloudFrontError, MESSAGES } from "./errors.js";
 import { etagForVersion } from "./etag.js";
 import { decodeListMarker, encodeListMarker, type ListPosition } from "./listMarker.js";
+import { FunctionRunner } from "./runner.js";
+import { parseEvent } from "../runtime/event.js";
 
 export type FunctionStatus = "UNPUBLISHED" | "UNASSOCIATED" | "DEPLOYED";
 
@@ -37,6 +39,15 @@ export interface FunctionSummary {
   etag: string;
 }
 
+export interface TestResult {
+  summary: FunctionSummary;
+  computeUtilization: string;
+  logs: string[];
+  errorMessage: string;
+  /** JSON text of `{"request":…}` or `{"response":…}`; "" when the run failed. */
+  output: string;
+}
+
 export interface FunctionListPage {
   items: FunctionSummary[];
   maxItems: number;
@@ -59,6 +70,7 @@ export interface FunctionServiceOptions {
   accountId: string;
   maxFunctions: number;
   usage?: FunctionUsageLookup;
+  runner?: FunctionRunner;
 }
 
 /** CloudFront Functions' control-plane behaviour: stages, ETags, status, quotas. Knows nothing of HTTP. */
@@ -68,6 +80,7 @@ export class FunctionService {
   private readonly accountId: string;
   private readonly maxFunctions: number;
   private readonly usage: FunctionUsageLookup;
+  private readonly runner: FunctionRunner;
 
   constructor(options: FunctionServiceOptions) {
     this.store = options.store;
@@ -75,6 +88,7 @@ export class FunctionService {
     this.accountId = options.accountId;
     this.maxFunctions = options.maxFunctions;
     this.usage = options.usage ?? NO_DISTRIBUTIONS;
+    this.runner = options.runner ?? new FunctionRunner();
   }
 
   functionArn(name: string): string {
@@ -138,15 +152,29 @@ export class FunctionService {
   }
 
   /**
-   * Everything TestFunction checks before running code. If-Match is the ETag of the stage under test
-   * (after a publish both stages share it). Returns the stage to run.
+   * TestFunction: runs the stage's code against an event. If-Match is the ETag of the stage under test
+   * (after a publish both stages share it). An event that is not valid is TestFunctionFailed (500), as
+   * AWS answers; a function that fails is a 200 whose FunctionErrorMessage says why.
    */
-  async prepareTest(name: string, ifMatch: string | undefined, stage: Stage = "DEVELOPMENT"): Promise<{ summary: FunctionSummary; code: Uint8Array }> {
+  async test(name: string, ifMatch: string | undefined, stage: Stage, eventObject: Uint8Array): Promise<TestResult> {
     const etag = requireIfMatch(ifMatch);
     const record = await this.require(name);
     const data = stageOf(record, stage);
     checkPrecondition(etag, data);
-    return { summary: await this.summarize(record, stage), code: data.code };
+    const event = parseEvent(eventObject);
+    if (!event) throw new CloudFrontError("TestFunctionFailed", MESSAGES.invalidEventObject);
+    const result = this.runner.run(data.code, data.runtime, event, { now: this.clock.now() });
+    return {
+      summary: await this.summarize(record, stage),
+      computeUtilization: String(result.computeUtilization),
+      logs: result.logs,
+      errorMessage: result.errorMessage,
+      output: result.output ? JSON.stringify(result.output) : "",
+    };
+  }
+
+  dispose(): void {
+    this.runner.dispose();
   }
 
   async delete(name: string, ifMatch: string | undefined): Promise<void> {

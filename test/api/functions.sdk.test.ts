@@ -14,7 +14,6 @@ import {
   PublishFunctionCommand,
   TestFunctionCommand,
   TooManyFunctions,
-  UnsupportedOperation,
   UpdateFunctionCommand,
   type FunctionSummary,
 } from "@aws-sdk/client-cloudfront";
@@ -344,17 +343,60 @@ describe.each<StoreKind>(["sqlite", "memory"])("CloudFront Functions API through
   });
 
   describe("TestFunction", () => {
-    const event = encode(JSON.stringify({ version: "1.0", context: { eventType: "viewer-request" }, viewer: { ip: "1.2.3.4" }, request: { method: "GET", uri: "/", querystring: {}, headers: {}, cookies: {} } }));
+    const event = encode(JSON.stringify({ version: "1.0", context: { eventType: "viewer-request" }, viewer: { ip: "1.2.3.4" }, request: { method: "GET", uri: "/index.html", querystring: {}, headers: { host: { value: "example.org" } }, cookies: {} } }));
+    const ADD_HEADER = "function handler(event) { var request = event.request; request.headers['x-test'] = { value: 'yes' }; console.log('processing ' + request.uri); return request; }";
 
-    it("checks the function, stage and If-Match, then says plainly that the runtime has not landed", async () => {
-      await create("t");
+    it("checks the function, stage and If-Match", async () => {
+      await create("t", { code: ADD_HEADER });
       expect(await rejection(t.client.send(new TestFunctionCommand({ Name: "ghost", IfMatch: "ETVPDKIKX0DER", EventObject: event })))).toBeInstanceOf(NoSuchFunctionExists);
       expect(await rejection(t.client.send(new TestFunctionCommand({ Name: "t", IfMatch: "", EventObject: event })))).toBeInstanceOf(InvalidIfMatchVersion);
       expect(await rejection(t.client.send(new TestFunctionCommand({ Name: "t", IfMatch: "E3UN6WX5RRO2AG", EventObject: event })))).toBeInstanceOf(PreconditionFailed);
       expect(await rejection(t.client.send(new TestFunctionCommand({ Name: "t", IfMatch: "ETVPDKIKX0DER", Stage: "LIVE", EventObject: event })))).toBeInstanceOf(NoSuchFunctionExists);
-      const unsupported = await rejection(t.client.send(new TestFunctionCommand({ Name: "t", IfMatch: "ETVPDKIKX0DER", EventObject: event })));
-      expect(unsupported).toBeInstanceOf(UnsupportedOperation);
-      expect(unsupported.message).toMatch(/runtime/);
+    });
+
+    it("runs the stage's code and reports output, logs, utilization and no error", async () => {
+      await create("run", { code: ADD_HEADER, comment: "adds a header" });
+      const out = await t.client.send(new TestFunctionCommand({ Name: "run", IfMatch: "ETVPDKIKX0DER", EventObject: event }));
+      const result = out.TestResult!;
+      expect(result.FunctionSummary?.Name).toBe("run");
+      expect(result.FunctionSummary?.FunctionMetadata?.Stage).toBe("DEVELOPMENT");
+      expect(result.FunctionErrorMessage).toBe("");
+      expect(result.FunctionExecutionLogs).toEqual(["processing /index.html"]);
+      expect(Number(result.ComputeUtilization)).toBeGreaterThan(0);
+      expect(Number(result.ComputeUtilization)).toBeLessThanOrEqual(100);
+      expect(JSON.parse(result.FunctionOutput!)).toEqual({
+        request: { headers: { host: { value: "example.org" }, "x-test": { value: "yes" } }, method: "GET", querystring: {}, uri: "/index.html", cookies: {} },
+      });
+    });
+
+    it("tests LIVE with the LIVE code after a publish", async () => {
+      await create("staged", { code: "function handler(e) { console.log('v1'); return e.request; }" });
+      await t.client.send(new PublishFunctionCommand({ Name: "staged", IfMatch: "ETVPDKIKX0DER" }));
+      await t.client.send(new UpdateFunctionCommand({ Name: "staged", IfMatch: "ETVPDKIKX0DER", FunctionConfig: { Comment: "", Runtime: "cloudfront-js-2.0" }, FunctionCode: encode("function handler(e) { console.log('v2'); return e.request; }") }));
+      const live = await t.client.send(new TestFunctionCommand({ Name: "staged", IfMatch: "ETVPDKIKX0DER", Stage: "LIVE", EventObject: event }));
+      expect(live.TestResult?.FunctionExecutionLogs).toEqual(["v1"]);
+      const dev = await t.client.send(new TestFunctionCommand({ Name: "staged", IfMatch: "E3UN6WX5RRO2AG", Stage: "DEVELOPMENT", EventObject: event }));
+      expect(dev.TestResult?.FunctionExecutionLogs).toEqual(["v2"]);
+    });
+
+    it("reports a thrown error in FunctionErrorMessage with HTTP 200", async () => {
+      await create("broken", { runtime: "cloudfront-js-1.0", code: "function handler(event) { return event.request.headers.missing.value; }" });
+      const out = await t.client.send(new TestFunctionCommand({ Name: "broken", IfMatch: "ETVPDKIKX0DER", EventObject: event }));
+      expect(out.$metadata.httpStatusCode).toBe(200);
+      expect(out.TestResult?.FunctionErrorMessage).toBe(
+        'The CloudFront function associated with the CloudFront distribution is invalid or could not run. TypeError: cannot get property "value" of undefined',
+      );
+      expect(out.TestResult?.FunctionOutput).toBe("");
+    });
+
+    it("answers an event that is not valid with TestFunctionFailed (500)", async () => {
+      await create("ev", { code: ADD_HEADER });
+      for (const bad of ["not json", "[]", JSON.stringify({ version: "1.0", context: { eventType: "origin-request" }, request: { method: "GET", uri: "/" } })]) {
+        const error = await rejection(t.client.send(new TestFunctionCommand({ Name: "ev", IfMatch: "ETVPDKIKX0DER", EventObject: encode(bad) })));
+        expect(error.name).toBe("TestFunctionFailed");
+        expect(error.$metadata.httpStatusCode).toBe(500);
+        expect(error.message).toBe("The provided event object is not valid.");
+      }
     });
   });
 });

@@ -1,9 +1,9 @@
-import { CloudFrontError } from "../../service/errors.js";
 import type { Stage } from "../../store/types.js";
 import { CONSTRAINTS, decodeBlob, functionNameFromPath, ifMatchHeader, leaf } from "./requestFields.js";
+import { functionSummaryXml } from "./shapes.js";
 import { validateFields } from "./validate.js";
-import { parseRequestXml } from "./xml.js";
-import type { Operation } from "./operation.js";
+import { parseRequestXml, textElement, xmlDocument } from "./xml.js";
+import { xmlReply, type Operation } from "./operation.js";
 
 export const testFunction: Operation = {
   name: "TestFunction",
@@ -19,11 +19,19 @@ export const testFunction: Operation = {
       { at: "stage", value: stage, constraint: CONSTRAINTS.stage },
       { at: "eventObject", value: eventText, length: event?.byteLength, constraint: CONSTRAINTS.eventObject },
     ]);
-    await functions.prepareTest(name, ifMatchHeader(request.headers), (stage as Stage | undefined) ?? "DEVELOPMENT");
-    // Never a fabricated result: until the runtime lands, say so in CloudFront's own terms.
-    throw new CloudFrontError(
-      "UnsupportedOperation",
-      "TestFunction is not available yet in this edgelite version: the CloudFront Functions runtime has not landed. The function, stage and If-Match were checked and are valid.",
+    const result = await functions.test(name, ifMatchHeader(request.headers), (stage as Stage | undefined) ?? "DEVELOPMENT", event!);
+    // FunctionExecutionLogs is a list without a member name in the model, so each entry is <member>.
+    const logs = result.logs.map((line) => textElement("member", line)).join("");
+    return xmlReply(
+      200,
+      xmlDocument(
+        "TestResult",
+        functionSummaryXml(result.summary) +
+          textElement("ComputeUtilization", result.computeUtilization) +
+          `<FunctionExecutionLogs>${logs}</FunctionExecutionLogs>` +
+          textElement("FunctionErrorMessage", result.errorMessage) +
+          textElement("FunctionOutput", result.output),
+      ),
     );
   },
 };
