@@ -6,3 +6,12 @@ export type { Store, FunctionRecord, FunctionStageRecord, Runtime, Stage, Tag } 
 export { FixedClock, systemClock } from "./clock.js";
 export type { Clock } from "./clock.js";
 export { CloudFrontError } from "./service/errors.js";
+
+/** The runtime, for unit tests of CloudFront functions. */
+export { loadFunction } from "./library.js";
+export type { LoadOptions, LoadedFunction } from "./library.js";
+export { viewerRequestEvent, viewerResponseEvent } from "./runtime/builders.js";
+export type { ViewerRequestInit, ViewerResponseInit } from "./runtime/builders.js";
+export type { RunResult, RunOptions } from "./runtime/function.js";
+export type { FunctionEvent, FunctionOutput, FunctionRequest, FunctionResponse, ValueEntry, CookieEntry } from "./runtime/event.js";
+export type { RuntimeName, EngineError } from "./runtime/types.js";

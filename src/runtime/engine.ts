@@ -17,6 +17,13 @@ export interface RawRun {
   heapGrowth: number;
   /** True when the run was cut short by a limit (statements, wall clock or memory). */
   limitExceeded?: "compute" | "memory";
+  /** Calls to the cloudfront module's origin helpers, in order, for the edge. */
+  originCalls: OriginCall[];
+}
+
+export interface OriginCall {
+  kind: "updateRequestOrigin" | "selectRequestOriginById" | "createRequestOriginGroup";
+  [key: string]: unknown;
 }
 
 export interface RunInput {
@@ -24,6 +31,8 @@ export interface RunInput {
   rawQuery: string | null;
   now: number;
   statementLimit: number;
+  /** What `cf.edgeLocation` returns (viewer-request); undefined leaves it undefined. */
+  edgeLocation?: { name: string; serverIp: string; region: string };
 }
 
 const preludes = new Map<RuntimeName, string>();
@@ -57,7 +66,7 @@ export class Sandbox {
     const before = this.isolate.getHeapStatisticsSync().used_heap_size;
     let text: string;
     try {
-      const first = this.runRef!.applySync(undefined, [input.eventJson, input.rawQuery, input.now, input.statementLimit], {
+      const first = this.runRef!.applySync(undefined, [input.eventJson, input.rawQuery, input.now, input.statementLimit, input.edgeLocation ? JSON.stringify(input.edgeLocation) : null], {
         timeout: FUNCTION_WALL_CLOCK_LIMIT_MS,
       }) as string;
       text = first === "PENDING" ? (this.collectRef!.applySync(undefined, [], { timeout: FUNCTION_WALL_CLOCK_LIMIT_MS }) as string) : first;
@@ -65,10 +74,10 @@ export class Sandbox {
       return this.abandon(error as Error, input);
     }
     const heapGrowth = Math.max(0, this.isolate.getHeapStatisticsSync().used_heap_size - before);
-    const parsed = JSON.parse(text) as { output?: string | null; returned?: string; error?: EngineError; logs: string[]; count: number };
+    const parsed = JSON.parse(text) as { output?: string | null; returned?: string; error?: EngineError; logs: string[]; count: number; originCalls: OriginCall[] };
     // Code that may have changed a built-in never shares its context with the next run (gate.ts).
     if (this.gated.touchesIntrinsics) this.dropContext();
-    const run: RawRun = { output: parsed.output ?? null, logs: parsed.logs, statements: parsed.count, heapGrowth };
+    const run: RawRun = { output: parsed.output ?? null, logs: parsed.logs, statements: parsed.count, heapGrowth, originCalls: parsed.originCalls };
     if (parsed.returned !== undefined) run.returned = parsed.returned;
     if (parsed.error) {
       run.error = parsed.error;
@@ -92,7 +101,7 @@ export class Sandbox {
     if (!outOfMemory && !/timed out/i.test(error.message)) throw error;
     if (outOfMemory) {
       if (!this.isolate.isDisposed) this.isolate.dispose();
-      return { output: null, error: memoryError(), logs: [], statements: 0, heapGrowth: 0, limitExceeded: "memory" };
+      return { output: null, error: memoryError(), logs: [], statements: 0, heapGrowth: 0, limitExceeded: "memory", originCalls: [] };
     }
     return {
       output: null,
@@ -101,6 +110,7 @@ export class Sandbox {
       statements: input.statementLimit + 1,
       heapGrowth: 0,
       limitExceeded: "compute",
+      originCalls: [],
     };
   }
 

@@ -1,4 +1,4 @@
-import { Sandbox } from "./engine.js";
+import { Sandbox, type OriginCall } from "./engine.js";
 import { normaliseOutput, type FunctionEvent, type FunctionOutput } from "./event.js";
 import { gate, GateSyntaxError } from "./gate.js";
 import { njsWording } from "./messages.js";
@@ -20,6 +20,8 @@ export interface RunResult {
   computeUtilization: number;
   /** Production validation problems (a 502 at the edge); TestFunction does not report these. */
   validationErrors: string[];
+  /** Origin changes requested through the cloudfront module (2.0), for the edge to apply. */
+  originCalls: OriginCall[];
 }
 
 export interface RunOptions {
@@ -27,7 +29,12 @@ export interface RunOptions {
   now?: Date;
   /** The raw query string for `event.request.rawQueryString()`; derived from the event when omitted. */
   rawQueryString?: string | null;
+  /** What `cf.edgeLocation` reports in viewer-request (2.0); a local default when omitted. */
+  edgeLocation?: { name: string; serverIp: string; region: string };
 }
+
+/** Where a local run "is": what cf.edgeLocation reports unless the caller says otherwise. */
+export const LOCAL_EDGE_LOCATION = { name: "LCL", serverIp: "127.0.0.1", region: "local" };
 
 /**
  * A CloudFront function compiled for one runtime. Syntax errors are not thrown: like CloudFront, every
@@ -58,9 +65,10 @@ export class CompiledFunction {
       rawQuery: options.rawQueryString !== undefined ? options.rawQueryString : rawQueryOf(event),
       now: (options.now ?? new Date()).getTime(),
       statementLimit: statementBudget(this.runtime),
+      edgeLocation: event.context.eventType === "viewer-request" ? (options.edgeLocation ?? LOCAL_EDGE_LOCATION) : undefined,
     });
     const compute = raw.limitExceeded === "compute" ? 100 : utilization(this.runtime, raw.statements);
-    if (raw.error) return failure(njsWording(raw.error), raw.logs, compute);
+    if (raw.error) return failure(njsWording(raw.error), raw.logs, compute, raw.originCalls);
     const returned = raw.output === null ? undefined : (JSON.parse(raw.output) as unknown);
     const output = normaliseOutput(event.context.eventType, returned);
     return {
@@ -70,6 +78,7 @@ export class CompiledFunction {
       errorMessage: "",
       computeUtilization: compute,
       validationErrors: validateOutput(event, output),
+      originCalls: raw.originCalls,
     };
   }
 
@@ -78,8 +87,8 @@ export class CompiledFunction {
   }
 }
 
-function failure(error: EngineError, logs: string[], compute: number): RunResult {
-  return { output: undefined, logs, error, errorMessage: ERROR_PREFIX + error.text, computeUtilization: compute, validationErrors: [] };
+function failure(error: EngineError, logs: string[], compute: number, originCalls: OriginCall[] = []): RunResult {
+  return { output: undefined, logs, error, errorMessage: ERROR_PREFIX + error.text, computeUtilization: compute, validationErrors: [], originCalls };
 }
 
 function lineOf(error: Error): number {

@@ -1,5 +1,11 @@
 import NJS_PROPERTIES from "./njs-0.7.9-properties.json" with { type: "json" };
 import { METER, METER_TRIP } from "./gate.js";
+import { bufferModuleSource } from "./modules/buffer.js";
+import { BYTES_HELPER } from "./modules/bytes.js";
+import { CLOUDFRONT_MODULE } from "./modules/cloudfront.js";
+import { CRYPTO_MODULE } from "./modules/crypto.js";
+import { QUERYSTRING_MODULE } from "./modules/querystring.js";
+import { WEB_GLOBALS } from "./modules/web.js";
 import type { RuntimeName } from "./types.js";
 
 /**
@@ -68,6 +74,9 @@ export function preludeSource(runtime: RuntimeName, limits: { logBytes: number }
   defineProperty(throwingEval, "name", { value: "eval" });
   global.eval = throwingEval;
 
+  const bytes = (${BYTES_HELPER})(RUNTIME);
+  const runState = { originCalls: [], edgeLocation: undefined };
+
   // ---- 1.0 byte strings (njs): a "byte string" is a string whose code points are all < 256
   if (RUNTIME === "cloudfront-js-1.0") {
     const toHex = (s) => { let h = ""; for (let i = 0; i < s.length; i++) h += (s.charCodeAt(i) & 255).toString(16).padStart(2, "0"); return h; };
@@ -96,14 +105,14 @@ export function preludeSource(runtime: RuntimeName, limits: { logBytes: number }
       return out;
     };
     const slice = (s, start, end) => String(s).slice(start === undefined ? 0 : start, end === undefined ? undefined : end);
-    defineHidden(String, "bytesFrom", bytesFrom);
+    defineHidden(String, "bytesFrom", function (value, encoding) { return bytes.markByteString(bytesFrom(value, encoding)); });
     defineHidden(String.prototype, "fromBytes", function fromBytes(start, end) { return slice(this, start, end); });
     defineHidden(String.prototype, "toBytes", function toBytes(start, end) {
       const s = slice(this, start, end);
       for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 255) return null;
-      return s;
+      return bytes.markByteString(s);
     });
-    defineHidden(String.prototype, "toUTF8", function toUTF8(start, end) { return $unescape(encodeURIComponent(slice(this, start, end))); });
+    defineHidden(String.prototype, "toUTF8", function toUTF8(start, end) { return bytes.markByteString($unescape(encodeURIComponent(slice(this, start, end)))); });
     defineHidden(String.prototype, "fromUTF8", function fromUTF8(start, end) {
       try { return decodeURIComponent($escape(slice(this, start, end))); } catch (e) { return null; }
     });
@@ -157,6 +166,13 @@ export function preludeSource(runtime: RuntimeName, limits: { logBytes: number }
   global.require = requireModule;
   defineHidden(global, "__edgelite$modules", modules);
   defineHidden(global, "__edgelite$import", requireModule);
+  (${CRYPTO_MODULE})(modules, bytes);
+  (${QUERYSTRING_MODULE})(modules, bytes);
+  if (RUNTIME === "cloudfront-js-2.0") {
+    (${bufferModuleSource()})(global, modules);
+    (${WEB_GLOBALS})(global, bytes);
+    (${CLOUDFRONT_MODULE})(modules, runState);
+  }
 
   // ---- prune to njs's built-ins plus documented additions
   const TA = getPrototypeOf(Uint8Array);
@@ -169,7 +185,7 @@ export function preludeSource(runtime: RuntimeName, limits: { logBytes: number }
     "Error.prototype": Error.prototype, ArrayBuffer, "ArrayBuffer.prototype": ArrayBuffer.prototype,
     TypedArray: TA, "TypedArray.prototype": TA.prototype,
   };
-  const ours = new $Set(["require", "console", "InternalError", "MemoryError", "Function", "eval", "Date", "__edgelite$modules", "__edgelite$import", "__edgelite$hex", "bytesFrom", "fromBytes", "toBytes", "toUTF8", "fromUTF8"]);
+  const ours = new $Set(["require", "console", "InternalError", "MemoryError", "Function", "eval", "Date", "Buffer", "TextEncoder", "TextDecoder", "atob", "btoa", "__edgelite$modules", "__edgelite$import", "__edgelite$hex", "bytesFrom", "fromBytes", "toBytes", "toUTF8", "fromUTF8"]);
   for (const key of Object.keys(targets)) {
     const target = targets[key];
     const allowed = new $Set(ALLOWED[key] || []);
@@ -193,11 +209,14 @@ export function preludeSource(runtime: RuntimeName, limits: { logBytes: number }
     }
     return { name: "", message: String(error), text: String(error) };
   };
-  const finish = (outcome) => stringify({ ...outcome, logs: logs.slice(), logsTruncated: logBytes > LOG_LIMIT, count: meter.n });
+  const finish = (outcome) => stringify({ ...outcome, logs: logs.slice(), logsTruncated: logBytes > LOG_LIMIT, count: meter.n, originCalls: runState.originCalls });
 
   defineHidden(global, "__edgelite$setup", function (factory) {
-    defineHidden(global, "__edgelite$run", function run(eventJson, rawQuery, now, limit) {
+    defineHidden(global, "__edgelite$run", function run(eventJson, rawQuery, now, limit, edgeLocationJson) {
       logs.length = 0; logBytes = 0; meter.n = 0; meter.limit = limit; clock.now = now; settled = null;
+      bytes.reset();
+      runState.originCalls = [];
+      runState.edgeLocation = edgeLocationJson ? parse(edgeLocationJson) : undefined;
       let result;
       try {
         const handler = factory();

@@ -1,0 +1,94 @@
+import type { FunctionEvent, ValueEntry, CookieEntry } from "./event.js";
+
+/**
+ * Well-formed events for tests, built the way CloudFront builds them from a request: lower-cased header
+ * names, repeated names as `multiValue`, the Cookie header moved into `cookies`, the query string split
+ * into parameters (values left percent-encoded, as CloudFront passes them).
+ */
+export interface ViewerRequestInit {
+  method?: string;
+  /** A path with an optional query string (`/a/b?x=1&x=2`) or a full URL (its host becomes the Host header). */
+  url?: string;
+  headers?: Record<string, string | string[]>;
+  cookies?: Record<string, string | string[]>;
+  ip?: string;
+  distributionDomainName?: string;
+  distributionId?: string;
+  requestId?: string;
+}
+
+export interface ViewerResponseInit extends ViewerRequestInit {
+  statusCode?: number;
+  statusDescription?: string;
+  responseHeaders?: Record<string, string | string[]>;
+  /** Set-Cookie values (`name=value; Path=/; Secure`). */
+  setCookies?: string[];
+}
+
+export function viewerRequestEvent(init: ViewerRequestInit = {}): FunctionEvent {
+  const url = new URL(init.url ?? "/", "http://localhost");
+  const headers = valueMap(Object.entries(init.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value] as const));
+  if (init.url && /^https?:\/\//.test(init.url) && !headers.host) headers.host = { value: url.host };
+  const cookies = valueMap(Object.entries(init.cookies ?? {}));
+  const cookieHeader = headers.cookie;
+  if (cookieHeader) {
+    delete headers.cookie;
+    for (const part of (cookieHeader.multiValue ?? [cookieHeader]).flatMap((entry) => entry.value.split(/;\s*/))) {
+      const at = part.indexOf("=");
+      if (at <= 0) continue;
+      add(cookies, part.slice(0, at), part.slice(at + 1));
+    }
+  }
+  // CloudFront passes query values as they appear in the URL (still percent-encoded).
+  const querystring: Record<string, ValueEntry> = {};
+  for (const part of url.search.slice(1).split("&")) {
+    if (part === "") continue;
+    const at = part.indexOf("=");
+    add(querystring, at === -1 ? part : part.slice(0, at), at === -1 ? "" : part.slice(at + 1));
+  }
+  return {
+    version: "1.0",
+    context: {
+      ...(init.distributionDomainName ? { distributionDomainName: init.distributionDomainName } : {}),
+      ...(init.distributionId ? { distributionId: init.distributionId } : {}),
+      eventType: "viewer-request",
+      ...(init.requestId ? { requestId: init.requestId } : {}),
+    },
+    viewer: { ip: init.ip ?? "198.51.100.10" },
+    request: { method: (init.method ?? "GET").toUpperCase(), uri: url.pathname, querystring, headers, cookies },
+  };
+}
+
+export function viewerResponseEvent(init: ViewerResponseInit = {}): FunctionEvent {
+  const event = viewerRequestEvent(init);
+  event.context.eventType = "viewer-response";
+  const cookies: Record<string, CookieEntry> = {};
+  for (const line of init.setCookies ?? []) {
+    const [pair = "", ...attributes] = line.split(";");
+    const at = pair.indexOf("=");
+    const name = pair.slice(0, at).trim();
+    const entry = { value: pair.slice(at + 1).trim(), attributes: attributes.map((a) => a.trim()).join("; ") };
+    const existing = cookies[name];
+    if (!existing) cookies[name] = entry;
+    else (existing.multiValue ??= [{ ...existing }]).push(entry);
+  }
+  event.response = {
+    statusCode: init.statusCode ?? 200,
+    statusDescription: init.statusDescription ?? "OK",
+    headers: valueMap(Object.entries(init.responseHeaders ?? {}).map(([name, value]) => [name.toLowerCase(), value] as const)),
+    cookies,
+  };
+  return event;
+}
+
+function valueMap(entries: ReadonlyArray<readonly [string, string | string[]]>): Record<string, ValueEntry> {
+  const map: Record<string, ValueEntry> = {};
+  for (const [name, value] of entries) for (const item of Array.isArray(value) ? value : [value]) add(map, name, item);
+  return map;
+}
+
+function add(map: Record<string, ValueEntry>, name: string, value: string): void {
+  const existing = map[name];
+  if (!existing) map[name] = { value };
+  else (existing.multiValue ??= [{ value: existing.value }]).push({ value });
+}
