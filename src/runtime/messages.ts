@@ -13,7 +13,7 @@ const RULES: Array<{ name: string; pattern: RegExp; replace: (match: RegExpExecA
   { name: "TypeError", pattern: /^Cannot add property (.*), object is not extensible$/s, replace: (m) => `Cannot add property "${m[1]}", object is not extensible` },
   { name: "TypeError", pattern: /^Assignment to constant variable\.$/, replace: () => "assignment to constant variable" },
   { name: "TypeError", pattern: /^Cannot assign to read only property '(.*)' of (?:object|function) .*$/s, replace: (m) => `Cannot assign to read-only property "${m[1]}" of object` },
-  { name: "ReferenceError", pattern: /^(.+) is not defined$/s, replace: (m) => `"${m[1]}" is not defined` },
+  { name: "ReferenceError", pattern: /^([^"].*) is not defined$/s, replace: (m) => `"${m[1]}" is not defined` },
   { name: "RangeError", pattern: /^Invalid string length$/, replace: () => "invalid string length" },
   { name: "SyntaxError", pattern: /^Unexpected end of JSON input$/, replace: () => "Unexpected end of input" },
 ];

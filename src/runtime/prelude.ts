@@ -220,7 +220,7 @@ export function preludeSource(runtime: RuntimeName, limits: { logBytes: number }
       let result;
       try {
         const handler = factory();
-        if (typeof handler !== "function") throw new ReferenceError('"handler" is not defined');
+        if (typeof handler !== "function") throw new ReferenceError("handler is not defined");
         const event = parse(eventJson);
         if (event && event.request && typeof event.request === "object") {
           defineProperty(event.request, "rawQueryString", { value: function rawQueryString() { return rawQuery === null ? undefined : rawQuery; }, enumerable: false, configurable: true, writable: true });
