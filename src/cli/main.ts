@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { VERSION } from "../server.js";
 import { registerServe } from "./serve.js";
+import { registerTest } from "./test.js";
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -9,13 +10,15 @@ export function buildProgram(): Command {
     .version(VERSION, "-v, --version")
     .showHelpAfterError("(run with --help for usage)");
   registerServe(program);
+  registerTest(program);
   program.addHelpText(
     "after",
     `
 Quick start:
   $ npx edgelite serve                       # API on http://127.0.0.1:4599, data in ./.edgelite
   $ aws cloudfront create-function --endpoint-url http://127.0.0.1:4599 \\
-      --name hello --function-config Comment=,Runtime=cloudfront-js-2.0 --function-code fileb://hello.js`,
+      --name hello --function-config Comment=,Runtime=cloudfront-js-2.0 --function-code fileb://hello.js
+  $ npx edgelite test hello.js --uri /index.html   # run a function file locally, no server`,
   );
   return program;
 }
