@@ -1,5 +1,5 @@
 import { CompiledFunction, type RunOptions, type RunResult } from "./runtime/function.js";
-import { parseEvent, type FunctionEvent } from "./runtime/event.js";
+import { checkEvent, parseEvent, type FunctionEvent } from "./runtime/event.js";
 import type { RuntimeName } from "./runtime/types.js";
 
 export interface LoadOptions {
@@ -23,7 +23,7 @@ export async function loadFunction(code: string, options: LoadOptions = {}): Pro
   const compiled = new CompiledFunction(code, options.runtime ?? "cloudfront-js-2.0");
   return {
     async run(event, runOptions) {
-      const parsed = parseEvent(typeof event === "string" ? event : JSON.stringify(event));
+      const parsed = typeof event === "string" ? parseEvent(event) : checkEvent(event);
       if (!parsed) throw new TypeError("The provided event object is not valid (see viewerRequestEvent / viewerResponseEvent).");
       return compiled.run(parsed, runOptions);
     },

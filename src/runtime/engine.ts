@@ -6,8 +6,8 @@ import type { EngineError, RuntimeName } from "./types.js";
 
 /** What one execution produced, before any CloudFront-level interpretation. */
 export interface RawRun {
-  /** JSON text of what the handler returned (null when it returned undefined or threw). */
-  output: string | null;
+  /** What the handler returned, through JSON (null when it returned undefined or threw). */
+  output: unknown;
   /** `typeof` the returned value. */
   returned?: string;
   error?: EngineError;
@@ -51,6 +51,8 @@ export class Sandbox {
   private runRef: Reference | undefined;
   private collectRef: Reference | undefined;
   private disposed = false;
+  /** Heap in use after the previous run: nothing runs in the isolate between runs, so it is the next run's start. */
+  private heapAtRest = 0;
 
   constructor(
     private readonly gated: GateResult,
@@ -62,8 +64,11 @@ export class Sandbox {
   run(input: RunInput): RawRun {
     if (this.disposed) throw new Error("the sandbox was disposed");
     if (this.isolate.isDisposed) this.createIsolate();
-    if (!this.context) this.buildContext();
-    const before = this.isolate.getHeapStatisticsSync().used_heap_size;
+    if (!this.context) {
+      this.buildContext();
+      this.heapAtRest = this.isolate.getHeapStatisticsSync().used_heap_size;
+    }
+    const before = this.heapAtRest;
     let text: string;
     try {
       const first = this.runRef!.applySync(undefined, [input.eventJson, input.rawQuery, input.now, input.statementLimit, input.edgeLocation ? JSON.stringify(input.edgeLocation) : null], {
@@ -73,8 +78,9 @@ export class Sandbox {
     } catch (error) {
       return this.abandon(error as Error, input);
     }
-    const heapGrowth = Math.max(0, this.isolate.getHeapStatisticsSync().used_heap_size - before);
-    const parsed = JSON.parse(text) as { output?: string | null; returned?: string; error?: EngineError; logs: string[]; count: number; originCalls: OriginCall[] };
+    this.heapAtRest = this.isolate.getHeapStatisticsSync().used_heap_size;
+    const heapGrowth = Math.max(0, this.heapAtRest - before);
+    const parsed = JSON.parse(text) as { output?: unknown; returned?: string; error?: EngineError; logs: string[]; count: number; originCalls: OriginCall[] };
     // Code that may have changed a built-in never shares its context with the next run (gate.ts).
     if (this.gated.touchesIntrinsics) this.dropContext();
     const run: RawRun = { output: parsed.output ?? null, logs: parsed.logs, statements: parsed.count, heapGrowth, originCalls: parsed.originCalls };

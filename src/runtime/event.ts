@@ -60,28 +60,46 @@ export function parseEvent(bytes: Uint8Array | string): FunctionEvent | undefine
   } catch {
     return undefined;
   }
-  if (!isObject(event) || !isObject(event.context) || !isObject(event.request)) return undefined;
+  return checkEvent(event);
+}
+
+/**
+ * Checks an event object the way TestFunction does and returns it with CloudFront's defaults filled in
+ * (a shallow copy where something was missing; the input is never changed). undefined: not valid.
+ */
+export function checkEvent(input: unknown): FunctionEvent | undefined {
+  if (!isObject(input as Json)) return undefined;
+  const event = input as JsonObject;
+  if (!isObject(event.context) || !isObject(event.request)) return undefined;
   const eventType = event.context.eventType;
   if (eventType !== "viewer-request" && eventType !== "viewer-response") return undefined;
   if (event.version !== undefined && event.version !== "1.0") return undefined;
-  const request = event.request;
-  if (typeof request.method !== "string" || typeof request.uri !== "string") return undefined;
-  for (const map of ["querystring", "headers", "cookies"] as const) {
-    if (request[map] === undefined) request[map] = {};
-    if (!isValueMap(request[map])) return undefined;
-  }
+  if (event.viewer !== undefined && !isObject(event.viewer)) return undefined;
+  const request = withMaps(event.request, ["querystring", "headers", "cookies"]);
+  if (!request || typeof request.method !== "string" || typeof request.uri !== "string") return undefined;
+  let response: JsonObject | undefined;
   if (eventType === "viewer-response") {
-    const response = event.response;
-    if (!isObject(response) || typeof response.statusCode !== "number") return undefined;
-    for (const map of ["headers", "cookies"] as const) {
-      if (response[map] === undefined) response[map] = {};
-      if (!isValueMap(response[map])) return undefined;
+    if (!isObject(event.response) || typeof event.response.statusCode !== "number") return undefined;
+    response = withMaps(event.response, ["headers", "cookies"]);
+    if (!response) return undefined;
+  }
+  const complete = request === event.request && response === event.response && event.version !== undefined && event.viewer !== undefined;
+  if (complete) return event as unknown as FunctionEvent;
+  return { ...event, version: "1.0", viewer: event.viewer ?? { ip: "" }, request, ...(response ? { response } : {}) } as unknown as FunctionEvent;
+}
+
+/** The object with each named map present (`{}` when missing), or undefined when one is not a valid value map. */
+function withMaps(object: JsonObject, maps: string[]): JsonObject | undefined {
+  let result = object;
+  for (const map of maps) {
+    if (object[map] === undefined) {
+      if (result === object) result = { ...object };
+      result[map] = {};
+    } else if (!isValueMap(object[map])) {
+      return undefined;
     }
   }
-  if (event.viewer !== undefined && !isObject(event.viewer)) return undefined;
-  event.version ??= "1.0";
-  event.viewer ??= { ip: "" };
-  return event as unknown as FunctionEvent;
+  return result;
 }
 
 function isValueMap(value: Json | undefined): boolean {

@@ -69,8 +69,7 @@ export class CompiledFunction {
     });
     const compute = raw.limitExceeded === "compute" ? 100 : utilization(this.runtime, raw.statements);
     if (raw.error) return failure(njsWording(raw.error), raw.logs, compute, raw.originCalls);
-    const returned = raw.output === null ? undefined : (JSON.parse(raw.output) as unknown);
-    const output = normaliseOutput(event.context.eventType, returned);
+    const output = normaliseOutput(event.context.eventType, raw.output === null ? undefined : raw.output);
     return {
       output,
       logs: raw.logs,

@@ -203,27 +203,39 @@ export function preludeSource(runtime: RuntimeName, limits: { logBytes: number }
   defineHidden(global, "${METER_TRIP}", function () { throw new InternalError("execution time limit exceeded"); });
 
   let settled = null;
+  let currentRawQuery = null;
+  let lastEdgeLocationJson = null;
+  const rawQueryString = function rawQueryString() { return currentRawQuery === null ? undefined : currentRawQuery; };
   const describeError = (error) => {
     if (error instanceof Error || (error && typeof error === "object" && typeof error.name === "string" && typeof error.message === "string")) {
       return { name: String(error.name), message: String(error.message), text: String(error) };
     }
     return { name: "", message: String(error), text: String(error) };
   };
-  const finish = (outcome) => stringify({ ...outcome, logs: logs.slice(), logsTruncated: logBytes > LOG_LIMIT, count: meter.n, originCalls: runState.originCalls });
+  const finish = (outcome) => {
+    outcome.logs = logs;
+    outcome.count = meter.n;
+    outcome.originCalls = runState.originCalls;
+    return stringify(outcome);
+  };
 
   defineHidden(global, "__edgelite$setup", function (factory) {
     defineHidden(global, "__edgelite$run", function run(eventJson, rawQuery, now, limit, edgeLocationJson) {
       logs.length = 0; logBytes = 0; meter.n = 0; meter.limit = limit; clock.now = now; settled = null;
       bytes.reset();
       runState.originCalls = [];
-      runState.edgeLocation = edgeLocationJson ? parse(edgeLocationJson) : undefined;
+      if (edgeLocationJson !== lastEdgeLocationJson) {
+        lastEdgeLocationJson = edgeLocationJson;
+        runState.edgeLocation = edgeLocationJson ? freeze(parse(edgeLocationJson)) : undefined;
+      }
+      currentRawQuery = rawQuery;
       let result;
       try {
         const handler = factory();
         if (typeof handler !== "function") throw new ReferenceError("handler is not defined");
         const event = parse(eventJson);
         if (event && event.request && typeof event.request === "object") {
-          defineProperty(event.request, "rawQueryString", { value: function rawQueryString() { return rawQuery === null ? undefined : rawQuery; }, enumerable: false, configurable: true, writable: true });
+          defineProperty(event.request, "rawQueryString", { value: rawQueryString, enumerable: false, configurable: true, writable: true });
         }
         result = handler(event);
       } catch (error) {
@@ -233,13 +245,13 @@ export function preludeSource(runtime: RuntimeName, limits: { logBytes: number }
         resolved(result).then((value) => { settled = { value }; }, (error) => { settled = { error }; });
         return "PENDING";
       }
-      return finish({ output: result === undefined ? null : stringify(result) ?? null, returned: typeof result });
+      return finish({ output: result === undefined ? null : result, returned: typeof result });
     });
     defineHidden(global, "__edgelite$collect", function collect() {
       if (settled === null) return finish({ error: { name: "Error", message: "the handler's promise never settled", text: "Error: the handler's promise never settled" } });
       if ("error" in settled) return finish({ error: describeError(settled.error), async: true });
       const value = settled.value;
-      return finish({ output: value === undefined ? null : stringify(value) ?? null, returned: typeof value });
+      return finish({ output: value === undefined ? null : value, returned: typeof value });
     });
   });
 })(globalThis);

@@ -91,6 +91,14 @@ function checkHeaders(headers: Record<string, ValueEntry>, original: Record<stri
   for (const name of readOnly) {
     const before = original[name];
     const after = headers[name];
-    if (JSON.stringify(before ?? null) !== JSON.stringify(after ?? null)) problems.push(`The header "${name}" is read-only in this event.`);
+    if (!sameEntry(before, after)) problems.push(`The header "${name}" is read-only in this event.`);
   }
+}
+
+function sameEntry(a: ValueEntry | undefined, b: ValueEntry | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  if (a.value !== b.value) return false;
+  const left = a.multiValue ?? [];
+  const right = b.multiValue ?? [];
+  return left.length === right.length && left.every((item, i) => item.value === right[i]!.value);
 }
