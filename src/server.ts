@@ -155,7 +155,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         force.unref();
         await closed;
         clearTimeout(force);
-        services.functions.dispose();
+        await services.functions.dispose();
         await options.store.close();
       })();
       return closing;

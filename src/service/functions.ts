@@ -9,7 +9,7 @@ import type { FunctionRecord, FunctionStageRecord, Runtime, Stage, Store, Tag } 
 import { CloudFrontError, MESSAGES } from "./errors.js";
 import { etagForVersion } from "./etag.js";
 import { decodeListMarker, encodeListMarker, type ListPosition } from "./listMarker.js";
-import { FunctionRunner } from "./runner.js";
+import { RunnerPool } from "../runtime/pool.js";
 import { parseEvent } from "../runtime/event.js";
 
 export type FunctionStatus = "UNPUBLISHED" | "UNASSOCIATED" | "DEPLOYED";
@@ -70,7 +70,7 @@ export interface FunctionServiceOptions {
   accountId: string;
   maxFunctions: number;
   usage?: FunctionUsageLookup;
-  runner?: FunctionRunner;
+  runner?: RunnerPool;
 }
 
 /** CloudFront Functions' control-plane behaviour: stages, ETags, status, quotas. Knows nothing of HTTP. */
@@ -80,7 +80,7 @@ export class FunctionService {
   private readonly accountId: string;
   private readonly maxFunctions: number;
   private readonly usage: FunctionUsageLookup;
-  private readonly runner: FunctionRunner;
+  private readonly runner: RunnerPool;
 
   constructor(options: FunctionServiceOptions) {
     this.store = options.store;
@@ -88,7 +88,7 @@ export class FunctionService {
     this.accountId = options.accountId;
     this.maxFunctions = options.maxFunctions;
     this.usage = options.usage ?? NO_DISTRIBUTIONS;
-    this.runner = options.runner ?? new FunctionRunner();
+    this.runner = options.runner ?? new RunnerPool();
   }
 
   functionArn(name: string): string {
@@ -163,7 +163,7 @@ export class FunctionService {
     checkPrecondition(etag, data);
     const event = parseEvent(eventObject);
     if (!event) throw new CloudFrontError("TestFunctionFailed", MESSAGES.invalidEventObject);
-    const result = this.runner.run(data.code, data.runtime, event, { now: this.clock.now() });
+    const result = await this.runner.run(data.code, data.runtime, event, { now: this.clock.now() });
     return {
       summary: await this.summarize(record, stage),
       computeUtilization: String(result.computeUtilization),
@@ -173,8 +173,9 @@ export class FunctionService {
     };
   }
 
-  dispose(): void {
-    this.runner.dispose();
+  /** Stops the function runners (worker threads). */
+  async dispose(): Promise<void> {
+    await this.runner.close();
   }
 
   async delete(name: string, ifMatch: string | undefined): Promise<void> {

@@ -163,3 +163,33 @@ describe("CloudFront REST-XML on the wire", () => {
     expect(res.body).toContain("Value 'a&lt;b' at 'name'");
   });
 });
+
+describe("TestFunction runs functions off the server's event loop", () => {
+  it("keeps answering while a hostile function runs", async () => {
+    const t = await startTestServer("memory");
+    try {
+      const code = "function handler(e) { /^(a+)+$/.test('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!'); return e.request; }";
+      await http(t.url, "POST", "/2020-05-31/function", { body: createFunctionXml("slow", code) });
+      const event = Buffer.from(JSON.stringify({ version: "1.0", context: { eventType: "viewer-request" }, viewer: { ip: "1.2.3.4" }, request: { method: "GET", uri: "/" } })).toString("base64");
+      const order: string[] = [];
+      const slow = http(t.url, "POST", "/2020-05-31/function/slow/test", {
+        body: `<TestFunctionRequest ${XMLNS}><EventObject>${event}</EventObject></TestFunctionRequest>`,
+        headers: { "if-match": "ETVPDKIKX0DER" },
+      }).then((res) => {
+        order.push("test");
+        return res;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const health = await http(t.url, "GET", "/_edgelite/health");
+      order.push("health");
+      expect(health.status).toBe(200);
+      const res = await slow;
+      expect(order).toEqual(["health", "test"]);
+      expect(res.status).toBe(200);
+      expect(res.body).toContain("InternalError: execution time limit exceeded");
+      expect(res.body).toContain("<ComputeUtilization>100</ComputeUtilization>");
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -1,0 +1,91 @@
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import type { FunctionEvent } from "./event.js";
+import type { RunResult } from "./function.js";
+import type { PoolReply, PoolRequest } from "./pool-worker.js";
+import type { RuntimeName } from "./types.js";
+
+/** Compiled next to this module; when running from TypeScript sources (tests), from the build. */
+function workerUrl(): URL {
+  const beside = new URL("./pool-worker.js", import.meta.url);
+  if (existsSync(fileURLToPath(beside))) return beside;
+  return new URL("../../dist/src/runtime/pool-worker.js", import.meta.url);
+}
+
+interface Pending {
+  resolve: (result: RunResult) => void;
+  reject: (error: Error) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  pending: Map<number, Pending>;
+}
+
+/**
+ * Runs functions on worker threads, each owning warm isolates. A function always goes to the same
+ * worker (by a hash of its code), so its isolate stays warm there; the server's event loop only posts
+ * messages. A worker that dies is replaced and its pending runs fail with a clear error.
+ */
+export class RunnerPool {
+  private readonly slots: Slot[] = [];
+  private nextId = 1;
+  private closed = false;
+
+  /** Workers start on first use, so a server that never runs a function never pays for them. */
+  constructor(private readonly size = Math.max(1, Math.min(4, availableParallelism()))) {}
+
+  run(code: Uint8Array | string, runtime: RuntimeName, event: FunctionEvent, options: { now?: Date } = {}): Promise<RunResult> {
+    if (this.closed) return Promise.reject(new Error("the runner pool is closed"));
+    while (this.slots.length < this.size) this.slots.push(this.spawn());
+    const text = typeof code === "string" ? code : new TextDecoder().decode(code);
+    const digest = createHash("sha256").update(runtime).update(text).digest();
+    const key = digest.toString("base64");
+    const index = digest.readUInt32BE(0) % this.slots.length;
+    const slot = this.slots[index]!;
+    const id = this.nextId++;
+    return new Promise<RunResult>((resolve, reject) => {
+      slot.pending.set(id, { resolve, reject });
+      if (slot.pending.size === 1) slot.worker.ref();
+      const request: PoolRequest = { id, key, code: text, runtime, event };
+      if (options.now) request.now = options.now.getTime();
+      slot.worker.postMessage(request);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
+  }
+
+  private spawn(): Slot {
+    const slot: Slot = { worker: new Worker(workerUrl()), pending: new Map() };
+    slot.worker.unref();
+    slot.worker.on("message", (reply: PoolReply) => {
+      const pending = slot.pending.get(reply.id);
+      slot.pending.delete(reply.id);
+      if (slot.pending.size === 0) slot.worker.unref();
+      if (!pending) return;
+      if ("result" in reply) pending.resolve(reply.result);
+      else pending.reject(new Error(reply.failure));
+    });
+    let replaced = false;
+    const replace = (reason: string) => {
+      if (replaced) return;
+      replaced = true;
+      for (const pending of slot.pending.values()) pending.reject(new Error(`the function runner stopped: ${reason}`));
+      slot.pending.clear();
+      if (this.closed) return;
+      const index = this.slots.indexOf(slot);
+      if (index !== -1) this.slots[index] = this.spawn();
+    };
+    slot.worker.on("error", (error) => replace(error.message));
+    slot.worker.on("exit", (code) => {
+      if (!this.closed) replace(`exit code ${code}`);
+    });
+    return slot;
+  }
+}
