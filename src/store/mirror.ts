@@ -1,8 +1,20 @@
 import { matchesVersions, snapshot } from "./records.js";
-import type { FunctionRecord, FunctionVersionCondition, InsertFunctionResult, Store } from "./types.js";
+import type {
+  FunctionRecord,
+  FunctionVersionCondition,
+  InsertResult,
+  KeyChanges,
+  KeyValueStoreRecord,
+  Store,
+} from "./types.js";
 
 /** A change to make durable, applied blindly and in order by a journal: the checks happened before. */
-export type WriteOp = { kind: "put"; record: FunctionRecord } | { kind: "delete"; name: string };
+export type WriteOp =
+  | { kind: "put"; record: FunctionRecord }
+  | { kind: "delete"; name: string }
+  | { kind: "putStore"; record: KeyValueStoreRecord; keys?: ReadonlyArray<readonly [string, string]> }
+  | { kind: "deleteStore"; id: string }
+  | { kind: "keys"; record: KeyValueStoreRecord; changes: KeyChanges };
 
 /** Where a MirrorStore makes its writes durable. */
 export interface Journal {
@@ -11,28 +23,39 @@ export interface Journal {
   close(): Promise<void>;
 }
 
+/** What a MirrorStore starts from. */
+export interface MirrorContents {
+  functions: Iterable<FunctionRecord>;
+  stores: Iterable<{ record: KeyValueStoreRecord; keys: Iterable<readonly [string, string]> }>;
+}
+
 interface PendingWrite {
   op: WriteOp;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
 
+const utf8Order = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
 /**
  * A store that answers every read from memory and sends every write to a journal.
  *
- * Readers see only `committed` state: a write becomes visible, and its promise resolves, once the
- * journal says it is durable. Conditional writes are checked against `committed` plus the writes still
- * on their way (`pending`), so compare-and-swap stays exact while several commits are queued. One
- * journal commit is in flight at a time; writes arriving meanwhile wait and go together in the next
- * (group commit), so a slow fsync batches writes instead of stalling the event loop.
+ * Readers see only committed state: a write becomes visible, and its promise resolves, once the journal
+ * says it is durable. Conditional writes are checked against committed state plus the writes still on
+ * their way (`pending`), so compare-and-swap stays exact while commits are queued. One journal commit is
+ * in flight at a time; writes arriving meanwhile go together in the next (group commit), so a slow fsync
+ * batches writes instead of stalling the event loop.
  *
  * Suitable for a store that one process owns (memory, an exclusively locked SQLite file); a store shared
  * between processes (PostgreSQL) must query instead of mirroring.
  */
 export class MirrorStore implements Store {
-  private readonly committed = new Map<string, FunctionRecord>();
-  /** Writes accepted but not yet durable: the newest value per name (undefined = deleted). */
-  private readonly pending = new Map<string, FunctionRecord | undefined>();
+  private readonly functions = new Map<string, FunctionRecord>();
+  private readonly stores = new Map<string, KeyValueStoreRecord>();
+  private readonly keys = new Map<string, Map<string, string>>();
+  /** Writes accepted but not yet durable: the newest value per function name / store id (undefined = deleted). */
+  private readonly pendingFunctions = new Map<string, FunctionRecord | undefined>();
+  private readonly pendingStores = new Map<string, KeyValueStoreRecord | undefined>();
   private queued: PendingWrite[] = [];
   private inFlight = false;
   private closed = false;
@@ -40,39 +63,112 @@ export class MirrorStore implements Store {
   constructor(
     readonly kind: string,
     readonly location: string,
-    initial: Iterable<FunctionRecord>,
+    initial: MirrorContents,
     private readonly journal: Journal,
   ) {
-    for (const record of initial) this.committed.set(record.name, record);
+    for (const record of initial.functions) this.functions.set(record.name, record);
+    for (const { record, keys } of initial.stores) {
+      this.stores.set(record.id, record);
+      this.keys.set(record.id, new Map(keys));
+    }
   }
 
+  // ---- functions
+
   async getFunction(name: string): Promise<FunctionRecord | undefined> {
-    return this.committed.get(name);
+    return this.functions.get(name);
   }
 
   async listFunctions({ afterName, limit }: { afterName?: string; limit: number }): Promise<FunctionRecord[]> {
-    const names = [...this.committed.keys()].filter((name) => afterName === undefined || name > afterName).sort();
-    return names.slice(0, limit).map((name) => this.committed.get(name)!);
+    const names = [...this.functions.keys()].filter((name) => afterName === undefined || name > afterName).sort();
+    return names.slice(0, limit).map((name) => this.functions.get(name)!);
   }
 
-  async insertFunction(record: FunctionRecord, { maxFunctions }: { maxFunctions: number }): Promise<InsertFunctionResult> {
-    if (this.latest(record.name)) return "exists";
-    if (this.latestCount() >= maxFunctions) return "limit";
+  async insertFunction(record: FunctionRecord, { maxFunctions }: { maxFunctions: number }): Promise<InsertResult> {
+    if (latest(this.pendingFunctions, this.functions, record.name)) return "exists";
+    if (latestCount(this.pendingFunctions, this.functions) >= maxFunctions) return "limit";
     await this.write({ kind: "put", record: snapshot(record) });
     return "inserted";
   }
 
   async replaceFunction(record: FunctionRecord, expected: FunctionVersionCondition): Promise<boolean> {
-    const current = this.latest(record.name);
+    const current = latest(this.pendingFunctions, this.functions, record.name);
     if (!current || !matchesVersions(current, expected)) return false;
     await this.write({ kind: "put", record: snapshot(record) });
     return true;
   }
 
   async deleteFunction(name: string, expectedDevelopmentVersion: number): Promise<boolean> {
-    const current = this.latest(name);
+    const current = latest(this.pendingFunctions, this.functions, name);
     if (!current || current.development.version !== expectedDevelopmentVersion) return false;
     await this.write({ kind: "delete", name });
+    return true;
+  }
+
+  // ---- key value stores
+
+  async getKeyValueStore(id: string): Promise<KeyValueStoreRecord | undefined> {
+    return this.stores.get(id);
+  }
+
+  async getKeyValueStoreByName(name: string): Promise<KeyValueStoreRecord | undefined> {
+    for (const record of this.stores.values()) if (record.name === name) return record;
+    return undefined;
+  }
+
+  async listKeyValueStores({ afterName, limit }: { afterName?: string; limit: number }): Promise<KeyValueStoreRecord[]> {
+    return [...this.stores.values()]
+      .filter((record) => afterName === undefined || record.name > afterName)
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .slice(0, limit);
+  }
+
+  async insertKeyValueStore(record: KeyValueStoreRecord, keys: ReadonlyArray<readonly [string, string]>, { maxStores }: { maxStores: number }): Promise<InsertResult> {
+    for (const id of new Set([...this.stores.keys(), ...this.pendingStores.keys()])) {
+      if (latest(this.pendingStores, this.stores, id)?.name === record.name) return "exists";
+    }
+    if (latestCount(this.pendingStores, this.stores) >= maxStores) return "limit";
+    await this.write({ kind: "putStore", record: Object.freeze({ ...record }), keys: keys.map(([k, v]) => [k, v] as const) });
+    return "inserted";
+  }
+
+  async replaceKeyValueStore(record: KeyValueStoreRecord, expectedVersion: number): Promise<boolean> {
+    const current = latest(this.pendingStores, this.stores, record.id);
+    if (!current || current.version !== expectedVersion || current.dataVersion !== record.dataVersion) return false;
+    await this.write({ kind: "putStore", record: Object.freeze({ ...record }) });
+    return true;
+  }
+
+  async deleteKeyValueStore(id: string, expectedVersion: number): Promise<boolean> {
+    const current = latest(this.pendingStores, this.stores, id);
+    if (!current || current.version !== expectedVersion) return false;
+    await this.write({ kind: "deleteStore", id });
+    return true;
+  }
+
+  async getKey(storeId: string, key: string): Promise<string | undefined> {
+    return this.keys.get(storeId)?.get(key);
+  }
+
+  async listKeys(storeId: string, { afterKey, limit }: { afterKey?: string; limit: number }): Promise<Array<[string, string]>> {
+    const keys = this.keys.get(storeId);
+    if (!keys) return [];
+    const after = afterKey === undefined ? undefined : Buffer.from(afterKey);
+    return [...keys.keys()]
+      .filter((key) => after === undefined || Buffer.compare(Buffer.from(key), after) > 0)
+      .sort(utf8Order)
+      .slice(0, limit)
+      .map((key) => [key, keys.get(key)!]);
+  }
+
+  async keySnapshot(storeId: string): Promise<ReadonlyMap<string, string> | undefined> {
+    return this.keys.get(storeId);
+  }
+
+  async updateKeys(storeId: string, expectedDataVersion: number, changes: KeyChanges, record: KeyValueStoreRecord): Promise<boolean> {
+    const current = latest(this.pendingStores, this.stores, storeId);
+    if (!current || current.dataVersion !== expectedDataVersion || current.version !== record.version) return false;
+    await this.write({ kind: "keys", record: Object.freeze({ ...record }), changes: { puts: changes.puts.map(([k, v]) => [k, v] as const), deletes: [...changes.deletes] } });
     return true;
   }
 
@@ -83,24 +179,15 @@ export class MirrorStore implements Store {
     await this.journal.close();
   }
 
-  private latest(name: string): FunctionRecord | undefined {
-    return this.pending.has(name) ? this.pending.get(name) : this.committed.get(name);
-  }
-
-  private latestCount(): number {
-    let count = this.committed.size;
-    for (const [name, record] of this.pending) {
-      if (record && !this.committed.has(name)) count++;
-      if (!record && this.committed.has(name)) count--;
-    }
-    return count;
-  }
-
   /** Accepts a write (synchronously visible to later checks) and resolves once it is durable. */
   private write(op: WriteOp): Promise<void> {
     if (this.closed) return Promise.reject(new Error("the store is closed"));
-    const name = op.kind === "put" ? op.record.name : op.name;
-    this.pending.set(name, op.kind === "put" ? op.record : undefined);
+    switch (op.kind) {
+      case "put": this.pendingFunctions.set(op.record.name, op.record); break;
+      case "delete": this.pendingFunctions.set(op.name, undefined); break;
+      case "putStore": case "keys": this.pendingStores.set(op.record.id, op.record); break;
+      case "deleteStore": this.pendingStores.set(op.id, undefined); break;
+    }
     return new Promise<void>((resolve, reject) => {
       this.queued.push({ op, resolve, reject });
       this.commitNext();
@@ -123,7 +210,8 @@ export class MirrorStore implements Store {
         // Nothing in the batch was written, and queued writes may have been checked against it: fail them all.
         const failed = [...batch, ...this.queued];
         this.queued = [];
-        this.pending.clear();
+        this.pendingFunctions.clear();
+        this.pendingStores.clear();
         this.inFlight = false;
         for (const write of failed) write.reject(error);
       },
@@ -131,11 +219,52 @@ export class MirrorStore implements Store {
   }
 
   private applyCommitted(op: WriteOp): void {
-    const name = op.kind === "put" ? op.record.name : op.name;
-    const value = op.kind === "put" ? op.record : undefined;
-    if (value) this.committed.set(name, value);
-    else this.committed.delete(name);
-    // Forget the pending entry unless a newer write for the same name is still on its way.
-    if (this.pending.get(name) === value) this.pending.delete(name);
+    switch (op.kind) {
+      case "put":
+        this.functions.set(op.record.name, op.record);
+        settle(this.pendingFunctions, op.record.name, op.record);
+        return;
+      case "delete":
+        this.functions.delete(op.name);
+        settle(this.pendingFunctions, op.name, undefined);
+        return;
+      case "putStore":
+        this.stores.set(op.record.id, op.record);
+        if (op.keys) this.keys.set(op.record.id, new Map(op.keys));
+        settle(this.pendingStores, op.record.id, op.record);
+        return;
+      case "deleteStore":
+        this.stores.delete(op.id);
+        this.keys.delete(op.id);
+        settle(this.pendingStores, op.id, undefined);
+        return;
+      case "keys": {
+        this.stores.set(op.record.id, op.record);
+        let keys = this.keys.get(op.record.id);
+        if (!keys) this.keys.set(op.record.id, (keys = new Map()));
+        for (const key of op.changes.deletes) keys.delete(key);
+        for (const [key, value] of op.changes.puts) keys.set(key, value);
+        settle(this.pendingStores, op.record.id, op.record);
+        return;
+      }
+    }
   }
+}
+
+function latest<K, V>(pending: Map<K, V | undefined>, committed: Map<K, V>, key: K): V | undefined {
+  return pending.has(key) ? pending.get(key) : committed.get(key);
+}
+
+function latestCount<K, V>(pending: Map<K, V | undefined>, committed: Map<K, V>): number {
+  let count = committed.size;
+  for (const [key, value] of pending) {
+    if (value && !committed.has(key)) count++;
+    if (!value && committed.has(key)) count--;
+  }
+  return count;
+}
+
+/** Forgets a pending entry once committed, unless a newer write for the same key is still on its way. */
+function settle<K, V>(pending: Map<K, V | undefined>, key: K, value: V | undefined): void {
+  if (pending.get(key) === value) pending.delete(key);
 }

@@ -1,8 +1,8 @@
 import Database from "better-sqlite3";
 import { deepFreeze } from "./records.js";
 import { SQLITE_MIGRATIONS } from "./sqlite-migrations.js";
-import type { WriteOp } from "./mirror.js";
-import type { FunctionRecord, FunctionStageRecord, Runtime, Tag } from "./types.js";
+import type { MirrorContents, WriteOp } from "./mirror.js";
+import type { FunctionRecord, FunctionStageRecord, KeyValueStoreRecord, Runtime, Tag } from "./types.js";
 
 /** Everything that touches the SQLite file: opening it right, migrating, loading, applying writes. */
 
@@ -85,6 +85,67 @@ export function loadFunctions(db: SqliteDatabase): FunctionRecord[] {
     });
 }
 
+interface StoredKeyValueStore {
+  name: string;
+  comment: string;
+  readyAt: number;
+  version: number;
+  dataVersion: number;
+  createdTime: number;
+  lastModifiedTime: number;
+  dataLastModifiedTime: number;
+  itemCount: number;
+  totalSizeInBytes: number;
+  tags: Tag[];
+}
+
+export function loadContents(db: SqliteDatabase): MirrorContents {
+  const keysByStore = new Map<string, Array<[string, string]>>();
+  for (const row of db.prepare<[], { store_id: string; key: string; value: string }>(`SELECT store_id, key, value FROM key_value_store_keys`).all()) {
+    let list = keysByStore.get(row.store_id);
+    if (!list) keysByStore.set(row.store_id, (list = []));
+    list.push([row.key, row.value]);
+  }
+  const stores = db
+    .prepare<[], { id: string; metadata: string }>(`SELECT id, metadata FROM key_value_stores`)
+    .all()
+    .map((row) => {
+      const m = JSON.parse(row.metadata) as StoredKeyValueStore;
+      const record: KeyValueStoreRecord = Object.freeze({
+        id: row.id,
+        name: m.name,
+        comment: m.comment,
+        readyAt: new Date(m.readyAt),
+        version: m.version,
+        dataVersion: m.dataVersion,
+        createdTime: new Date(m.createdTime),
+        lastModifiedTime: new Date(m.lastModifiedTime),
+        dataLastModifiedTime: new Date(m.dataLastModifiedTime),
+        itemCount: m.itemCount,
+        totalSizeInBytes: m.totalSizeInBytes,
+        tags: m.tags,
+      });
+      return { record, keys: keysByStore.get(row.id) ?? [] };
+    });
+  return { functions: loadFunctions(db), stores };
+}
+
+function storedKeyValueStore(record: KeyValueStoreRecord): StoredKeyValueStore {
+  return {
+    name: record.name,
+    comment: record.comment,
+    readyAt: record.readyAt.getTime(),
+    version: record.version,
+    dataVersion: record.dataVersion,
+    createdTime: record.createdTime.getTime(),
+    lastModifiedTime: record.lastModifiedTime.getTime(),
+    dataLastModifiedTime: record.dataLastModifiedTime.getTime(),
+    itemCount: record.itemCount,
+    totalSizeInBytes: record.totalSizeInBytes,
+    tags: [...record.tags],
+  };
+}
+
 function stageFrom(stored: StoredStage, code: Buffer): FunctionStageRecord {
   return {
     comment: stored.comment,
@@ -118,24 +179,51 @@ export function writer(db: SqliteDatabase): (ops: WriteOp[]) => void {
        live_code = excluded.live_code`,
   );
   const remove = db.prepare(`DELETE FROM functions WHERE name = ?`);
+  const upsertStore = db.prepare(
+    `INSERT INTO key_value_stores (id, name, metadata) VALUES (?, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET name = excluded.name, metadata = excluded.metadata`,
+  );
+  const removeStore = db.prepare(`DELETE FROM key_value_stores WHERE id = ?`);
+  const putKey = db.prepare(`INSERT INTO key_value_store_keys (store_id, key, value) VALUES (?, ?, ?) ON CONFLICT (store_id, key) DO UPDATE SET value = excluded.value`);
+  const deleteKey = db.prepare(`DELETE FROM key_value_store_keys WHERE store_id = ? AND key = ?`);
 
-  const nameOf = (op: WriteOp) => (op.kind === "put" ? op.record.name : op.name);
+  const functionName = (op: WriteOp) => (op.kind === "put" ? op.record.name : op.kind === "delete" ? op.name : undefined);
   const apply = db.transaction((ops: WriteOp[]) => {
-    // Only the last write to a name in a batch matters: the batch commits whole or not at all.
-    const last = new Map(ops.map((op, index) => [nameOf(op), index]));
+    // Only the last write to a function in a batch matters: the batch commits whole or not at all.
+    const last = new Map<string, number>();
+    ops.forEach((op, index) => {
+      const name = functionName(op);
+      if (name !== undefined) last.set(name, index);
+    });
     for (const [index, op] of ops.entries()) {
-      if (last.get(nameOf(op)) !== index) continue;
-      if (op.kind === "delete") {
-        remove.run(op.name);
-        continue;
+      switch (op.kind) {
+        case "delete":
+          if (last.get(op.name) === index) remove.run(op.name);
+          break;
+        case "put": {
+          if (last.get(op.record.name) !== index) break;
+          const { record } = op;
+          const metadata: StoredMetadata = {
+            tags: [...record.tags],
+            development: storedStage(record.development),
+            ...(record.live ? { live: storedStage(record.live) } : {}),
+          };
+          upsert.run(record.name, JSON.stringify(metadata), asBuffer(record.development.code), record.live ? asBuffer(record.live.code) : null);
+          break;
+        }
+        case "putStore":
+          upsertStore.run(op.record.id, op.record.name, JSON.stringify(storedKeyValueStore(op.record)));
+          for (const [key, value] of op.keys ?? []) putKey.run(op.record.id, key, value);
+          break;
+        case "deleteStore":
+          removeStore.run(op.id);
+          break;
+        case "keys":
+          upsertStore.run(op.record.id, op.record.name, JSON.stringify(storedKeyValueStore(op.record)));
+          for (const key of op.changes.deletes) deleteKey.run(op.record.id, key);
+          for (const [key, value] of op.changes.puts) putKey.run(op.record.id, key, value);
+          break;
       }
-      const { record } = op;
-      const metadata: StoredMetadata = {
-        tags: [...record.tags],
-        development: storedStage(record.development),
-        ...(record.live ? { live: storedStage(record.live) } : {}),
-      };
-      upsert.run(record.name, JSON.stringify(metadata), asBuffer(record.development.code), record.live ? asBuffer(record.live.code) : null);
     }
   });
   return (ops) => apply.immediate(ops);

@@ -14,4 +14,18 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     live_code BLOB
   ) STRICT;
   `,
+  `
+  CREATE TABLE key_value_stores (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    metadata TEXT NOT NULL
+  ) STRICT;
+
+  CREATE TABLE key_value_store_keys (
+    store_id TEXT NOT NULL REFERENCES key_value_stores(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (store_id, key)
+  ) STRICT, WITHOUT ROWID;
+  `,
 ];

@@ -3,7 +3,7 @@ import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { MirrorStore, type Journal, type WriteOp } from "./mirror.js";
-import { loadFunctions, openDatabase } from "./sqlite-database.js";
+import { loadContents, openDatabase } from "./sqlite-database.js";
 import type { JournalReply, JournalRequest } from "./sqlite-worker.js";
 
 /**
@@ -16,9 +16,9 @@ export class SqliteStore extends MirrorStore {
     if (location !== ":memory:") mkdirSync(dirname(location), { recursive: true });
     // Load (and migrate) on this thread so the store is usable at once; the worker then takes the file over.
     const db = openDatabase(location);
-    const records = loadFunctions(db);
+    const contents = loadContents(db);
     db.close();
-    super("sqlite", location, records, new WorkerJournal(location));
+    super("sqlite", location, contents, new WorkerJournal(location));
   }
 }
 

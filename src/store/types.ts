@@ -44,6 +44,32 @@ export interface FunctionVersionCondition {
 }
 
 export type InsertFunctionResult = "inserted" | "exists" | "limit";
+export type InsertResult = InsertFunctionResult;
+
+/** A key value store's metadata. Its keys live beside it, read and written through the Store. */
+export interface KeyValueStoreRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly comment: string;
+  /** Until this instant the store is PROVISIONING, then READY. */
+  readonly readyAt: Date;
+  /** Control-plane version (Update/DeleteKeyValueStore's ETag). */
+  readonly version: number;
+  /** Data-plane version (key writes' ETag); every key write moves it. */
+  readonly dataVersion: number;
+  readonly createdTime: Date;
+  readonly lastModifiedTime: Date;
+  readonly dataLastModifiedTime: Date;
+  readonly itemCount: number;
+  /** UTF-8 bytes of every key and value. */
+  readonly totalSizeInBytes: number;
+  readonly tags: readonly Tag[];
+}
+
+export interface KeyChanges {
+  puts: ReadonlyArray<readonly [string, string]>;
+  deletes: readonly string[];
+}
 
 export interface FunctionPage {
   records: FunctionRecord[];
@@ -63,6 +89,26 @@ export interface Store {
   replaceFunction(record: FunctionRecord, expected: FunctionVersionCondition): Promise<boolean>;
   /** Deletes the function if its DEVELOPMENT version still matches; false otherwise. */
   deleteFunction(name: string, expectedDevelopmentVersion: number): Promise<boolean>;
+
+  getKeyValueStore(id: string): Promise<KeyValueStoreRecord | undefined>;
+  getKeyValueStoreByName(name: string): Promise<KeyValueStoreRecord | undefined>;
+  /** Stores ordered by name, strictly after `afterName`. */
+  listKeyValueStores(options: { afterName?: string; limit: number }): Promise<KeyValueStoreRecord[]>;
+  /** Inserts a store and its initial keys unless the name is taken or `maxStores` exist. */
+  insertKeyValueStore(record: KeyValueStoreRecord, keys: ReadonlyArray<readonly [string, string]>, options: { maxStores: number }): Promise<InsertResult>;
+  /** Replaces a store's metadata if its control-plane version still matches. */
+  replaceKeyValueStore(record: KeyValueStoreRecord, expectedVersion: number): Promise<boolean>;
+  deleteKeyValueStore(id: string, expectedVersion: number): Promise<boolean>;
+  getKey(storeId: string, key: string): Promise<string | undefined>;
+  /** Keys in UTF-8 byte order, strictly after `afterKey`. */
+  listKeys(storeId: string, options: { afterKey?: string; limit: number }): Promise<Array<[string, string]>>;
+  /** The current key/value map of a store (for the runtime); undefined when the store does not exist. */
+  keySnapshot(storeId: string): Promise<ReadonlyMap<string, string> | undefined>;
+  /**
+   * Applies key changes and the store's new metadata atomically if the data version still matches, so
+   * whatever the caller computed from the version it read (sizes, counts) still holds.
+   */
+  updateKeys(storeId: string, expectedDataVersion: number, changes: KeyChanges, record: KeyValueStoreRecord): Promise<boolean>;
 
   close(): Promise<void>;
 }
