@@ -15,3 +15,6 @@ export type { ViewerRequestInit, ViewerResponseInit } from "./runtime/builders.j
 export type { RunResult, RunOptions } from "./runtime/function.js";
 export type { FunctionEvent, FunctionOutput, FunctionRequest, FunctionResponse, ValueEntry, CookieEntry } from "./runtime/event.js";
 export type { RuntimeName, EngineError } from "./runtime/types.js";
+
+/** A ready KeyValueStore data-plane client (handles the account-id host prefix and SigV4A). */
+export { keyValueStoreClient } from "./clients.js";

@@ -39,3 +39,18 @@ export const ISOLATE_MEMORY_LIMIT_MB = 32;
 export const FUNCTION_LOG_BYTES = 10_240;
 /** Wall-clock backstop for work the statement meter cannot see (a catastrophic regex, a huge built-in call). */
 export const FUNCTION_WALL_CLOCK_LIMIT_MS = 1_000;
+
+// ---- KeyValueStore (CloudFront quotas page; runtime.md §5)
+
+/** Key value stores per account (adjustable on AWS; `--max-key-value-stores` here). */
+export const DEFAULT_MAX_KEY_VALUE_STORES_PER_ACCOUNT = 50;
+export const KVS_MAX_KEY_BYTES = 512;
+export const KVS_MAX_VALUE_BYTES = 1024;
+export const KVS_MAX_STORE_BYTES = 5 * 1024 * 1024;
+/** UpdateKeys: at most 50 keys and 3 MB per request. */
+export const KVS_MAX_BATCH_KEYS = 50;
+export const KVS_MAX_BATCH_BYTES = 3 * 1024 * 1024;
+export const KVS_LIST_KEYS_DEFAULT = 10;
+export const KVS_LIST_KEYS_MAX = 50;
+/** AWS takes ~35 s to provision a store; locally 0 by default (`--kvs-provisioning-ms`). */
+export const DEFAULT_KVS_PROVISIONING_MS = 0;

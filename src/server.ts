@@ -5,9 +5,11 @@ import { errorResponseXml } from "./api/cloudfront/errorResponse.js";
 import type { ApiReply, ApiServices, Operation } from "./api/cloudfront/operation.js";
 import { route, type RouteMatch } from "./api/cloudfront/router.js";
 import { systemClock, type Clock } from "./clock.js";
-import { DEFAULT_MAX_FUNCTIONS_PER_ACCOUNT, MAX_REQUEST_BODY_BYTES } from "./limits.js";
+import { DEFAULT_KVS_PROVISIONING_MS, DEFAULT_MAX_FUNCTIONS_PER_ACCOUNT, DEFAULT_MAX_KEY_VALUE_STORES_PER_ACCOUNT, MAX_REQUEST_BODY_BYTES } from "./limits.js";
 import { CloudFrontError } from "./service/errors.js";
 import { FunctionService } from "./service/functions.js";
+import { KeyValueStoreService } from "./service/keyValueStores.js";
+import { KvsError } from "./service/kvsErrors.js";
 import type { Store } from "./store/types.js";
 
 export const HEALTH_PATH = "/_edgelite/health";
@@ -26,6 +28,9 @@ export interface RequestLogEntry {
 
 export interface ServerOptions {
   store: Store;
+  maxKeyValueStores?: number;
+  /** How long a new key value store stays PROVISIONING (AWS: ~35 s). */
+  kvsProvisioningMs?: number;
   host?: string;
   port?: number;
   accountId?: string;
@@ -50,14 +55,28 @@ const SHUTDOWN_GRACE_MS = 10_000;
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const accountId = options.accountId ?? DEFAULT_ACCOUNT_ID;
-  const services: ApiServices = {
-    functions: new FunctionService({
-      store: options.store,
-      clock: options.clock ?? systemClock,
-      accountId,
-      maxFunctions: options.maxFunctions ?? DEFAULT_MAX_FUNCTIONS_PER_ACCOUNT,
-    }),
-  };
+  const clock = options.clock ?? systemClock;
+  const keyValueStores: KeyValueStoreService = new KeyValueStoreService({
+    store: options.store,
+    clock,
+    accountId,
+    maxStores: options.maxKeyValueStores ?? DEFAULT_MAX_KEY_VALUE_STORES_PER_ACCOUNT,
+    provisioningMs: options.kvsProvisioningMs ?? DEFAULT_KVS_PROVISIONING_MS,
+    functionsUsing: (arn) => functions.functionsUsingStore(arn),
+  });
+  const functions: FunctionService = new FunctionService({
+    store: options.store,
+    clock,
+    accountId,
+    maxFunctions: options.maxFunctions ?? DEFAULT_MAX_FUNCTIONS_PER_ACCOUNT,
+    keyValueStores: {
+      statusOfArn: async (arn) => {
+        const record = await keyValueStores.findByArn(arn);
+        return record && keyValueStores.statusOf(record);
+      },
+    },
+  });
+  const services: ApiServices = { functions, keyValueStores };
   const health = JSON.stringify({ status: "ok", service: "edgelite", version: VERSION, storage: options.store.kind });
 
   let stopping = false;
@@ -85,6 +104,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       });
     };
     const fail = (error: unknown) => {
+      if (operation?.protocol === "rest-json") {
+        const { code, status, message } = error instanceof KvsError || error instanceof CloudFrontError ? error : asCloudFrontError(error);
+        // The data plane's errors: the type in x-amzn-ErrorType and __type, the text in Message.
+        finish({ status, body: JSON.stringify({ __type: code, Message: message }), contentType: "application/json", headers: { "x-amzn-ErrorType": code } }, code);
+        return;
+      }
       const cloudFrontError = asCloudFrontError(error);
       finish(
         { status: cloudFrontError.status, body: errorResponseXml(cloudFrontError, requestId), contentType: "text/xml" },

@@ -64,3 +64,15 @@ export const MESSAGES = {
   invalidEventObject: "The provided event object is not valid.",
   functionInUse: (name: string, count: number) => `Cannot delete function ${name}, it is in use by ${count} distributions`,
 } as const;
+
+/** The If-Match header, required: missing or empty is InvalidIfMatchVersion (400). */
+export function requireIfMatch(ifMatch: string | undefined): string {
+  const etag = ifMatch?.trim();
+  if (!etag) throw new CloudFrontError("InvalidIfMatchVersion", MESSAGES.ifMatchMissing);
+  return etag;
+}
+
+/** If-Match names a version that is not current: PreconditionFailed (412). */
+export function preconditionFailed(): CloudFrontError {
+  return new CloudFrontError("PreconditionFailed", MESSAGES.preconditionFailed);
+}

@@ -6,7 +6,7 @@ import {
   MAX_KEY_VALUE_STORE_ASSOCIATIONS,
 } from "../limits.js";
 import type { FunctionRecord, FunctionStageRecord, Runtime, Stage, Store, Tag } from "../store/types.js";
-import { CloudFrontError, MESSAGES } from "./errors.js";
+import { CloudFrontError, MESSAGES, preconditionFailed, requireIfMatch } from "./errors.js";
 import { etagForVersion } from "./etag.js";
 import { decodeListMarker, encodeListMarker, type ListPosition } from "./listMarker.js";
 import { RunnerPool } from "../runtime/pool.js";
@@ -64,6 +64,12 @@ export interface FunctionUsageLookup {
 
 const NO_DISTRIBUTIONS: FunctionUsageLookup = { distributionsUsing: async () => 0 };
 
+/** What CreateFunction/UpdateFunction need to know of key value stores. */
+export interface KeyValueStoreLookup {
+  /** The store's status, or undefined when no store of this account has that ARN. */
+  statusOfArn(arn: string): Promise<"READY" | "PROVISIONING" | undefined>;
+}
+
 export interface FunctionServiceOptions {
   store: Store;
   clock: Clock;
@@ -71,6 +77,7 @@ export interface FunctionServiceOptions {
   maxFunctions: number;
   usage?: FunctionUsageLookup;
   runner?: RunnerPool;
+  keyValueStores?: KeyValueStoreLookup;
 }
 
 /** CloudFront Functions' control-plane behaviour: stages, ETags, status, quotas. Knows nothing of HTTP. */
@@ -81,6 +88,7 @@ export class FunctionService {
   private readonly maxFunctions: number;
   private readonly usage: FunctionUsageLookup;
   private readonly runner: RunnerPool;
+  private readonly keyValueStores: KeyValueStoreLookup | undefined;
 
   constructor(options: FunctionServiceOptions) {
     this.store = options.store;
@@ -89,6 +97,7 @@ export class FunctionService {
     this.maxFunctions = options.maxFunctions;
     this.usage = options.usage ?? NO_DISTRIBUTIONS;
     this.runner = options.runner ?? new RunnerPool();
+    this.keyValueStores = options.keyValueStores;
   }
 
   functionArn(name: string): string {
@@ -96,7 +105,7 @@ export class FunctionService {
   }
 
   async create(input: CreateFunctionInput): Promise<FunctionSummary> {
-    this.checkConfig(input.config);
+    await this.checkConfig(input.config);
     checkCodeSize(input.code);
     const now = this.clock.now();
     const record: FunctionRecord = {
@@ -123,7 +132,7 @@ export class FunctionService {
 
   async update(name: string, ifMatch: string | undefined, config: FunctionConfigInput, code: Uint8Array): Promise<FunctionSummary> {
     const etag = requireIfMatch(ifMatch);
-    this.checkConfig(config);
+    await this.checkConfig(config);
     checkCodeSize(code);
     const record = await this.require(name);
     checkPrecondition(etag, record.development);
@@ -185,7 +194,7 @@ export class FunctionService {
     const inUse = await this.usage.distributionsUsing(this.functionArn(name));
     if (inUse > 0) throw new CloudFrontError("FunctionInUse", MESSAGES.functionInUse(name, inUse));
     if (!(await this.store.deleteFunction(name, record.development.version))) {
-      throw new CloudFrontError("PreconditionFailed", MESSAGES.preconditionFailed);
+      throw preconditionFailed();
     }
   }
 
@@ -236,7 +245,7 @@ export class FunctionService {
     const expected = { developmentVersion: current.development.version, liveVersion: current.live?.version };
     if (!(await this.store.replaceFunction(next, expected))) {
       // Someone else wrote between our read and our write: their ETag won, ours is stale.
-      throw new CloudFrontError("PreconditionFailed", MESSAGES.preconditionFailed);
+      throw preconditionFailed();
     }
   }
 
@@ -266,7 +275,21 @@ export class FunctionService {
     return (await this.usage.distributionsUsing(arn)) > 0 ? "DEPLOYED" : "UNASSOCIATED";
   }
 
-  private checkConfig(config: FunctionConfigInput): void {
+  /** Names of the functions whose DEVELOPMENT or LIVE stage is associated with a store (for DeleteKeyValueStore). */
+  async functionsUsingStore(arn: string): Promise<string[]> {
+    const names: string[] = [];
+    let afterName: string | undefined;
+    for (;;) {
+      const batch = await this.store.listFunctions({ afterName, limit: 500 });
+      for (const record of batch) {
+        if ([record.development, record.live].some((stage) => stage?.keyValueStoreArns.includes(arn))) names.push(record.name);
+      }
+      if (batch.length < 500) return names;
+      afterName = batch[batch.length - 1]!.name;
+    }
+  }
+
+  private async checkConfig(config: FunctionConfigInput): Promise<void> {
     if (config.comment.length > MAX_FUNCTION_COMMENT_LENGTH) {
       throw new CloudFrontError(
         "InvalidArgument",
@@ -288,27 +311,20 @@ export class FunctionService {
       );
     }
     for (const arn of arns) {
-      const account = arn.split(":")[4];
-      if (account !== this.accountId) {
-        throw new CloudFrontError(
-          "InvalidArgument",
-          `The key value store ${arn} does not exist in account ${this.accountId}.`,
-        );
+      const status = arn.split(":")[4] === this.accountId ? await this.keyValueStores?.statusOfArn(arn) : undefined;
+      if (status === undefined) {
+        throw new CloudFrontError("InvalidArgument", `The key value store ${arn} does not exist in account ${this.accountId}.`);
+      }
+      if (status !== "READY") {
+        // The real service's wording ends this way (api-resolved.md Q8b).
+        throw new CloudFrontError("InvalidArgument", `The key value store ${arn} cannot be associated before the resource is provisioned`);
       }
     }
   }
 }
 
-function requireIfMatch(ifMatch: string | undefined): string {
-  const etag = ifMatch?.trim();
-  if (!etag) throw new CloudFrontError("InvalidIfMatchVersion", MESSAGES.ifMatchMissing);
-  return etag;
-}
-
 function checkPrecondition(etag: string, stage: FunctionStageRecord): void {
-  if (etag !== etagForVersion(stage.version)) {
-    throw new CloudFrontError("PreconditionFailed", MESSAGES.preconditionFailed);
-  }
+  if (etag !== etagForVersion(stage.version)) throw preconditionFailed();
 }
 
 function checkCodeSize(code: Uint8Array): void {

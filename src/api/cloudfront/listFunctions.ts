@@ -1,6 +1,5 @@
-import { CloudFrontError } from "../../service/errors.js";
 import type { Stage } from "../../store/types.js";
-import { CONSTRAINTS } from "./requestFields.js";
+import { CONSTRAINTS, parseMaxItems } from "./requestFields.js";
 import { functionSummaryXml } from "./shapes.js";
 import { validateFields } from "./validate.js";
 import { textElement, xmlDocument } from "./xml.js";
@@ -21,11 +20,3 @@ export const listFunctions: Operation = {
     return xmlReply(200, xmlDocument("FunctionList", inner));
   },
 };
-
-function parseMaxItems(value: string | null): number | undefined {
-  if (value === null || value === "") return undefined;
-  if (!/^[0-9]+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
-    throw new CloudFrontError("InvalidArgument", `MaxItems must be a whole number of at least 1; got "${value}".`);
-  }
-  return Number(value);
-}

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { FunctionService } from "../../service/functions.js";
+import type { KeyValueStoreService } from "../../service/keyValueStores.js";
 
 /** What an operation sees of an HTTP request: already routed, body fully read. */
 export interface ApiRequest {
@@ -22,6 +23,7 @@ export interface ApiReply {
 
 export interface ApiServices {
   functions: FunctionService;
+  keyValueStores: KeyValueStoreService;
 }
 
 /** One CloudFront API operation: its route and its handler (parse + validate + call the service + shape the reply). */
@@ -30,7 +32,14 @@ export interface Operation {
   method: "GET" | "POST" | "PUT" | "DELETE";
   /** Request URI from the model, with `{Label}` placeholders. */
   path: string;
+  /** How errors are written: CloudFront's XML ErrorResponse (default) or the KeyValueStore data plane's JSON. */
+  protocol?: "rest-xml" | "rest-json";
   handle(request: ApiRequest, services: ApiServices): Promise<ApiReply>;
+}
+
+export function jsonReply(status: number, body: unknown, headers?: Record<string, string>): ApiReply {
+  const text = JSON.stringify(body);
+  return headers ? { status, body: text, headers, contentType: "application/json" } : { status, body: text, contentType: "application/json" };
 }
 
 export function xmlReply(status: number, body: string, headers?: Record<string, string>): ApiReply {

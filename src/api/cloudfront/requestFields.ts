@@ -22,6 +22,10 @@ export const CONSTRAINTS = {
   quantity: { required: true, pattern: "-?[0-9]+" },
   tagKey: { required: true, minLength: 1, maxLength: MAX_TAG_KEY_LENGTH, pattern: "([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)" },
   tagValue: { minLength: 0, maxLength: MAX_TAG_VALUE_LENGTH, pattern: "([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)" },
+  keyValueStoreName: { required: true, minLength: 1, maxLength: 64, pattern: "[a-zA-Z0-9-_]{1,64}" },
+  keyValueStoreComment: { minLength: 0, maxLength: 128 },
+  importSourceType: { required: true, enum: ["S3"] },
+  importSourceArn: { required: true },
 } satisfies Record<string, Constraint>;
 
 type XmlObject = Record<string, XmlNode | XmlNode[]>;
@@ -155,4 +159,20 @@ export function stageFromQuery(query: URLSearchParams): Stage {
 export function ifMatchHeader(headers: Record<string, string | string[] | undefined>): string | undefined {
   const value = headers["if-match"];
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** The `{Name}` label of a key value store URI; a name that breaks the pattern names no store. */
+export function keyValueStoreNameFromPath(params: Record<string, string>): string {
+  const name = params.Name ?? "";
+  if (!FUNCTION_NAME_PATTERN.test(name)) throw new CloudFrontError("EntityNotFound", `The key value store ${name} was not found.`);
+  return name;
+}
+
+/** The optional `MaxItems` query parameter of the List operations: a whole number of at least 1. */
+export function parseMaxItems(value: string | null): number | undefined {
+  if (value === null || value === "") return undefined;
+  if (!/^[0-9]+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
+    throw new CloudFrontError("InvalidArgument", `MaxItems must be a whole number of at least 1; got "${value}".`);
+  }
+  return Number(value);
 }

@@ -8,6 +8,12 @@ import type { Operation } from "./operation.js";
 import { publishFunction } from "./publishFunction.js";
 import { testFunction } from "./testFunction.js";
 import { updateFunction } from "./updateFunction.js";
+import { createKeyValueStore } from "./createKeyValueStore.js";
+import { deleteKeyValueStore } from "./deleteKeyValueStore.js";
+import { describeKeyValueStore } from "./describeKeyValueStore.js";
+import { listKeyValueStores } from "./listKeyValueStores.js";
+import { updateKeyValueStore } from "./updateKeyValueStore.js";
+import { KVS_OPERATIONS } from "../kvs/operations.js";
 
 export const API_VERSION_PREFIX = "/2020-05-31/";
 
@@ -20,6 +26,12 @@ export const OPERATIONS: readonly Operation[] = [
   testFunction,
   listFunctions,
   deleteFunction,
+  createKeyValueStore,
+  describeKeyValueStore,
+  listKeyValueStores,
+  updateKeyValueStore,
+  deleteKeyValueStore,
+  ...KVS_OPERATIONS,
 ];
 
 interface CompiledRoute {
@@ -73,7 +85,7 @@ export function route(method: string, rawPath: string): RouteMatch {
   if (rawPath.startsWith(API_VERSION_PREFIX)) {
     throw new CloudFrontError(
       "NotImplemented",
-      `edgelite does not implement ${method} ${rawPath} yet. Supported: the CloudFront Functions operations (${OPERATIONS.map((op) => op.name).join(", ")}).`,
+      `edgelite does not implement ${method} ${rawPath} yet. Supported: (${OPERATIONS.map((op) => op.name).join(", ")}).`,
     );
   }
   throw new CloudFrontError("NotFound", `No CloudFront API operation matches ${method} ${rawPath}. The API lives under ${API_VERSION_PREFIX}.`);

@@ -1,4 +1,5 @@
 import type { FunctionConfigInput, FunctionSummary } from "../../service/functions.js";
+import type { KeyValueStoreSummary } from "../../service/keyValueStores.js";
 import { textElement } from "./xml.js";
 
 /** Output shapes of the 2020-05-31 model rendered as compact XML (no layout whitespace: the JS SDK keeps it). */
@@ -26,4 +27,12 @@ export function functionSummaryFields(summary: FunctionSummary): string {
 
 export function functionSummaryXml(summary: FunctionSummary): string {
   return `<FunctionSummary>${functionSummaryFields(summary)}</FunctionSummary>`;
+}
+
+/** The members of a KeyValueStore (Name, Id, Comment, ARN, Status, LastModifiedTime). */
+export function keyValueStoreFields(store: KeyValueStoreSummary): string {
+  return (
+    `<Name>${store.name}</Name><Id>${store.id}</Id>${textElement("Comment", store.comment)}<ARN>${store.arn}</ARN>` +
+    `<Status>${store.status}</Status><LastModifiedTime>${store.lastModifiedTime.toISOString()}</LastModifiedTime>`
+  );
 }

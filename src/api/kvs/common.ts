@@ -1,0 +1,34 @@
+import { KvsError } from "../../service/kvsErrors.js";
+import type { ApiRequest } from "../cloudfront/operation.js";
+
+/** Shared pieces of the cloudfront-keyvaluestore (2022-07-26, REST-JSON) operations. */
+
+/** Epoch seconds with fractions, as the data plane's timestamps are sent. */
+export const epochSeconds = (date: Date) => date.getTime() / 1000;
+
+export function jsonBody(request: ApiRequest): Record<string, unknown> {
+  const text = request.body.toString("utf8");
+  if (text.trim() === "") return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new KvsError("ValidationException", "Could not parse the request body as JSON.");
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new KvsError("ValidationException", "The request body must be a JSON object.");
+  return parsed as Record<string, unknown>;
+}
+
+export function ifMatch(request: ApiRequest): string | undefined {
+  const value = request.headers["if-match"];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** A required string member, with AWS's validation wording when it is missing or not a string. */
+export function requiredString(value: unknown, at: string): string {
+  if (value === undefined || value === null) {
+    throw new KvsError("ValidationException", `1 validation error detected: Value null at '${at}' failed to satisfy constraint: Member must not be null`);
+  }
+  if (typeof value !== "string") throw new KvsError("ValidationException", `The value at '${at}' must be a string.`);
+  return value;
+}

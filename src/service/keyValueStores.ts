@@ -1,0 +1,355 @@
+import { randomUUID } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import type { Clock } from "../clock.js";
+import {
+  DEFAULT_LIST_MAX_ITEMS,
+  KVS_LIST_KEYS_DEFAULT,
+  KVS_LIST_KEYS_MAX,
+  KVS_MAX_BATCH_BYTES,
+  KVS_MAX_BATCH_KEYS,
+  KVS_MAX_KEY_BYTES,
+  KVS_MAX_STORE_BYTES,
+  KVS_MAX_VALUE_BYTES,
+} from "../limits.js";
+import type { KeyValueStoreRecord, Store, Tag } from "../store/types.js";
+import { CloudFrontError, preconditionFailed, requireIfMatch } from "./errors.js";
+import { etagForVersion } from "./etag.js";
+import { KVS_MESSAGES, KvsError } from "./kvsErrors.js";
+
+export type KeyValueStoreStatus = "PROVISIONING" | "READY";
+
+/** A store as the control plane shows it (KeyValueStore plus its ETag). */
+export interface KeyValueStoreSummary {
+  name: string;
+  id: string;
+  comment: string;
+  arn: string;
+  status: KeyValueStoreStatus;
+  lastModifiedTime: Date;
+  etag: string;
+}
+
+/** A store as the data plane shows it (DescribeKeyValueStore of cloudfront-keyvaluestore). */
+export interface KeyValueStoreData {
+  itemCount: number;
+  totalSizeInBytes: number;
+  kvsArn: string;
+  created: Date;
+  lastModified: Date;
+  status: KeyValueStoreStatus;
+  etag: string;
+}
+
+export interface KeyWriteResult {
+  itemCount: number;
+  totalSizeInBytes: number;
+  etag: string;
+}
+
+export interface KeyValueStoreServiceOptions {
+  store: Store;
+  clock: Clock;
+  accountId: string;
+  maxStores: number;
+  provisioningMs: number;
+  /** Names of the functions (either stage) associated with a store ARN: a store in use cannot be deleted. */
+  functionsUsing(arn: string): Promise<string[]>;
+}
+
+const ARN_PATTERN = /^arn:aws:cloudfront::(\d{12}):key-value-store\/([0-9a-fA-F-]{36})$/;
+const bytes = (text: string) => Buffer.byteLength(text, "utf8");
+const entrySize = (key: string, value: string) => bytes(key) + bytes(value);
+
+/** CloudFront KeyValueStore: stores (control plane) and their keys (data plane). Knows nothing of HTTP. */
+export class KeyValueStoreService {
+  constructor(private readonly options: KeyValueStoreServiceOptions) {}
+
+  arnOf(id: string): string {
+    return `arn:aws:cloudfront::${this.options.accountId}:key-value-store/${id}`;
+  }
+
+  statusOf(record: KeyValueStoreRecord): KeyValueStoreStatus {
+    return this.options.clock.now().getTime() >= record.readyAt.getTime() ? "READY" : "PROVISIONING";
+  }
+
+  /** The store an association names, if it exists in this account (used by CreateFunction/UpdateFunction). */
+  async findByArn(arn: string): Promise<KeyValueStoreRecord | undefined> {
+    const match = ARN_PATTERN.exec(arn);
+    if (!match || match[1] !== this.options.accountId) return undefined;
+    return this.options.store.getKeyValueStore(match[2]!.toLowerCase());
+  }
+
+  // ---- control plane
+
+  async create(input: { name: string; comment: string; importSource?: { sourceType: string; sourceArn: string }; tags: Tag[] }): Promise<KeyValueStoreSummary> {
+    const keys = input.importSource ? await this.readImport(input.importSource.sourceArn) : [];
+    const now = this.options.clock.now();
+    const record: KeyValueStoreRecord = {
+      id: randomUUID(),
+      name: input.name,
+      comment: input.comment,
+      readyAt: new Date(now.getTime() + this.options.provisioningMs),
+      version: 1,
+      dataVersion: 1,
+      createdTime: now,
+      lastModifiedTime: now,
+      dataLastModifiedTime: now,
+      itemCount: keys.length,
+      totalSizeInBytes: keys.reduce((n, [k, v]) => n + entrySize(k, v), 0),
+      tags: input.tags,
+    };
+    const result = await this.options.store.insertKeyValueStore(record, keys, { maxStores: this.options.maxStores });
+    if (result === "exists") throw new CloudFrontError("EntityAlreadyExists", `A key value store named ${input.name} already exists in this account.`);
+    if (result === "limit") {
+      throw new CloudFrontError("EntityLimitExceeded", `You have reached the maximum number of key value stores for this account (${this.options.maxStores}).`);
+    }
+    // As on AWS, a new store reports PROVISIONING; it becomes READY after the provisioning time (0 by default).
+    return { ...this.summarize(record), status: "PROVISIONING" };
+  }
+
+  async describe(name: string): Promise<KeyValueStoreSummary> {
+    return this.summarize(await this.requireByName(name));
+  }
+
+  async list(options: { marker?: string; maxItems?: number; status?: string }): Promise<{ items: KeyValueStoreSummary[]; maxItems: number; nextMarker?: string }> {
+    const maxItems = options.maxItems ?? DEFAULT_LIST_MAX_ITEMS;
+    const items: KeyValueStoreSummary[] = [];
+    let after = options.marker;
+    let more = false;
+    for (;;) {
+      const batch = await this.options.store.listKeyValueStores({ afterName: after, limit: maxItems + 1 });
+      for (const record of batch) {
+        const summary = this.summarize(record);
+        if (options.status && summary.status !== options.status) continue;
+        if (items.length === maxItems) {
+          more = true;
+          break;
+        }
+        items.push(summary);
+      }
+      if (more || batch.length <= maxItems) break;
+      after = batch[batch.length - 1]!.name;
+    }
+    const last = items[items.length - 1];
+    return more && last ? { items, maxItems, nextMarker: last.name } : { items, maxItems };
+  }
+
+  async update(name: string, ifMatch: string | undefined, comment: string): Promise<KeyValueStoreSummary> {
+    const etag = requireIfMatch(ifMatch);
+    const record = await this.requireByName(name);
+    if (etag !== etagForVersion(record.version)) throw preconditionFailed();
+    const updated: KeyValueStoreRecord = { ...record, comment, version: record.version + 1, lastModifiedTime: this.options.clock.now() };
+    if (!(await this.options.store.replaceKeyValueStore(updated, record.version))) throw preconditionFailed();
+    return this.summarize(updated);
+  }
+
+  async delete(name: string, ifMatch: string | undefined): Promise<void> {
+    const etag = requireIfMatch(ifMatch);
+    const record = await this.requireByName(name);
+    if (etag !== etagForVersion(record.version)) throw preconditionFailed();
+    const users = await this.options.functionsUsing(this.arnOf(record.id));
+    if (users.length > 0) {
+      throw new CloudFrontError(
+        "CannotDeleteEntityWhileInUse",
+        `Cannot delete key value store ${name}: it is associated with ${users.length === 1 ? "function" : "functions"} ${users.join(", ")}.`,
+      );
+    }
+    if (!(await this.options.store.deleteKeyValueStore(record.id, record.version))) throw preconditionFailed();
+  }
+
+  // ---- data plane (addressed by ARN)
+
+  async describeData(arn: string): Promise<KeyValueStoreData> {
+    const record = await this.requireByArn(arn);
+    return {
+      itemCount: record.itemCount,
+      totalSizeInBytes: record.totalSizeInBytes,
+      kvsArn: this.arnOf(record.id),
+      created: record.createdTime,
+      lastModified: record.dataLastModifiedTime,
+      status: this.statusOf(record),
+      etag: etagForVersion(record.dataVersion, "KV"),
+    };
+  }
+
+  async getKey(arn: string, key: string): Promise<{ key: string; value: string; itemCount: number; totalSizeInBytes: number }> {
+    const record = await this.requireReady(arn);
+    const value = await this.options.store.getKey(record.id, key);
+    if (value === undefined) throw new KvsError("ResourceNotFoundException", KVS_MESSAGES.keyNotFound(key));
+    return { key, value, itemCount: record.itemCount, totalSizeInBytes: record.totalSizeInBytes };
+  }
+
+  async listKeys(arn: string, options: { nextToken?: string; maxResults?: number }): Promise<{ items: Array<[string, string]>; nextToken?: string }> {
+    const record = await this.requireReady(arn);
+    const limit = options.maxResults ?? KVS_LIST_KEYS_DEFAULT;
+    if (!Number.isInteger(limit) || limit < 1 || limit > KVS_LIST_KEYS_MAX) {
+      throw new KvsError("ValidationException", `1 validation error detected: Value '${options.maxResults}' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and ${KVS_LIST_KEYS_MAX}`);
+    }
+    let afterKey: string | undefined;
+    if (options.nextToken) {
+      afterKey = Buffer.from(options.nextToken, "base64url").toString("utf8");
+      if (options.nextToken !== Buffer.from(afterKey).toString("base64url")) throw new KvsError("ValidationException", "The NextToken is not valid.");
+    }
+    const items = await this.options.store.listKeys(record.id, { afterKey, limit: limit + 1 });
+    if (items.length <= limit) return { items };
+    const page = items.slice(0, limit);
+    return { items: page, nextToken: Buffer.from(page[page.length - 1]![0]).toString("base64url") };
+  }
+
+  async putKey(arn: string, key: string, value: string, ifMatch: string | undefined): Promise<KeyWriteResult> {
+    return this.writeKeys(arn, ifMatch, [[key, value]], [], { single: true });
+  }
+
+  async deleteKey(arn: string, key: string, ifMatch: string | undefined): Promise<KeyWriteResult> {
+    const record = await this.requireReady(arn);
+    if ((await this.options.store.getKey(record.id, key)) === undefined) throw new KvsError("ResourceNotFoundException", KVS_MESSAGES.keyNotFound(key));
+    return this.writeKeys(arn, ifMatch, [], [key], { single: true });
+  }
+
+  async updateKeys(arn: string, ifMatch: string | undefined, puts: Array<[string, string]>, deletes: string[]): Promise<KeyWriteResult> {
+    return this.writeKeys(arn, ifMatch, puts, deletes, { single: false });
+  }
+
+  /** A read-only view of a store's keys for the runtime (cf.kvs()), with its metadata. */
+  async snapshot(id: string): Promise<{ record: KeyValueStoreRecord; keys: ReadonlyMap<string, string> } | undefined> {
+    const record = await this.options.store.getKeyValueStore(id);
+    const keys = await this.options.store.keySnapshot(id);
+    return record && keys ? { record, keys } : undefined;
+  }
+
+  private async writeKeys(arn: string, ifMatch: string | undefined, puts: Array<[string, string]>, deletes: string[], { single }: { single: boolean }): Promise<KeyWriteResult> {
+    if (ifMatch === undefined || ifMatch.trim() === "") {
+      throw new KvsError("ValidationException", "1 validation error detected: Value null at 'ifMatch' failed to satisfy constraint: Member must not be null");
+    }
+    if (!single) {
+      if (puts.length + deletes.length > KVS_MAX_BATCH_KEYS) {
+        throw new KvsError("ServiceQuotaExceededException", `UpdateKeys accepts at most ${KVS_MAX_BATCH_KEYS} keys per request; this one has ${puts.length + deletes.length}.`);
+      }
+      const payload = puts.reduce((n, [k, v]) => n + entrySize(k, v), 0) + deletes.reduce((n, k) => n + bytes(k), 0);
+      if (payload > KVS_MAX_BATCH_BYTES) throw new KvsError("ServiceQuotaExceededException", `UpdateKeys accepts at most ${KVS_MAX_BATCH_BYTES} bytes of keys and values per request.`);
+    }
+    for (const [key, value] of puts) {
+      checkKey(key);
+      if (bytes(value) > KVS_MAX_VALUE_BYTES) throw new KvsError("ValidationException", `The value of key '${key}' is ${bytes(value)} bytes; a value may be at most ${KVS_MAX_VALUE_BYTES} bytes.`);
+    }
+    for (const key of deletes) checkKey(key);
+    const record = await this.requireReady(arn);
+    if (ifMatch.trim() !== etagForVersion(record.dataVersion, "KV")) throw new KvsError("ValidationException", KVS_MESSAGES.preconditionFailed);
+
+    // Later entries for the same key win; a delete of a missing key changes nothing.
+    const final = new Map<string, string | undefined>();
+    for (const key of deletes) final.set(key, undefined);
+    for (const [key, value] of puts) final.set(key, value);
+    let itemCount = record.itemCount;
+    let size = record.totalSizeInBytes;
+    const changes = { puts: [] as Array<[string, string]>, deletes: [] as string[] };
+    for (const [key, value] of final) {
+      const old = await this.options.store.getKey(record.id, key);
+      if (old !== undefined) {
+        itemCount--;
+        size -= entrySize(key, old);
+      }
+      if (value === undefined) {
+        if (old !== undefined) changes.deletes.push(key);
+      } else {
+        itemCount++;
+        size += entrySize(key, value);
+        changes.puts.push([key, value]);
+      }
+    }
+    if (size > KVS_MAX_STORE_BYTES) {
+      throw new KvsError("ServiceQuotaExceededException", `The key value store would hold ${size} bytes; a store may hold at most ${KVS_MAX_STORE_BYTES} bytes (5 MB).`);
+    }
+    const updated: KeyValueStoreRecord = {
+      ...record,
+      dataVersion: record.dataVersion + 1,
+      dataLastModifiedTime: this.options.clock.now(),
+      itemCount,
+      totalSizeInBytes: size,
+    };
+    if (!(await this.options.store.updateKeys(record.id, record.dataVersion, changes, updated))) {
+      throw new KvsError("ValidationException", KVS_MESSAGES.preconditionFailed);
+    }
+    return { itemCount, totalSizeInBytes: size, etag: etagForVersion(updated.dataVersion, "KV") };
+  }
+
+  private summarize(record: KeyValueStoreRecord): KeyValueStoreSummary {
+    return {
+      name: record.name,
+      id: record.id,
+      comment: record.comment,
+      arn: this.arnOf(record.id),
+      status: this.statusOf(record),
+      lastModifiedTime: record.lastModifiedTime,
+      etag: etagForVersion(record.version),
+    };
+  }
+
+  private async requireByName(name: string): Promise<KeyValueStoreRecord> {
+    const record = await this.options.store.getKeyValueStoreByName(name);
+    if (!record) throw new CloudFrontError("EntityNotFound", `The key value store ${name} was not found.`);
+    return record;
+  }
+
+  private async requireByArn(arn: string): Promise<KeyValueStoreRecord> {
+    const record = await this.findByArn(arn);
+    if (!record) throw new KvsError("ResourceNotFoundException", KVS_MESSAGES.notFound);
+    return record;
+  }
+
+  private async requireReady(arn: string): Promise<KeyValueStoreRecord> {
+    const record = await this.requireByArn(arn);
+    if (this.statusOf(record) !== "READY") throw new KvsError("ConflictException", KVS_MESSAGES.notReady);
+    return record;
+  }
+
+  /** An import file in CloudFront's format: {"data": [{"key": "…", "value": "…"}, …]}. */
+  private async readImport(sourceArn: string): Promise<Array<[string, string]>> {
+    if (!sourceArn.startsWith("file:")) {
+      throw new CloudFrontError(
+        "InvalidArgument",
+        `edgelite cannot read ${sourceArn}: S3 is not reachable from a local emulator. Give the import file as SourceARN "file:///path/to/data.json", or load keys with \`edgelite kvs import\`.`,
+      );
+    }
+    let text: string;
+    try {
+      text = await readFile(fileURLToPath(new URL(sourceArn.startsWith("file://") ? sourceArn : `file://${sourceArn.slice(5)}`)), "utf8");
+    } catch (error) {
+      throw new CloudFrontError("InvalidArgument", `The import source ${sourceArn} could not be read: ${(error as Error).message}`);
+    }
+    return parseImportFile(text, sourceArn);
+  }
+}
+
+/** Checks and reads CloudFront's import format; shared with `edgelite kvs import`. */
+export function parseImportFile(text: string, source: string): Array<[string, string]> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new CloudFrontError("InvalidArgument", `The import source ${source} is not valid JSON: ${(error as Error).message}`);
+  }
+  const data = (parsed as { data?: unknown }).data;
+  if (!Array.isArray(data)) throw new CloudFrontError("InvalidArgument", `The import source ${source} must be {"data": [{"key": "…", "value": "…"}, …]}.`);
+  const entries = new Map<string, string>();
+  let size = 0;
+  for (const item of data) {
+    const { key, value } = (item ?? {}) as { key?: unknown; value?: unknown };
+    if (typeof key !== "string" || typeof value !== "string") throw new CloudFrontError("InvalidArgument", `Every entry of ${source} needs a string "key" and "value".`);
+    if (key.length === 0 || bytes(key) > KVS_MAX_KEY_BYTES) throw new CloudFrontError("InvalidArgument", `Key "${key.slice(0, 40)}" of ${source} must be 1 to ${KVS_MAX_KEY_BYTES} bytes.`);
+    if (bytes(value) > KVS_MAX_VALUE_BYTES) throw new CloudFrontError("InvalidArgument", `The value of key "${key}" in ${source} is over ${KVS_MAX_VALUE_BYTES} bytes.`);
+    const old = entries.get(key);
+    if (old !== undefined) size -= entrySize(key, old);
+    entries.set(key, value);
+    size += entrySize(key, value);
+  }
+  if (size > KVS_MAX_STORE_BYTES) throw new CloudFrontError("EntitySizeLimitExceeded", `The import source ${source} holds ${size} bytes; a store may hold at most ${KVS_MAX_STORE_BYTES} bytes (5 MB).`);
+  return [...entries];
+}
+
+function checkKey(key: string): void {
+  if (key.length === 0 || bytes(key) > KVS_MAX_KEY_BYTES) {
+    throw new KvsError("ValidationException", `Key '${key.slice(0, 40)}${key.length > 40 ? "…" : ""}' is ${bytes(key)} bytes; a key must be 1 to ${KVS_MAX_KEY_BYTES} bytes.`);
+  }
+}
