@@ -74,6 +74,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         const record = await keyValueStores.findByArn(arn);
         return record && keyValueStores.statusOf(record);
       },
+      forRun: (arn) => keyValueStores.forRun(arn),
     },
   });
   const services: ApiServices = { functions, keyValueStores };

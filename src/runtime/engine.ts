@@ -26,6 +26,13 @@ export interface OriginCall {
   [key: string]: unknown;
 }
 
+/** The key value store a run can read through cf.kvs() (2.0): its id, keys and metadata. */
+export interface KvsData {
+  id: string;
+  entries: ReadonlyMap<string, string>;
+  meta: { creationDateTime: string; lastUpdatedDateTime: string; keyCount: number };
+}
+
 export interface RunInput {
   eventJson: string;
   rawQuery: string | null;
@@ -33,6 +40,8 @@ export interface RunInput {
   statementLimit: number;
   /** What `cf.edgeLocation` returns (viewer-request); undefined leaves it undefined. */
   edgeLocation?: { name: string; serverIp: string; region: string };
+  /** The associated key value store, if any. */
+  kvs?: KvsData;
 }
 
 const preludes = new Map<RuntimeName, string>();
@@ -51,6 +60,8 @@ export class Sandbox {
   private runRef: Reference | undefined;
   private collectRef: Reference | undefined;
   private disposed = false;
+  /** The store the current run reads; the isolate reaches it through one synchronous host callback. */
+  private currentKvs: KvsData | undefined;
   /** Heap in use after the previous run: nothing runs in the isolate between runs, so it is the next run's start. */
   private heapAtRest = 0;
 
@@ -69,9 +80,10 @@ export class Sandbox {
       this.heapAtRest = this.isolate.getHeapStatisticsSync().used_heap_size;
     }
     const before = this.heapAtRest;
+    this.currentKvs = input.kvs;
     let text: string;
     try {
-      const first = this.runRef!.applySync(undefined, [input.eventJson, input.rawQuery, input.now, input.statementLimit, input.edgeLocation ? JSON.stringify(input.edgeLocation) : null], {
+      const first = this.runRef!.applySync(undefined, [input.eventJson, input.rawQuery, input.now, input.statementLimit, input.edgeLocation ? JSON.stringify(input.edgeLocation) : null, input.kvs?.id ?? null], {
         timeout: FUNCTION_WALL_CLOCK_LIMIT_MS,
       }) as string;
       text = first === "PENDING" ? (this.collectRef!.applySync(undefined, [], { timeout: FUNCTION_WALL_CLOCK_LIMIT_MS }) as string) : first;
@@ -141,7 +153,14 @@ export class Sandbox {
     context.evalSync(prelude);
     const factory = this.script.runSync(context, { reference: true }) as Reference;
     const setup = context.global.getSync("__edgelite$setup", { reference: true }) as Reference;
-    setup.applySync(undefined, [factory.derefInto()]);
+    const ivm = loadIsolatedVm();
+    const kvsCallback = new ivm.Callback((operation: string, key: string) => {
+      const kvs = this.currentKvs;
+      if (!kvs) return null;
+      if (operation === "meta") return JSON.stringify(kvs.meta);
+      return kvs.entries.get(key) ?? null;
+    });
+    setup.applySync(undefined, [factory.derefInto(), kvsCallback]);
     setup.release();
     factory.release();
     this.runRef = context.global.getSync("__edgelite$run", { reference: true }) as Reference;

@@ -1,4 +1,4 @@
-import { Sandbox, type OriginCall } from "./engine.js";
+import { Sandbox, type KvsData, type OriginCall } from "./engine.js";
 import { normaliseOutput, type FunctionEvent, type FunctionOutput } from "./event.js";
 import { gate, GateSyntaxError } from "./gate.js";
 import { njsWording } from "./messages.js";
@@ -31,6 +31,8 @@ export interface RunOptions {
   rawQueryString?: string | null;
   /** What `cf.edgeLocation` reports in viewer-request (2.0); a local default when omitted. */
   edgeLocation?: { name: string; serverIp: string; region: string };
+  /** The key value store associated with the function, read by cf.kvs() (2.0). */
+  kvs?: KvsData;
 }
 
 /** Where a local run "is": what cf.edgeLocation reports unless the caller says otherwise. */
@@ -66,6 +68,7 @@ export class CompiledFunction {
       now: (options.now ?? new Date()).getTime(),
       statementLimit: statementBudget(this.runtime),
       edgeLocation: event.context.eventType === "viewer-request" ? (options.edgeLocation ?? LOCAL_EDGE_LOCATION) : undefined,
+      ...(options.kvs ? { kvs: options.kvs } : {}),
     });
     const compute = raw.limitExceeded === "compute" ? 100 : utilization(this.runtime, raw.statements);
     if (raw.error) return failure(njsWording(raw.error), raw.logs, compute, raw.originCalls);

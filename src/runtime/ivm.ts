@@ -8,6 +8,8 @@ import { createRequire } from "node:module";
 /** The part of isolated-vm's API edgelite uses (declared here: the installed alias differs per Node major). */
 export interface IsolatedVm {
   Isolate: new (options: { memoryLimit: number }) => Isolate;
+  /** A host function the isolate can call synchronously (arguments and result are copied). */
+  Callback: new (fn: (...args: never[]) => unknown) => unknown;
 }
 
 export interface Isolate {

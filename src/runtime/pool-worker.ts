@@ -1,5 +1,6 @@
 import { parentPort } from "node:worker_threads";
 import type { FunctionEvent } from "./event.js";
+import type { KvsData } from "./engine.js";
 import { CompiledFunction, type RunOptions, type RunResult } from "./function.js";
 import type { RuntimeName } from "./types.js";
 
@@ -7,11 +8,32 @@ import type { RuntimeName } from "./types.js";
  * A worker thread of the RunnerPool: owns a set of warm compiled functions (one isolate each) and runs
  * them on request, so that a slow or hostile function never blocks the server's event loop.
  */
-export type PoolRequest = { id: number; key: string; code: string; runtime: RuntimeName; event: FunctionEvent; now?: number };
+export type PoolRequest = {
+  id: number;
+  key: string;
+  code: string;
+  runtime: RuntimeName;
+  event: FunctionEvent;
+  now?: number;
+  /** The associated store: its data when this worker does not have that version yet, else just the version. */
+  kvs?: { id: string; version: string; entries?: Array<[string, string]>; meta?: KvsData["meta"] };
+};
 export type PoolReply = { id: number; result: RunResult } | { id: number; failure: string };
 
 const MAX_WARM = 32;
 const warm = new Map<string, CompiledFunction>();
+const stores = new Map<string, { version: string; data: KvsData }>();
+
+function storeFor(request: NonNullable<PoolRequest["kvs"]>): KvsData {
+  if (request.entries && request.meta) {
+    const data: KvsData = { id: request.id, entries: new Map(request.entries), meta: request.meta };
+    stores.set(request.id, { version: request.version, data });
+    return data;
+  }
+  const cached = stores.get(request.id);
+  if (!cached || cached.version !== request.version) throw new Error(`key value store ${request.id} version ${request.version} was not sent to this runner`);
+  return cached.data;
+}
 
 function compiled(key: string, code: string, runtime: RuntimeName): CompiledFunction {
   let fn = warm.get(key);
@@ -32,6 +54,7 @@ function compiled(key: string, code: string, runtime: RuntimeName): CompiledFunc
 parentPort!.on("message", (request: PoolRequest) => {
   try {
     const options: RunOptions = request.now === undefined ? {} : { now: new Date(request.now) };
+    if (request.kvs) options.kvs = storeFor(request.kvs);
     const result = compiled(request.key, request.code, request.runtime).run(request.event, options);
     parentPort!.postMessage({ id: request.id, result } satisfies PoolReply);
   } catch (error) {

@@ -4,6 +4,7 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { FunctionEvent } from "./event.js";
+import type { KvsData } from "./engine.js";
 import type { RunResult } from "./function.js";
 import type { PoolReply, PoolRequest } from "./pool-worker.js";
 import type { RuntimeName } from "./types.js";
@@ -23,6 +24,15 @@ interface Pending {
 interface Slot {
   worker: Worker;
   pending: Map<number, Pending>;
+  /** Which version of each key value store this worker holds. */
+  stores: Map<string, string>;
+}
+
+/** A store to hand a run: sent whole to a worker only when that worker lacks this version. */
+export interface PoolKvs {
+  id: string;
+  version: string;
+  load(): KvsData;
 }
 
 /**
@@ -38,7 +48,7 @@ export class RunnerPool {
   /** Workers start on first use, so a server that never runs a function never pays for them. */
   constructor(private readonly size = Math.max(1, Math.min(4, availableParallelism()))) {}
 
-  run(code: Uint8Array | string, runtime: RuntimeName, event: FunctionEvent, options: { now?: Date } = {}): Promise<RunResult> {
+  run(code: Uint8Array | string, runtime: RuntimeName, event: FunctionEvent, options: { now?: Date; kvs?: PoolKvs } = {}): Promise<RunResult> {
     if (this.closed) return Promise.reject(new Error("the runner pool is closed"));
     while (this.slots.length < this.size) this.slots.push(this.spawn());
     const text = typeof code === "string" ? code : new TextDecoder().decode(code);
@@ -52,6 +62,16 @@ export class RunnerPool {
       if (slot.pending.size === 1) slot.worker.ref();
       const request: PoolRequest = { id, key, code: text, runtime, event };
       if (options.now) request.now = options.now.getTime();
+      if (options.kvs) {
+        const { id, version } = options.kvs;
+        if (slot.stores.get(id) === version) {
+          request.kvs = { id, version };
+        } else {
+          const data = options.kvs.load();
+          request.kvs = { id, version, entries: [...data.entries], meta: data.meta };
+          slot.stores.set(id, version);
+        }
+      }
       slot.worker.postMessage(request);
     });
   }
@@ -62,7 +82,7 @@ export class RunnerPool {
   }
 
   private spawn(): Slot {
-    const slot: Slot = { worker: new Worker(workerUrl()), pending: new Map() };
+    const slot: Slot = { worker: new Worker(workerUrl()), pending: new Map(), stores: new Map() };
     slot.worker.unref();
     slot.worker.on("message", (reply: PoolReply) => {
       const pending = slot.pending.get(reply.id);

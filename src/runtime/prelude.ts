@@ -75,7 +75,7 @@ export function preludeSource(runtime: RuntimeName, limits: { logBytes: number }
   global.eval = throwingEval;
 
   const bytes = (${BYTES_HELPER})(RUNTIME);
-  const runState = { originCalls: [], edgeLocation: undefined };
+  const runState = { originCalls: [], edgeLocation: undefined, kvsId: null, kvsHost: null };
 
   // ---- 1.0 byte strings (njs): a "byte string" is a string whose code points are all < 256
   if (RUNTIME === "cloudfront-js-1.0") {
@@ -219,8 +219,10 @@ export function preludeSource(runtime: RuntimeName, limits: { logBytes: number }
     return stringify(outcome);
   };
 
-  defineHidden(global, "__edgelite$setup", function (factory) {
-    defineHidden(global, "__edgelite$run", function run(eventJson, rawQuery, now, limit, edgeLocationJson) {
+  defineHidden(global, "__edgelite$setup", function (factory, kvsHost) {
+    runState.kvsHost = kvsHost;
+    defineHidden(global, "__edgelite$run", function run(eventJson, rawQuery, now, limit, edgeLocationJson, kvsId) {
+      runState.kvsId = kvsId;
       logs.length = 0; logBytes = 0; meter.n = 0; meter.limit = limit; clock.now = now; settled = null;
       bytes.reset();
       runState.originCalls = [];

@@ -9,7 +9,7 @@ import type { FunctionRecord, FunctionStageRecord, Runtime, Stage, Store, Tag } 
 import { CloudFrontError, MESSAGES, preconditionFailed, requireIfMatch } from "./errors.js";
 import { etagForVersion } from "./etag.js";
 import { decodeListMarker, encodeListMarker, type ListPosition } from "./listMarker.js";
-import { RunnerPool } from "../runtime/pool.js";
+import { RunnerPool, type PoolKvs } from "../runtime/pool.js";
 import { parseEvent } from "../runtime/event.js";
 
 export type FunctionStatus = "UNPUBLISHED" | "UNASSOCIATED" | "DEPLOYED";
@@ -68,6 +68,8 @@ const NO_DISTRIBUTIONS: FunctionUsageLookup = { distributionsUsing: async () => 
 export interface KeyValueStoreLookup {
   /** The store's status, or undefined when no store of this account has that ARN. */
   statusOfArn(arn: string): Promise<"READY" | "PROVISIONING" | undefined>;
+  /** What a run reads through cf.kvs(): the store's keys, at its current version. */
+  forRun(arn: string): Promise<PoolKvs | undefined>;
 }
 
 export interface FunctionServiceOptions {
@@ -172,7 +174,9 @@ export class FunctionService {
     checkPrecondition(etag, data);
     const event = parseEvent(eventObject);
     if (!event) throw new CloudFrontError("TestFunctionFailed", MESSAGES.invalidEventObject);
-    const result = await this.runner.run(data.code, data.runtime, event, { now: this.clock.now() });
+    const arn = data.keyValueStoreArns[0];
+    const kvs = arn ? await this.keyValueStores?.forRun(arn) : undefined;
+    const result = await this.runner.run(data.code, data.runtime, event, { now: this.clock.now(), ...(kvs ? { kvs } : {}) });
     return {
       summary: await this.summarize(record, stage),
       computeUtilization: String(result.computeUtilization),

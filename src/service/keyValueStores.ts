@@ -16,6 +16,7 @@ import type { KeyValueStoreRecord, Store, Tag } from "../store/types.js";
 import { CloudFrontError, preconditionFailed, requireIfMatch } from "./errors.js";
 import { etagForVersion } from "./etag.js";
 import { KVS_MESSAGES, KvsError } from "./kvsErrors.js";
+import type { PoolKvs } from "../runtime/pool.js";
 
 export type KeyValueStoreStatus = "PROVISIONING" | "READY";
 
@@ -211,11 +212,20 @@ export class KeyValueStoreService {
     return this.writeKeys(arn, ifMatch, puts, deletes, { single: false });
   }
 
-  /** A read-only view of a store's keys for the runtime (cf.kvs()), with its metadata. */
-  async snapshot(id: string): Promise<{ record: KeyValueStoreRecord; keys: ReadonlyMap<string, string> } | undefined> {
-    const record = await this.options.store.getKeyValueStore(id);
-    const keys = await this.options.store.keySnapshot(id);
-    return record && keys ? { record, keys } : undefined;
+  /** What a function run reads through cf.kvs(): the store's committed keys at their current version. */
+  async forRun(arn: string): Promise<PoolKvs | undefined> {
+    const record = await this.findByArn(arn);
+    if (!record) return undefined;
+    const keys = (await this.options.store.keySnapshot(record.id)) ?? new Map<string, string>();
+    return {
+      id: record.id,
+      version: `${record.dataVersion}`,
+      load: () => ({
+        id: record.id,
+        entries: keys,
+        meta: { creationDateTime: record.createdTime.toISOString(), lastUpdatedDateTime: record.dataLastModifiedTime.toISOString(), keyCount: record.itemCount },
+      }),
+    };
   }
 
   private async writeKeys(arn: string, ifMatch: string | undefined, puts: Array<[string, string]>, deletes: string[], { single }: { single: boolean }): Promise<KeyWriteResult> {

@@ -1,6 +1,7 @@
 import {
   CloudFrontServiceException,
   CreateFunctionCommand,
+  CreateKeyValueStoreCommand,
   DeleteFunctionCommand,
   DescribeFunctionCommand,
   FunctionAlreadyExists,
@@ -133,14 +134,16 @@ describe.each<StoreKind>(["sqlite", "memory"])("CloudFront Functions API through
       expect(error.$metadata.httpStatusCode).toBe(400);
     });
 
-    it("validates key value store associations: one at most, runtime 2.0, well-formed ARN of this account", async () => {
+    it("validates key value store associations: one at most, runtime 2.0, an existing store of this account", async () => {
+      const KVS_ARN = (await t.client.send(new CreateKeyValueStoreCommand({ Name: "assoc-store" }))).KeyValueStore!.ARN!;
       const out = await create("with-kvs", { arns: [KVS_ARN] });
       expect(out.FunctionSummary?.FunctionConfig?.KeyValueStoreAssociations).toEqual({ Quantity: 1, Items: [{ KeyValueStoreARN: KVS_ARN }] });
       const described = await t.client.send(new DescribeFunctionCommand({ Name: "with-kvs" }));
       expect(described.FunctionSummary?.FunctionConfig?.KeyValueStoreAssociations?.Items?.[0]?.KeyValueStoreARN).toBe(KVS_ARN);
 
       expect(await rejection(create("one-oh", { runtime: "cloudfront-js-1.0", arns: [KVS_ARN] }))).toBeInstanceOf(InvalidArgument);
-      expect(await rejection(create("two", { arns: [KVS_ARN, KVS_ARN.replace("8aa7", "9bb8")] }))).toBeInstanceOf(InvalidArgument);
+      expect(await rejection(create("two", { arns: [KVS_ARN, KVS_ARN.replace(/.{4}$/, "0000")] }))).toBeInstanceOf(InvalidArgument);
+      expect(await rejection(create("missing-store", { arns: [KVS_ARN.replace(/.{4}$/, "0000")] }))).toBeInstanceOf(InvalidArgument);
       expect((await rejection(create("bad-arn", { arns: ["arn:aws:cloudfront::123456789012:key-value-store/nope"] }))).name).toBe("MalformedXML");
       const other = await rejection(create("other-acct", { arns: [KVS_ARN.replace("123456789012", "210987654321")] }));
       expect(other).toBeInstanceOf(InvalidArgument);

@@ -3,6 +3,7 @@ import {
   CloudFrontServiceException,
   CreateFunctionCommand,
   CreateKeyValueStoreCommand,
+  TestFunctionCommand,
   DeleteFunctionCommand,
   DeleteKeyValueStoreCommand,
   DescribeKeyValueStoreCommand,
@@ -132,6 +133,39 @@ describe.each<StoreKind>(["sqlite", "memory"])("KeyValueStore through the offici
       expect(inUse.message).toContain("uses-kvs");
       await t.client.send(new DeleteFunctionCommand({ Name: "uses-kvs", IfMatch: "ETVPDKIKX0DER" }));
       await t.client.send(new DeleteKeyValueStoreCommand({ Name: "assoc", IfMatch: "ETVPDKIKX0DER" }));
+    });
+  });
+
+  describe("cf.kvs() in TestFunction", () => {
+    it("reads the associated store: string, json, bytes, exists, meta, a missing key; and sees writes on the next test", async () => {
+      const store = (await createStore("runtime")).KeyValueStore!;
+      const data = await kvs.send(new DescribeDataCommand({ KvsARN: store.ARN }));
+      const put = await kvs.send(new UpdateKeysCommand({ KvsARN: store.ARN, IfMatch: data.ETag, Puts: [{ Key: "greeting", Value: "hello" }, { Key: "config", Value: '{"flags":["a","b"]}' }] }));
+      const code = `import cf from 'cloudfront';
+const kvsHandle = cf.kvs('${store.Id}');
+async function handler(event) {
+  console.log(await kvsHandle.get('greeting'));
+  console.log(JSON.stringify(await kvsHandle.get('config', { format: 'json' })));
+  console.log(String((await kvsHandle.get('greeting', { format: 'bytes' })).length));
+  console.log(String(await kvsHandle.exists('greeting')) + ' ' + String(await kvsHandle.exists('absent')));
+  console.log(String((await kvsHandle.meta()).keyCount));
+  try { await kvsHandle.get('absent'); } catch (err) { console.log(\`\${err}\`); }
+  return event.request;
+}`;
+      await t.client.send(
+        new CreateFunctionCommand({
+          Name: "reads-kvs",
+          FunctionConfig: { Comment: "", Runtime: "cloudfront-js-2.0", KeyValueStoreAssociations: { Quantity: 1, Items: [{ KeyValueStoreARN: store.ARN }] } },
+          FunctionCode: encode(code),
+        }),
+      );
+      const event = encode(JSON.stringify({ version: "1.0", context: { eventType: "viewer-request" }, viewer: { ip: "1.2.3.4" }, request: { method: "GET", uri: "/" } }));
+      const first = await t.client.send(new TestFunctionCommand({ Name: "reads-kvs", IfMatch: "ETVPDKIKX0DER", EventObject: event }));
+      expect(first.TestResult?.FunctionErrorMessage).toBe("");
+      expect(first.TestResult?.FunctionExecutionLogs).toEqual(["hello", '{"flags":["a","b"]}', "5", "true false", "2", "Error: KeyNotFound"]);
+      await kvs.send(new PutKeyCommand({ KvsARN: store.ARN, Key: "greeting", Value: "bonjour", IfMatch: put.ETag }));
+      const second = await t.client.send(new TestFunctionCommand({ Name: "reads-kvs", IfMatch: "ETVPDKIKX0DER", EventObject: event }));
+      expect(second.TestResult?.FunctionExecutionLogs?.[0]).toBe("bonjour");
     });
   });
 

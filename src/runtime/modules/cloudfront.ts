@@ -114,8 +114,37 @@ export const CLOUDFRONT_MODULE = String.raw`
     run.originCalls.push({ kind: "createRequestOriginGroup", params: Object.assign(copy(params), { originIds: ids }) });
   }
 
+  // cf.kvs([id]): the store associated with the function (one at most); a missing key rejects with
+  // Error: KeyNotFound, as production logs show.
   function kvs(id) {
-    throw new Error("KVSNamespaceNotFound");
+    const associated = run.kvsId;
+    // "*": a store given to the library without an id answers to any id.
+    if (!associated || (id !== undefined && associated !== "*" && id !== associated)) throw new Error("KVSNamespaceNotFound");
+    const lookup = (key) => {
+      if (typeof key !== "string") throw new TypeError("key must be a string");
+      return run.kvsHost("get", key);
+    };
+    return Object.freeze({
+      get(key, options) {
+        try {
+          const format = options && options.format !== undefined ? options.format : "string";
+          const value = lookup(key);
+          if (value === null) return Promise.reject(new Error("KeyNotFound"));
+          if (format === "string") return Promise.resolve(value);
+          if (format === "json") return Promise.resolve(JSON.parse(value));
+          if (format === "bytes") return Promise.resolve(Buffer.from(value, "utf8"));
+          throw new TypeError('Unknown format "' + format + '"; use "string", "json" or "bytes"');
+        } catch (error) {
+          return Promise.reject(error);
+        }
+      },
+      exists(key) {
+        try { return Promise.resolve(lookup(key) !== null); } catch (error) { return Promise.reject(error); }
+      },
+      meta() {
+        return Promise.resolve(JSON.parse(run.kvsHost("meta", "")));
+      },
+    });
   }
 
   const cf = { kvs, updateRequestOrigin, selectRequestOriginById, createRequestOriginGroup };
