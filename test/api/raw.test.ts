@@ -193,3 +193,46 @@ describe("TestFunction runs functions off the server's event loop", () => {
     }
   });
 });
+
+describe("the KeyValueStore data plane on the wire", () => {
+  it("routes by path whatever the Host, decodes the ARN label after splitting, and answers JSON", async () => {
+    const t = await startTestServer("memory");
+    try {
+      const created = await http(t.url, "POST", "/2020-05-31/key-value-store", { body: `<CreateKeyValueStoreRequest ${XMLNS}><Name>wire</Name></CreateKeyValueStoreRequest>` });
+      expect(created.status).toBe(201);
+      const arn = /<ARN>([^<]+)<\/ARN>/.exec(created.body)![1]!;
+      const path = `/key-value-stores/${encodeURIComponent(arn)}`;
+      expect(path).toContain("%3A");
+      const signed = { host: "123456789012.localhost", authorization: "AWS4-ECDSA-P256-SHA256 Credential=AKID/20240806/cloudfront-keyvaluestore/aws4_request, SignedHeaders=host, Signature=00", "x-amz-region-set": "*" };
+      const described = await http(t.url, "GET", path, { headers: signed });
+      expect(described.status).toBe(200);
+      expect(described.headers["content-type"]).toBe("application/json");
+      expect(described.headers.etag).toBe("KVTVPDKIKX0DER");
+      const body = JSON.parse(described.body);
+      expect(body).toMatchObject({ ItemCount: 0, TotalSizeInBytes: 0, KvsARN: arn, Status: "READY" });
+      expect(typeof body.Created).toBe("number");
+
+      const key = encodeURIComponent("a/b c%d");
+      const put = await http(t.url, "PUT", `${path}/keys/${key}`, { headers: { ...signed, "if-match": "KVTVPDKIKX0DER", "content-type": "application/json" }, body: JSON.stringify({ Value: "v" }) });
+      expect(put.status).toBe(200);
+      expect(JSON.parse(put.body)).toEqual({ ItemCount: 1, TotalSizeInBytes: Buffer.byteLength("a/b c%d") + 1 });
+      const got = await http(t.url, "GET", `${path}/keys/${key}`);
+      expect(JSON.parse(got.body)).toMatchObject({ Key: "a/b c%d", Value: "v" });
+
+      const missing = await http(t.url, "GET", `${path}/keys/nope`);
+      expect(missing.status).toBe(404);
+      expect(missing.headers["x-amzn-errortype"]).toBe("ResourceNotFoundException");
+      expect(JSON.parse(missing.body)).toMatchObject({ __type: "ResourceNotFoundException" });
+
+      const deleted = await http(t.url, "DELETE", `${path}/keys/${key}`, { headers: { "if-match": put.headers.etag as string } });
+      expect(deleted.status).toBe(200);
+      expect(JSON.parse(deleted.body)).toEqual({ ItemCount: 0, TotalSizeInBytes: 0 });
+
+      const badJson = await http(t.url, "POST", `${path}/keys`, { headers: { "if-match": deleted.headers.etag as string }, body: "{not json" });
+      expect(badJson.status).toBe(400);
+      expect(badJson.headers["x-amzn-errortype"]).toBe("ValidationException");
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -2,6 +2,9 @@ import { CreateFunctionCommand, DescribeFunctionCommand, GetFunctionCommand, Pub
 import Database from "better-sqlite3";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { CreateKeyValueStoreCommand } from "@aws-sdk/client-cloudfront";
+import { DescribeKeyValueStoreCommand as DescribeDataCommand, ListKeysCommand, UpdateKeysCommand } from "@aws-sdk/client-cloudfront-keyvaluestore";
+import { keyValueStoreClient } from "../../src/clients.js";
 import { cloudFrontClient, decode, encode, tempDir } from "../helpers.js";
 import { spawnServer, type ServerProcess } from "../process.js";
 
@@ -100,6 +103,49 @@ describe("durability of the SQLite store (real server process)", () => {
       // Every acknowledged update is there; at most the one in flight at the kill may also have landed.
       expect(stored === count || stored === count + 1).toBe(true);
       expect(decode((await again.send(new GetFunctionCommand({ Name: name }))).FunctionCode)).toContain(`// ${stored}`);
+    }
+    again.destroy();
+  });
+
+  it("keeps every UpdateKeys batch all-or-nothing when killed with SIGKILL mid-stream", async () => {
+    const dir = tempDir();
+    cleanups.push(dir.remove);
+    const server = await start(dir.path);
+    const client = cloudFrontClient(server.url);
+    const arn = (await client.send(new CreateKeyValueStoreCommand({ Name: "batches" }))).KeyValueStore!.ARN!;
+    client.destroy();
+    const kvs = await keyValueStoreClient({ endpoint: server.url });
+    let etag = (await kvs.send(new DescribeDataCommand({ KvsARN: arn }))).ETag!;
+    let acknowledged = 0;
+    const killAt = 20 + Math.floor(Math.random() * 20);
+    for (let batch = 1; ; batch++) {
+      if (batch === killAt) {
+        // Kill while this batch is in flight.
+        const inFlight = kvs.send(new UpdateKeysCommand({ KvsARN: arn, IfMatch: etag, Puts: Array.from({ length: 50 }, (_, i) => ({ Key: `b${batch}-${i}`, Value: String(batch) })) })).catch(() => undefined);
+        server.child.kill("SIGKILL");
+        await inFlight;
+        break;
+      }
+      const out = await kvs.send(new UpdateKeysCommand({ KvsARN: arn, IfMatch: etag, Puts: Array.from({ length: 50 }, (_, i) => ({ Key: `b${batch}-${i}`, Value: String(batch) })) }));
+      etag = out.ETag!;
+      acknowledged = batch;
+    }
+    await server.exited;
+    kvs.destroy();
+
+    const restarted = await start(dir.path);
+    const again = await keyValueStoreClient({ endpoint: restarted.url });
+    const counts = new Map<string, number>();
+    let token: string | undefined;
+    do {
+      const page = await again.send(new ListKeysCommand({ KvsARN: arn, MaxResults: 50, NextToken: token }));
+      for (const item of page.Items ?? []) counts.set(item.Value!, (counts.get(item.Value!) ?? 0) + 1);
+      token = page.NextToken;
+    } while (token);
+    for (let batch = 1; batch <= acknowledged; batch++) expect(counts.get(String(batch))).toBe(50);
+    for (const [batch, count] of counts) {
+      expect(count).toBe(50);
+      expect(Number(batch)).toBeLessThanOrEqual(acknowledged + 1);
     }
     again.destroy();
   });
