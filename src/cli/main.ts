@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { VERSION } from "../server.js";
 import { registerServe } from "./serve.js";
 import { registerTest } from "./test.js";
+import { registerKvs } from "./kvs.js";
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -11,6 +12,7 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run with --help for usage)");
   registerServe(program);
   registerTest(program);
+  registerKvs(program);
   program.addHelpText(
     "after",
     `

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { DEFAULT_MAX_FUNCTIONS_PER_ACCOUNT } from "../limits.js";
+import { DEFAULT_KVS_PROVISIONING_MS, DEFAULT_MAX_FUNCTIONS_PER_ACCOUNT, DEFAULT_MAX_KEY_VALUE_STORES_PER_ACCOUNT } from "../limits.js";
 import { DEFAULT_ACCOUNT_ID, startServer, type RequestLogEntry } from "../server.js";
 import { openStore } from "../store/index.js";
 import { colour } from "./format.js";
@@ -12,6 +12,8 @@ interface ServeOptions {
   inMemory: boolean;
   accountId: string;
   maxFunctions: number;
+  maxKeyValueStores: number;
+  kvsProvisioningMs: number;
   quiet: boolean;
 }
 
@@ -25,6 +27,8 @@ export function registerServe(program: Command): void {
     .option("--in-memory", "keep everything in memory; nothing is written to disk", false)
     .option("--account-id <id>", "12-digit AWS account id used in ARNs", parseAccountId, DEFAULT_ACCOUNT_ID)
     .option("--max-functions <n>", "functions allowed per account (CloudFront's default quota)", parseInteger, DEFAULT_MAX_FUNCTIONS_PER_ACCOUNT)
+    .option("--max-key-value-stores <n>", "key value stores allowed per account", parseInteger, DEFAULT_MAX_KEY_VALUE_STORES_PER_ACCOUNT)
+    .option("--kvs-provisioning-ms <ms>", "how long a new key value store stays PROVISIONING (AWS: ~35000)", parseInteger, DEFAULT_KVS_PROVISIONING_MS)
     .option("-q, --quiet", "do not log each request", false)
     .addHelpText(
       "after",
@@ -50,6 +54,8 @@ async function serve(options: ServeOptions): Promise<void> {
     port: options.port,
     accountId: options.accountId,
     maxFunctions: options.maxFunctions,
+    maxKeyValueStores: options.maxKeyValueStores,
+    kvsProvisioningMs: options.kvsProvisioningMs,
     onRequest: options.quiet ? undefined : logRequest,
   });
   const storage = store.kind === "memory" ? "in memory" : `SQLite ${store.location}`;
