@@ -24,7 +24,8 @@ export interface CookieEntry {
 export interface FunctionRequest {
   method: string;
   uri: string;
-  querystring: Record<string, ValueEntry>;
+  /** A function may also return the query string as one string (AWS's "normalize query string" example does). */
+  querystring: Record<string, ValueEntry> | string;
   headers: Record<string, ValueEntry>;
   cookies: Record<string, ValueEntry>;
 }
@@ -123,7 +124,7 @@ function normaliseRequest(value: JsonObject): FunctionRequest {
   return {
     headers: valueMap(value.headers),
     method: value.method as string,
-    querystring: valueMap(value.querystring),
+    querystring: typeof value.querystring === "string" ? value.querystring : valueMap(value.querystring),
     uri: value.uri as string,
     cookies: valueMap(value.cookies),
   };

@@ -45,11 +45,13 @@ export const LOCAL_EDGE_LOCATION = { name: "LCL", serverIp: "127.0.0.1", region:
 export class CompiledFunction {
   private readonly sandbox: Sandbox | undefined;
   private readonly compileError: EngineError | undefined;
+  private readonly codeBytes: number;
 
   constructor(
     readonly code: string,
     readonly runtime: RuntimeName,
   ) {
+    this.codeBytes = Buffer.byteLength(code);
     try {
       this.sandbox = new Sandbox(gate(code, runtime), runtime);
     } catch (error) {
@@ -66,11 +68,11 @@ export class CompiledFunction {
       eventJson: JSON.stringify(event),
       rawQuery: options.rawQueryString !== undefined ? options.rawQueryString : rawQueryOf(event),
       now: (options.now ?? new Date()).getTime(),
-      statementLimit: statementBudget(this.runtime),
+      statementLimit: statementBudget(this.runtime, this.codeBytes),
       edgeLocation: event.context.eventType === "viewer-request" ? (options.edgeLocation ?? LOCAL_EDGE_LOCATION) : undefined,
       ...(options.kvs ? { kvs: options.kvs } : {}),
     });
-    const compute = raw.limitExceeded === "compute" ? 100 : utilization(this.runtime, raw.statements);
+    const compute = raw.limitExceeded === "compute" ? 100 : utilization(this.runtime, raw.statements, this.codeBytes);
     if (raw.error) return failure(njsWording(raw.error), raw.logs, compute, raw.originCalls);
     const output = normaliseOutput(event.context.eventType, raw.output === null ? undefined : raw.output);
     return {
@@ -100,7 +102,9 @@ function lineOf(error: Error): number {
 
 /** What `rawQueryString()` returns for a test event: its query string, re-encoded. */
 function rawQueryOf(event: FunctionEvent): string | null {
-  const entries = Object.entries(event.request.querystring ?? {});
+  const query = event.request.querystring ?? {};
+  if (typeof query === "string") return query;
+  const entries = Object.entries(query);
   if (entries.length === 0) return null;
   return entries
     .flatMap(([name, entry]) => (entry.multiValue ? entry.multiValue.map((item) => item.value) : [entry.value]).map((value) => (value === "" ? name : `${name}=${value}`)))

@@ -199,6 +199,7 @@ export function preludeSource(runtime: RuntimeName, limits: { logBytes: number }
 
   // ---- the entry points the host calls
   const meter = { n: 0, limit: 0 };
+  bytes.meter = meter;
   defineHidden(global, "${METER}", meter);
   defineHidden(global, "${METER_TRIP}", function () { throw new InternalError("execution time limit exceeded"); });
 

@@ -19,6 +19,8 @@ const READ_ONLY = {
   "viewer-response": ["warning", "via"],
 };
 const MAX_URL_LENGTH = 8_192;
+// eslint-disable-next-line no-control-regex
+const UNSAFE_QUERY = /[\s#\u0000-\u001f\u007f]/;
 
 export function validateOutput(event: FunctionEvent, output: FunctionOutput | undefined): string[] {
   if (!output) return ["The function must return the request or a response object."];
@@ -29,16 +31,23 @@ export function validateOutput(event: FunctionEvent, output: FunctionOutput | un
     if (eventType !== "viewer-request") problems.push("A viewer-response function must return the response object.");
     if (request.method !== event.request.method) problems.push(`The request method is read-only (changed from "${event.request.method}" to "${String(request.method)}").`);
     if (typeof request.uri !== "string" || !request.uri.startsWith("/")) problems.push(`The uri must start with "/" (got ${JSON.stringify(request.uri)}).`);
-    checkValues("querystring", request.querystring, problems);
     checkValues("cookie", request.cookies, problems);
     checkHeaders(request.headers, event.request.headers, READ_ONLY["viewer-request"], problems);
-    for (const [name, entry] of Object.entries(request.querystring)) {
-      for (const text of [name, ...values(entry)]) {
-        // eslint-disable-next-line no-control-regex
-        if (/[\s#\u0000-\u001f\u007f]/.test(text)) problems.push(`Query string parameter "${name}" contains a space, control character or "#"; percent-encode it.`);
+    let queryLength: number;
+    if (typeof request.querystring === "string") {
+      if (UNSAFE_QUERY.test(request.querystring)) problems.push("The query string contains a space, control character or \"#\"; percent-encode it.");
+      queryLength = request.querystring.length;
+    } else {
+      checkValues("querystring", request.querystring, problems);
+      queryLength = 0;
+      for (const [name, entry] of Object.entries(request.querystring)) {
+        for (const text of [name, ...values(entry)]) {
+          if (UNSAFE_QUERY.test(text)) problems.push(`Query string parameter "${name}" contains a space, control character or "#"; percent-encode it.`);
+        }
+        queryLength += values(entry).reduce((m, v) => m + name.length + v.length + 2, 0);
       }
     }
-    const length = request.uri.length + Object.entries(request.querystring).reduce((n, [name, entry]) => n + values(entry).reduce((m, v) => m + name.length + v.length + 2, 0), 0);
+    const length = request.uri.length + queryLength;
     if (length >= MAX_URL_LENGTH) problems.push(`The uri and query string must be shorter than ${MAX_URL_LENGTH} characters (got ${length}).`);
     return problems;
   }

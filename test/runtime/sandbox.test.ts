@@ -186,3 +186,29 @@ function handler(event) {
     expect(result.output).toMatchObject({ request: { headers: { x: { value: "2" } } } });
   });
 });
+
+describe("details real functions rely on", () => {
+  it("Buffer speaks base64url (2.0), as Node does", async () => {
+    const fn = await load("function handler(event) { console.log(Buffer.from('aGVsbG8_d29ybGQ-', 'base64url').toString() + ' ' + Buffer.from('hello?world>').toString('base64url') + ' ' + Buffer.from([0xfb, 0xff]).toString('base64url')); return event.request; }");
+    expect(await logsOf(fn)).toEqual([
+      `${Buffer.from("aGVsbG8_d29ybGQ-", "base64url").toString()} ${Buffer.from("hello?world>").toString("base64url")} ${Buffer.from([0xfb, 0xff]).toString("base64url")}`,
+    ]);
+  });
+
+  it("keeps a query string the function returns as one string", async () => {
+    const fn = await load("function handler(event) { event.request.querystring = 'a=1&a=2&b=%20c'; return event.request; }", "cloudfront-js-1.0");
+    const result = await fn.run(viewerRequestEvent({ url: "/p?b=%20c&a=2&a=1" }));
+    expect(result.output).toMatchObject({ request: { querystring: "a=1&a=2&b=%20c" } });
+    expect(result.validationErrors).toEqual([]);
+  });
+
+  it("counts work deterministically: the same run gives the same utilization, more work more", async () => {
+    const light = await load("function handler(event) { return event.request; }", "cloudfront-js-1.0");
+    const heavy = await load("function handler(event) { var s = 0; for (var i = 0; i < 2000; i++) { s += i; } return event.request; }", "cloudfront-js-1.0");
+    const runs = await Promise.all([light.run(event()), light.run(event()), heavy.run(event()), heavy.run(event())]);
+    expect(runs[0]!.computeUtilization).toBe(runs[1]!.computeUtilization);
+    expect(runs[2]!.computeUtilization).toBe(runs[3]!.computeUtilization);
+    expect(runs[2]!.computeUtilization).toBeGreaterThan(runs[0]!.computeUtilization + 30);
+    expect(runs[0]!.computeUtilization).toBeGreaterThanOrEqual(9);
+  });
+});

@@ -29,6 +29,28 @@ export function bufferModuleSource(): string {
     return module.exports;
   };
   const { Buffer } = load("buffer");
+  // The package predates "base64url" (Node 15.7); CloudFront's Buffer has it. Decoding base64 already
+  // accepts '-' and '_' and missing padding, so only the name needs mapping, and encoding a translation.
+  const toUrl = (text) => text.replace(/\\+/g, "-").replace(/\\//g, "_").replace(/=+$/, "");
+  const decodeAs = (encoding) => (typeof encoding === "string" && encoding.toLowerCase() === "base64url" ? "base64" : encoding);
+  const from = Buffer.from;
+  Buffer.from = function (value, encodingOrOffset, length) {
+    return typeof value === "string" ? from.call(Buffer, value, decodeAs(encodingOrOffset)) : from.call(Buffer, value, encodingOrOffset, length);
+  };
+  const byteLength = Buffer.byteLength;
+  Buffer.byteLength = function (value, encoding) { return byteLength.call(Buffer, value, decodeAs(encoding)); };
+  const isEncoding = Buffer.isEncoding;
+  Buffer.isEncoding = function (encoding) { return decodeAs(encoding) !== encoding || isEncoding.call(Buffer, encoding); };
+  const toString = Buffer.prototype.toString;
+  Buffer.prototype.toString = function (encoding, start, end) {
+    if (typeof encoding === "string" && encoding.toLowerCase() === "base64url") return toUrl(toString.call(this, "base64", start, end));
+    return toString.apply(this, arguments);
+  };
+  const write = Buffer.prototype.write;
+  Buffer.prototype.write = function (string, offset, length, encoding) {
+    const args = Array.prototype.slice.call(arguments).map((arg, i) => (i > 0 ? decodeAs(arg) : arg));
+    return write.apply(this, args);
+  };
   global.Buffer = Buffer;
   modules.buffer = Object.freeze({ Buffer });
 })`;

@@ -101,6 +101,8 @@ export const CRYPTO_MODULE = String.raw`
   }
 
   const ALGORITHMS = { md5: [md5, 64], sha1: [sha1, 64], sha256: [sha256, 64] };
+  // A digest costs a fixed setup plus one statement-equivalent per 64-byte block (see meter.ts).
+  const charge = (length) => bytes.charge(25 + Math.ceil(length / 64));
   const concat = (chunks) => { let n = 0; for (const c of chunks) n += c.length; const out = new Uint8Array(n); let at = 0; for (const c of chunks) { out.set(c, at); at += c.length; } return out; };
 
   function toBytes(data, encoding) {
@@ -133,7 +135,9 @@ export const CRYPTO_MODULE = String.raw`
     digest(encoding) {
       if (this._done) throw new Error("Digest already called");
       this._done = true;
-      return output(this._hash(concat(this._chunks)), encoding);
+      const data = concat(this._chunks);
+      charge(data.length);
+      return output(this._hash(data), encoding);
     }
   }
 
@@ -157,7 +161,9 @@ export const CRYPTO_MODULE = String.raw`
     digest(encoding) {
       if (this._done) throw new Error("Digest already called");
       this._done = true;
-      return output(this._hash(concat([this._outer, this._hash(concat(this._chunks))])), encoding);
+      const inner = concat(this._chunks);
+      charge(inner.length + 128);
+      return output(this._hash(concat([this._outer, this._hash(inner)])), encoding);
     }
   }
 
