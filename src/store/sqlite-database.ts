@@ -1,4 +1,5 @@
-import Database from "better-sqlite3";
+import type BetterSqlite3 from "better-sqlite3";
+import { createRequire } from "node:module";
 import { deepFreeze } from "./records.js";
 import { SQLITE_MIGRATIONS } from "./sqlite-migrations.js";
 import type { MirrorContents, WriteOp } from "./mirror.js";
@@ -6,7 +7,27 @@ import type { FunctionRecord, FunctionStageRecord, KeyValueStoreRecord, Runtime,
 
 /** Everything that touches the SQLite file: opening it right, migrating, loading, applying writes. */
 
-export type SqliteDatabase = Database.Database;
+export type SqliteDatabase = BetterSqlite3.Database;
+
+/**
+ * better-sqlite3 12 is the last that runs on Node 20 (13 crashes there); on Node 24, 12 aborts when
+ * statements are finalised ("RemoveEnvironmentCleanupHook … (env) != nullptr", seen here) and 13 does
+ * not. package.json installs 13 under an alias where Node allows it; this picks it on Node 24+.
+ */
+function loadDriver(): typeof BetterSqlite3 {
+  const require = createRequire(import.meta.url);
+  if (Number(process.versions.node.split(".")[0]) >= 24) {
+    try {
+      return require("better-sqlite3-node24") as typeof BetterSqlite3;
+    } catch {
+      // fall back to the default driver
+    }
+  }
+  return require("better-sqlite3") as typeof BetterSqlite3;
+}
+
+/** The better-sqlite3 driver for this Node version. */
+export const Database = loadDriver();
 
 /**
  * WAL with synchronous=FULL: a commit returns only after it is fsynced, so an acknowledged write

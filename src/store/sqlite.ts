@@ -3,7 +3,7 @@ import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { MirrorStore, type Journal, type WriteOp } from "./mirror.js";
-import { loadContents, openDatabase, writer } from "./sqlite-database.js";
+import { loadContents, openDatabase } from "./sqlite-database.js";
 import type { JournalReply, JournalRequest } from "./sqlite-worker.js";
 
 /**
@@ -18,37 +18,7 @@ export class SqliteStore extends MirrorStore {
     const db = openDatabase(location);
     const contents = loadContents(db);
     db.close();
-    super("sqlite", location, contents, journalFor(location));
-  }
-}
-
-/**
- * Node 24 aborts when better-sqlite3 (12.x) statements are finalised while a worker thread shuts down
- * ("RemoveEnvironmentCleanupHook … Assertion failed: (env) != nullptr", seen here), so there the
- * journal commits on the main thread: same durability and group commit, but each fsync holds the event loop.
- */
-function journalFor(location: string): Journal {
-  const major = Number(process.versions.node.split(".")[0]);
-  return major >= 24 ? new InlineJournal(location) : new WorkerJournal(location);
-}
-
-class InlineJournal implements Journal {
-  private readonly db;
-  private readonly apply;
-
-  constructor(location: string) {
-    this.db = openDatabase(location);
-    this.apply = writer(this.db);
-  }
-
-  async commit(ops: WriteOp[]): Promise<void> {
-    // Let the writes of this event-loop turn join the batch before committing it.
-    await new Promise((resolve) => setImmediate(resolve));
-    this.apply(ops);
-  }
-
-  async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    super("sqlite", location, contents, new WorkerJournal(location));
   }
 }
 

@@ -1,5 +1,5 @@
 import { CreateFunctionCommand, DescribeFunctionCommand, GetFunctionCommand, PublishFunctionCommand, UpdateFunctionCommand } from "@aws-sdk/client-cloudfront";
-import Database from "better-sqlite3";
+import { Database } from "../../src/store/sqlite-database.js";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { CreateKeyValueStoreCommand } from "@aws-sdk/client-cloudfront";
