@@ -27,7 +27,7 @@ function loadDriver(): typeof BetterSqlite3 {
 }
 
 /** The better-sqlite3 driver for this Node version. */
-export const Database = loadDriver();
+export const Database: typeof BetterSqlite3 = loadDriver();
 
 /**
  * WAL with synchronous=FULL: a commit returns only after it is fsynced, so an acknowledged write
