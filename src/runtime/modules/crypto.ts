@@ -121,11 +121,12 @@ export const CRYPTO_MODULE = String.raw`
     throw new TypeError('Unknown digest encoding: "' + encoding + '"');
   }
 
-  class Hash {
+  /** Collects update() data; digest() once, as Node and njs allow. */
+  class Digest {
     constructor(algorithm) {
       const entry = ALGORITHMS[algorithm];
       if (!entry) throw new TypeError('not supported algorithm: "' + algorithm + '"');
-      this._hash = entry[0]; this._chunks = []; this._done = false;
+      this._hash = entry[0]; this._block = entry[1]; this._chunks = []; this._done = false;
     }
     update(data, encoding) {
       if (this._done) throw new Error("Digest already called");
@@ -135,35 +136,31 @@ export const CRYPTO_MODULE = String.raw`
     digest(encoding) {
       if (this._done) throw new Error("Digest already called");
       this._done = true;
-      const data = concat(this._chunks);
-      charge(data.length);
-      return output(this._hash(data), encoding);
+      return output(this._finish(concat(this._chunks)), encoding);
     }
   }
 
-  class Hmac {
+  class Hash extends Digest {
+    _finish(data) {
+      charge(data.length);
+      return this._hash(data);
+    }
+  }
+
+  class Hmac extends Digest {
     constructor(algorithm, key) {
-      const entry = ALGORITHMS[algorithm];
-      if (!entry) throw new TypeError('not supported algorithm: "' + algorithm + '"');
-      const [hash, block] = entry;
+      super(algorithm);
       let k = toBytes(key);
-      if (k.length > block) k = hash(k);
-      const padded = new Uint8Array(block); padded.set(k);
-      this._inner = new Uint8Array(block); this._outer = new Uint8Array(block);
-      for (let i = 0; i < block; i++) { this._inner[i] = padded[i] ^ 0x36; this._outer[i] = padded[i] ^ 0x5c; }
-      this._hash = hash; this._chunks = [this._inner]; this._done = false;
+      if (k.length > this._block) k = this._hash(k);
+      const padded = new Uint8Array(this._block); padded.set(k);
+      this._outer = new Uint8Array(this._block);
+      const inner = new Uint8Array(this._block);
+      for (let i = 0; i < this._block; i++) { inner[i] = padded[i] ^ 0x36; this._outer[i] = padded[i] ^ 0x5c; }
+      this._chunks.push(inner);
     }
-    update(data, encoding) {
-      if (this._done) throw new Error("Digest already called");
-      this._chunks.push(toBytes(data, encoding));
-      return this;
-    }
-    digest(encoding) {
-      if (this._done) throw new Error("Digest already called");
-      this._done = true;
-      const inner = concat(this._chunks);
-      charge(inner.length + 128);
-      return output(this._hash(concat([this._outer, this._hash(inner)])), encoding);
+    _finish(data) {
+      charge(data.length + 2 * this._block);
+      return this._hash(concat([this._outer, this._hash(data)]));
     }
   }
 
