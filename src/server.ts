@@ -10,6 +10,7 @@ import { CloudFrontError } from "./service/errors.js";
 import { FunctionService } from "./service/functions.js";
 import { KeyValueStoreService } from "./service/keyValueStores.js";
 import { KvsError } from "./service/kvsErrors.js";
+import { TaggingService } from "./service/tagging.js";
 import type { Store } from "./store/types.js";
 
 export const HEALTH_PATH = "/_edgelite/health";
@@ -77,7 +78,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       forRun: (arn) => keyValueStores.forRun(arn),
     },
   });
-  const services: ApiServices = { functions, keyValueStores };
+  const services: ApiServices = { functions, keyValueStores, tagging: new TaggingService(functions, keyValueStores) };
   const health = JSON.stringify({ status: "ok", service: "edgelite", version: VERSION, storage: options.store.kind });
 
   let stopping = false;

@@ -16,6 +16,7 @@ export const ERROR_STATUS = {
   InvalidIfMatchVersion: 400,
   InvalidTagging: 400,
   NoSuchFunctionExists: 404,
+  NoSuchResource: 404,
   PreconditionFailed: 412,
   TestFunctionFailed: 500,
   TooManyFunctions: 400,

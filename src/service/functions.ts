@@ -279,6 +279,26 @@ export class FunctionService {
     return (await this.usage.distributionsUsing(arn)) > 0 ? "DEPLOYED" : "UNASSOCIATED";
   }
 
+  /** The tags of a function named by its ARN, or undefined when there is no such function. */
+  async tagsOf(arn: string): Promise<readonly Tag[] | undefined> {
+    const name = this.nameFromArn(arn);
+    return name === undefined ? undefined : (await this.store.getFunction(name))?.tags;
+  }
+
+  /** Replaces a function's tags (its ETags do not move: tags are not part of a stage). False when there is no such function. */
+  async setTags(arn: string, change: (tags: readonly Tag[]) => Tag[]): Promise<boolean> {
+    const name = this.nameFromArn(arn);
+    const record = name === undefined ? undefined : await this.store.getFunction(name);
+    if (!record) return false;
+    await this.replace(record, { ...record, tags: change(record.tags) });
+    return true;
+  }
+
+  private nameFromArn(arn: string): string | undefined {
+    const prefix = `arn:aws:cloudfront::${this.accountId}:function/`;
+    return arn.startsWith(prefix) ? arn.slice(prefix.length) : undefined;
+  }
+
   /** Names of the functions whose DEVELOPMENT or LIVE stage is associated with a store (for DeleteKeyValueStore). */
   async functionsUsingStore(arn: string): Promise<string[]> {
     const names: string[] = [];

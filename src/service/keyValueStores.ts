@@ -83,6 +83,14 @@ export class KeyValueStoreService {
 
   // ---- control plane
 
+  /** Replaces a store's tags (its ETag does not move). False when no store has that ARN. */
+  async setTags(arn: string, change: (tags: readonly Tag[]) => Tag[]): Promise<boolean> {
+    const record = await this.findByArn(arn);
+    if (!record) return false;
+    if (!(await this.options.store.replaceKeyValueStore({ ...record, tags: change(record.tags) }, record.version))) throw preconditionFailed();
+    return true;
+  }
+
   async create(input: { name: string; comment: string; importSource?: { sourceType: string; sourceArn: string }; tags: Tag[] }): Promise<KeyValueStoreSummary> {
     const keys = input.importSource ? await this.readImport(input.importSource.sourceArn) : [];
     const now = this.options.clock.now();

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { FunctionService } from "../../service/functions.js";
 import type { KeyValueStoreService } from "../../service/keyValueStores.js";
+import type { TaggingService } from "../../service/tagging.js";
 
 /** What an operation sees of an HTTP request: already routed, body fully read. */
 export interface ApiRequest {
@@ -24,6 +25,7 @@ export interface ApiReply {
 export interface ApiServices {
   functions: FunctionService;
   keyValueStores: KeyValueStoreService;
+  tagging: TaggingService;
 }
 
 /** One CloudFront API operation: its route and its handler (parse + validate + call the service + shape the reply). */

@@ -14,6 +14,7 @@ import { describeKeyValueStore } from "./describeKeyValueStore.js";
 import { listKeyValueStores } from "./listKeyValueStores.js";
 import { updateKeyValueStore } from "./updateKeyValueStore.js";
 import { KVS_OPERATIONS } from "../kvs/operations.js";
+import { listTagsForResource, tagOrUntagResource } from "./tagging.js";
 
 export const API_VERSION_PREFIX = "/2020-05-31/";
 
@@ -31,6 +32,8 @@ export const OPERATIONS: readonly Operation[] = [
   listKeyValueStores,
   updateKeyValueStore,
   deleteKeyValueStore,
+  listTagsForResource,
+  tagOrUntagResource,
   ...KVS_OPERATIONS,
 ];
 
