@@ -11,11 +11,14 @@ import { FunctionService } from "./service/functions.js";
 import { KeyValueStoreService } from "./service/keyValueStores.js";
 import { KvsError } from "./service/kvsErrors.js";
 import { TaggingService } from "./service/tagging.js";
+import { DistributionService } from "./service/distributions.js";
 import type { Store } from "./store/types.js";
 
 export const HEALTH_PATH = "/_edgelite/health";
 export const DEFAULT_ACCOUNT_ID = "123456789012";
 export const VERSION = "0.1.0";
+/** `*.localhost` resolves to loopback in browsers, so a distribution's DomainName opens as it is. */
+export const DEFAULT_DISTRIBUTION_DOMAIN_SUFFIX = "cloudfront.localhost";
 
 export interface RequestLogEntry {
   requestId: string;
@@ -32,6 +35,8 @@ export interface ServerOptions {
   maxKeyValueStores?: number;
   /** How long a new key value store stays PROVISIONING (AWS: ~35 s). */
   kvsProvisioningMs?: number;
+  /** Distribution DomainNames are `d<13 characters>.<suffix>`. */
+  distributionDomainSuffix?: string;
   host?: string;
   port?: number;
   accountId?: string;
@@ -65,11 +70,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     provisioningMs: options.kvsProvisioningMs ?? DEFAULT_KVS_PROVISIONING_MS,
     functionsUsing: (arn) => functions.functionsUsingStore(arn),
   });
+  const distributions: DistributionService = new DistributionService({
+    store: options.store,
+    clock,
+    accountId,
+    domainSuffix: options.distributionDomainSuffix ?? DEFAULT_DISTRIBUTION_DOMAIN_SUFFIX,
+    isPublishedFunction: async (arn) => functions.isPublished(arn),
+  });
   const functions: FunctionService = new FunctionService({
     store: options.store,
     clock,
     accountId,
     maxFunctions: options.maxFunctions ?? DEFAULT_MAX_FUNCTIONS_PER_ACCOUNT,
+    usage: { distributionsUsing: (arn) => distributions.distributionsUsing(arn) },
     keyValueStores: {
       statusOfArn: async (arn) => {
         const record = await keyValueStores.findByArn(arn);
@@ -78,7 +91,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       forRun: (arn) => keyValueStores.forRun(arn),
     },
   });
-  const services: ApiServices = { functions, keyValueStores, tagging: new TaggingService(functions, keyValueStores) };
+  const services: ApiServices = { functions, keyValueStores, tagging: new TaggingService(functions, keyValueStores), distributions };
   const health = JSON.stringify({ status: "ok", service: "edgelite", version: VERSION, storage: options.store.kind });
 
   let stopping = false;

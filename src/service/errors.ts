@@ -21,6 +21,15 @@ export const ERROR_STATUS = {
   TestFunctionFailed: 500,
   TooManyFunctions: 400,
   UnsupportedOperation: 400,
+  // Distributions (the subset the edge needs).
+  CNAMEAlreadyExists: 409,
+  DistributionAlreadyExists: 409,
+  DistributionNotDisabled: 409,
+  IllegalUpdate: 400,
+  InvalidDefaultRootObject: 400,
+  InvalidFunctionAssociation: 400,
+  NoSuchDistribution: 404,
+  NoSuchOrigin: 404,
   // Not in the model's per-operation lists, but returned by the real service (see docs/behaviour.md).
   MalformedXML: 400,
   // edgelite's own, for requests that are not a CloudFront operation at all.

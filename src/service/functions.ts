@@ -279,6 +279,12 @@ export class FunctionService {
     return (await this.usage.distributionsUsing(arn)) > 0 ? "DEPLOYED" : "UNASSOCIATED";
   }
 
+  /** Whether an ARN names a function of this account that has a LIVE stage (what a distribution may associate). */
+  async isPublished(arn: string): Promise<boolean> {
+    const name = this.nameFromArn(arn);
+    return name !== undefined && Boolean((await this.store.getFunction(name))?.live);
+  }
+
   /** The tags of a function named by its ARN, or undefined when there is no such function. */
   async tagsOf(arn: string): Promise<readonly Tag[] | undefined> {
     const name = this.nameFromArn(arn);

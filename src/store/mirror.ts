@@ -1,5 +1,6 @@
 import { matchesVersions, snapshot } from "./records.js";
 import type {
+  DistributionRecord,
   FunctionRecord,
   FunctionVersionCondition,
   InsertResult,
@@ -14,7 +15,9 @@ export type WriteOp =
   | { kind: "delete"; name: string }
   | { kind: "putStore"; record: KeyValueStoreRecord; keys?: ReadonlyArray<readonly [string, string]> }
   | { kind: "deleteStore"; id: string }
-  | { kind: "keys"; record: KeyValueStoreRecord; changes: KeyChanges };
+  | { kind: "keys"; record: KeyValueStoreRecord; changes: KeyChanges }
+  | { kind: "putDistribution"; record: DistributionRecord }
+  | { kind: "deleteDistribution"; id: string };
 
 /** Where a MirrorStore makes its writes durable. */
 export interface Journal {
@@ -27,6 +30,7 @@ export interface Journal {
 export interface MirrorContents {
   functions: Iterable<FunctionRecord>;
   stores: Iterable<{ record: KeyValueStoreRecord; keys: Iterable<readonly [string, string]> }>;
+  distributions: Iterable<DistributionRecord>;
 }
 
 interface PendingWrite {
@@ -53,6 +57,8 @@ export class MirrorStore implements Store {
   private readonly functions = new Map<string, FunctionRecord>();
   private readonly stores = new Map<string, KeyValueStoreRecord>();
   private readonly keys = new Map<string, Map<string, string>>();
+  private readonly distributions = new Map<string, DistributionRecord>();
+  private readonly pendingDistributions = new Map<string, DistributionRecord | undefined>();
   /** Writes accepted but not yet durable: the newest value per function name / store id (undefined = deleted). */
   private readonly pendingFunctions = new Map<string, FunctionRecord | undefined>();
   private readonly pendingStores = new Map<string, KeyValueStoreRecord | undefined>();
@@ -71,6 +77,7 @@ export class MirrorStore implements Store {
       this.stores.set(record.id, record);
       this.keys.set(record.id, new Map(keys));
     }
+    for (const record of initial.distributions) this.distributions.set(record.id, record);
   }
 
   // ---- functions
@@ -172,6 +179,39 @@ export class MirrorStore implements Store {
     return true;
   }
 
+  // ---- distributions
+
+  async getDistribution(id: string): Promise<DistributionRecord | undefined> {
+    return this.distributions.get(id);
+  }
+
+  async listDistributions({ afterId, limit }: { afterId?: string; limit: number }): Promise<DistributionRecord[]> {
+    const ids = [...this.distributions.keys()].filter((id) => afterId === undefined || id > afterId).sort();
+    return ids.slice(0, limit).map((id) => this.distributions.get(id)!);
+  }
+
+  async insertDistribution(record: DistributionRecord): Promise<"inserted" | "exists"> {
+    for (const id of new Set([...this.distributions.keys(), ...this.pendingDistributions.keys()])) {
+      if (latest(this.pendingDistributions, this.distributions, id)?.callerReference === record.callerReference) return "exists";
+    }
+    await this.write({ kind: "putDistribution", record: Object.freeze({ ...record }) });
+    return "inserted";
+  }
+
+  async replaceDistribution(record: DistributionRecord, expectedVersion: number): Promise<boolean> {
+    const current = latest(this.pendingDistributions, this.distributions, record.id);
+    if (!current || current.version !== expectedVersion) return false;
+    await this.write({ kind: "putDistribution", record: Object.freeze({ ...record }) });
+    return true;
+  }
+
+  async deleteDistribution(id: string, expectedVersion: number): Promise<boolean> {
+    const current = latest(this.pendingDistributions, this.distributions, id);
+    if (!current || current.version !== expectedVersion) return false;
+    await this.write({ kind: "deleteDistribution", id });
+    return true;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -187,6 +227,8 @@ export class MirrorStore implements Store {
       case "delete": this.pendingFunctions.set(op.name, undefined); break;
       case "putStore": case "keys": this.pendingStores.set(op.record.id, op.record); break;
       case "deleteStore": this.pendingStores.set(op.id, undefined); break;
+      case "putDistribution": this.pendingDistributions.set(op.record.id, op.record); break;
+      case "deleteDistribution": this.pendingDistributions.set(op.id, undefined); break;
     }
     return new Promise<void>((resolve, reject) => {
       this.queued.push({ op, resolve, reject });
@@ -212,6 +254,7 @@ export class MirrorStore implements Store {
         this.queued = [];
         this.pendingFunctions.clear();
         this.pendingStores.clear();
+        this.pendingDistributions.clear();
         this.inFlight = false;
         for (const write of failed) write.reject(error);
       },
@@ -247,6 +290,14 @@ export class MirrorStore implements Store {
         settle(this.pendingStores, op.record.id, op.record);
         return;
       }
+      case "putDistribution":
+        this.distributions.set(op.record.id, op.record);
+        settle(this.pendingDistributions, op.record.id, op.record);
+        return;
+      case "deleteDistribution":
+        this.distributions.delete(op.id);
+        settle(this.pendingDistributions, op.id, undefined);
+        return;
     }
   }
 }

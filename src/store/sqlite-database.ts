@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import { deepFreeze } from "./records.js";
 import { SQLITE_MIGRATIONS } from "./sqlite-migrations.js";
 import type { MirrorContents, WriteOp } from "./mirror.js";
-import type { FunctionRecord, FunctionStageRecord, KeyValueStoreRecord, Runtime, Tag } from "./types.js";
+import type { DistributionRecord, FunctionRecord, FunctionStageRecord, KeyValueStoreRecord, Runtime, Tag } from "./types.js";
 
 /** Everything that touches the SQLite file: opening it right, migrating, loading, applying writes. */
 
@@ -148,7 +148,49 @@ export function loadContents(db: SqliteDatabase): MirrorContents {
       });
       return { record, keys: keysByStore.get(row.id) ?? [] };
     });
-  return { functions: loadFunctions(db), stores };
+  const distributions = db
+    .prepare<[], { id: string; metadata: string; config: string }>(`SELECT id, metadata, config FROM distributions`)
+    .all()
+    .map((row) => {
+      const m = JSON.parse(row.metadata) as StoredDistribution;
+      return Object.freeze({
+        id: row.id,
+        domainName: m.domainName,
+        callerReference: m.callerReference,
+        enabled: m.enabled,
+        aliases: m.aliases,
+        functionArns: m.functionArns,
+        configXml: row.config,
+        version: m.version,
+        createdTime: new Date(m.createdTime),
+        lastModifiedTime: new Date(m.lastModifiedTime),
+      });
+    });
+  return { functions: loadFunctions(db), stores, distributions };
+}
+
+interface StoredDistribution {
+  domainName: string;
+  callerReference: string;
+  enabled: boolean;
+  aliases: string[];
+  functionArns: string[];
+  version: number;
+  createdTime: number;
+  lastModifiedTime: number;
+}
+
+function storedDistribution(record: DistributionRecord): StoredDistribution {
+  return {
+    domainName: record.domainName,
+    callerReference: record.callerReference,
+    enabled: record.enabled,
+    aliases: [...record.aliases],
+    functionArns: [...record.functionArns],
+    version: record.version,
+    createdTime: record.createdTime.getTime(),
+    lastModifiedTime: record.lastModifiedTime.getTime(),
+  };
 }
 
 function storedKeyValueStore(record: KeyValueStoreRecord): StoredKeyValueStore {
@@ -207,6 +249,10 @@ export function writer(db: SqliteDatabase): (ops: WriteOp[]) => void {
   const removeStore = db.prepare(`DELETE FROM key_value_stores WHERE id = ?`);
   const putKey = db.prepare(`INSERT INTO key_value_store_keys (store_id, key, value) VALUES (?, ?, ?) ON CONFLICT (store_id, key) DO UPDATE SET value = excluded.value`);
   const deleteKey = db.prepare(`DELETE FROM key_value_store_keys WHERE store_id = ? AND key = ?`);
+  const upsertDistribution = db.prepare(
+    `INSERT INTO distributions (id, metadata, config) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET metadata = excluded.metadata, config = excluded.config`,
+  );
+  const removeDistribution = db.prepare(`DELETE FROM distributions WHERE id = ?`);
 
   const functionName = (op: WriteOp) => (op.kind === "put" ? op.record.name : op.kind === "delete" ? op.name : undefined);
   const apply = db.transaction((ops: WriteOp[]) => {
@@ -243,6 +289,12 @@ export function writer(db: SqliteDatabase): (ops: WriteOp[]) => void {
           upsertStore.run(op.record.id, op.record.name, JSON.stringify(storedKeyValueStore(op.record)));
           for (const key of op.changes.deletes) deleteKey.run(op.record.id, key);
           for (const [key, value] of op.changes.puts) putKey.run(op.record.id, key, value);
+          break;
+        case "putDistribution":
+          upsertDistribution.run(op.record.id, JSON.stringify(storedDistribution(op.record)), op.record.configXml);
+          break;
+        case "deleteDistribution":
+          removeDistribution.run(op.id);
           break;
       }
     }

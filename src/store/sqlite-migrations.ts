@@ -28,4 +28,11 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (store_id, key)
   ) STRICT, WITHOUT ROWID;
   `,
+  `
+  CREATE TABLE distributions (
+    id TEXT PRIMARY KEY,
+    metadata TEXT NOT NULL,
+    config TEXT NOT NULL
+  ) STRICT;
+  `,
 ];

@@ -66,6 +66,22 @@ export interface KeyValueStoreRecord {
   readonly tags: readonly Tag[];
 }
 
+/** A distribution: the config as sent (stored whole, returned unchanged) and what edgelite reads from it. */
+export interface DistributionRecord {
+  readonly id: string;
+  readonly domainName: string;
+  readonly callerReference: string;
+  readonly enabled: boolean;
+  readonly aliases: readonly string[];
+  /** Every function ARN the config associates, in any behaviour and for any event type. */
+  readonly functionArns: readonly string[];
+  /** The DistributionConfig element's inner XML exactly as last sent. */
+  readonly configXml: string;
+  readonly version: number;
+  readonly createdTime: Date;
+  readonly lastModifiedTime: Date;
+}
+
 export interface KeyChanges {
   puts: ReadonlyArray<readonly [string, string]>;
   deletes: readonly string[];
@@ -109,6 +125,14 @@ export interface Store {
    * whatever the caller computed from the version it read (sizes, counts) still holds.
    */
   updateKeys(storeId: string, expectedDataVersion: number, changes: KeyChanges, record: KeyValueStoreRecord): Promise<boolean>;
+
+  getDistribution(id: string): Promise<DistributionRecord | undefined>;
+  /** Distributions ordered by id, strictly after `afterId`. */
+  listDistributions(options: { afterId?: string; limit: number }): Promise<DistributionRecord[]>;
+  /** Inserts unless a distribution with the same caller reference exists. */
+  insertDistribution(record: DistributionRecord): Promise<"inserted" | "exists">;
+  replaceDistribution(record: DistributionRecord, expectedVersion: number): Promise<boolean>;
+  deleteDistribution(id: string, expectedVersion: number): Promise<boolean>;
 
   close(): Promise<void>;
 }

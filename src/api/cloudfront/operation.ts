@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import type { FunctionService } from "../../service/functions.js";
 import type { KeyValueStoreService } from "../../service/keyValueStores.js";
 import type { TaggingService } from "../../service/tagging.js";
+import type { DistributionService } from "../../service/distributions.js";
 
 /** What an operation sees of an HTTP request: already routed, body fully read. */
 export interface ApiRequest {
@@ -26,6 +27,7 @@ export interface ApiServices {
   functions: FunctionService;
   keyValueStores: KeyValueStoreService;
   tagging: TaggingService;
+  distributions: DistributionService;
 }
 
 /** One CloudFront API operation: its route and its handler (parse + validate + call the service + shape the reply). */

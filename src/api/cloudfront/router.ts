@@ -15,6 +15,12 @@ import { listKeyValueStores } from "./listKeyValueStores.js";
 import { updateKeyValueStore } from "./updateKeyValueStore.js";
 import { KVS_OPERATIONS } from "../kvs/operations.js";
 import { listTagsForResource, tagOrUntagResource } from "./tagging.js";
+import { createDistribution } from "./createDistribution.js";
+import { deleteDistribution } from "./deleteDistribution.js";
+import { getDistribution } from "./getDistribution.js";
+import { getDistributionConfig } from "./getDistributionConfig.js";
+import { listDistributions } from "./listDistributions.js";
+import { updateDistribution } from "./updateDistribution.js";
 
 export const API_VERSION_PREFIX = "/2020-05-31/";
 
@@ -34,6 +40,12 @@ export const OPERATIONS: readonly Operation[] = [
   deleteKeyValueStore,
   listTagsForResource,
   tagOrUntagResource,
+  createDistribution,
+  getDistribution,
+  getDistributionConfig,
+  updateDistribution,
+  deleteDistribution,
+  listDistributions,
   ...KVS_OPERATIONS,
 ];
 

@@ -1,0 +1,15 @@
+import { distributionConfigOf, distributionIdFromPath } from "./distributionRequest.js";
+import { ifMatchHeader } from "./requestFields.js";
+import { distributionFields } from "./shapes.js";
+import { xmlDocument } from "./xml.js";
+import { xmlReply, type Operation } from "./operation.js";
+
+export const updateDistribution: Operation = {
+  name: "UpdateDistribution",
+  method: "PUT",
+  path: "/2020-05-31/distribution/{Id}/config",
+  async handle(request, { distributions }) {
+    const view = await distributions.update(distributionIdFromPath(request.params), ifMatchHeader(request.headers), distributionConfigOf(request));
+    return xmlReply(200, xmlDocument("Distribution", distributionFields(view)), { ETag: view.etag });
+  },
+};

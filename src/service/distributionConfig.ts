@@ -1,0 +1,165 @@
+import { CloudFrontError } from "./errors.js";
+
+/**
+ * What edgelite reads from a DistributionConfig (the rest is stored whole and returned unchanged): its
+ * identity, aliases, origins, cache behaviours and function associations. Input is the parsed XML tree.
+ */
+
+type XmlNode = string | { [name: string]: XmlNode | XmlNode[] };
+type XmlObject = { [name: string]: XmlNode | XmlNode[] };
+
+export interface OriginConfig {
+  id: string;
+  domainName: string;
+  originPath: string;
+  /** custom: CustomOriginConfig (HTTP/HTTPS ports, protocol policy); s3: S3OriginConfig. */
+  kind: "custom" | "s3";
+  httpPort: number;
+  httpsPort: number;
+  protocolPolicy: string;
+  customHeaders: Array<[string, string]>;
+}
+
+export interface FunctionAssociationConfig {
+  functionArn: string;
+  eventType: "viewer-request" | "viewer-response";
+}
+
+export interface BehaviourConfig {
+  /** "*" for the default behaviour. */
+  pathPattern: string;
+  targetOriginId: string;
+  functions: FunctionAssociationConfig[];
+  originRequestPolicyId?: string;
+  cachePolicyId?: string;
+}
+
+export interface ParsedDistributionConfig {
+  callerReference: string;
+  enabled: boolean;
+  comment: string;
+  aliases: string[];
+  defaultRootObject: string;
+  origins: OriginConfig[];
+  /** Cache behaviours in order, the default one last. */
+  behaviours: BehaviourConfig[];
+}
+
+const text = (node: XmlObject | undefined, name: string): string | undefined => {
+  const value = node?.[name];
+  return typeof value === "string" ? value : undefined;
+};
+const object = (node: XmlObject | undefined, name: string): XmlObject | undefined => {
+  const value = node?.[name];
+  if (value === undefined) return undefined;
+  if (typeof value === "string") return {};
+  if (Array.isArray(value)) throw malformed(`<${name}> may appear only once.`);
+  return value;
+};
+const items = (wrapper: XmlObject | undefined, member: string, where: string): XmlObject[] => {
+  if (!wrapper) return [];
+  const list = object(wrapper, "Items");
+  const raw = list?.[member];
+  const members = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+  const quantity = text(wrapper, "Quantity");
+  if (quantity !== undefined && Number(quantity) !== members.length) {
+    throw new CloudFrontError("InvalidArgument", `${where}: Quantity is ${quantity} but Items holds ${members.length}.`);
+  }
+  return members.map((m) => (typeof m === "string" ? {} : (m as XmlObject)));
+};
+
+/** A wrapped list of text members (`<Aliases><Quantity/><Items><CNAME>…</CNAME></Items></Aliases>`). */
+function textItems(wrapper: XmlObject | undefined, member: string, where: string): string[] {
+  if (!wrapper) return [];
+  const raw = object(wrapper, "Items")?.[member];
+  const members = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+  const quantity = text(wrapper, "Quantity");
+  if (quantity !== undefined && Number(quantity) !== members.length) {
+    throw new CloudFrontError("InvalidArgument", `${where}: Quantity is ${quantity} but Items holds ${members.length}.`);
+  }
+  return members.map((m) => {
+    if (typeof m !== "string") throw malformed(`<${member}> must contain text.`);
+    return m;
+  });
+}
+
+function malformed(detail: string): CloudFrontError {
+  return new CloudFrontError("MalformedXML", `The XML document you provided did not validate against our published schema: ${detail}`);
+}
+
+function required(node: XmlObject, name: string, at: string): string {
+  const value = text(node, name);
+  if (value === undefined) throw new CloudFrontError("MalformedXML", `1 validation error detected: Value null at '${at}' failed to satisfy constraint: Member must not be null`);
+  return value;
+}
+
+export function parseDistributionConfig(root: XmlObject): ParsedDistributionConfig {
+  const callerReference = required(root, "CallerReference", "distributionConfig.callerReference");
+  const comment = required(root, "Comment", "distributionConfig.comment");
+  const enabledText = required(root, "Enabled", "distributionConfig.enabled");
+  if (enabledText !== "true" && enabledText !== "false") throw malformed("<Enabled> must be true or false.");
+  const aliases = textItems(object(root, "Aliases"), "CNAME", "Aliases").map((alias) => alias.toLowerCase());
+  const defaultRootObject = text(root, "DefaultRootObject") ?? "";
+  if (defaultRootObject.startsWith("/")) {
+    throw new CloudFrontError("InvalidDefaultRootObject", `The default root object "${defaultRootObject}" must be an object name without a leading /.`);
+  }
+
+  const originsNode = object(root, "Origins");
+  if (!originsNode) throw new CloudFrontError("MalformedXML", "1 validation error detected: Value null at 'distributionConfig.origins' failed to satisfy constraint: Member must not be null");
+  const origins = items(originsNode, "Origin", "Origins").map((origin): OriginConfig => {
+    const custom = object(origin, "CustomOriginConfig");
+    const headers = items(object(origin, "CustomHeaders"), "OriginCustomHeader", "CustomHeaders").map(
+      (h) => [text(h, "HeaderName") ?? "", text(h, "HeaderValue") ?? ""] as [string, string],
+    );
+    return {
+      id: required(origin, "Id", "distributionConfig.origins.items.member.id"),
+      domainName: required(origin, "DomainName", "distributionConfig.origins.items.member.domainName"),
+      originPath: text(origin, "OriginPath") ?? "",
+      kind: custom ? "custom" : "s3",
+      httpPort: Number(text(custom, "HTTPPort") ?? 80),
+      httpsPort: Number(text(custom, "HTTPSPort") ?? 443),
+      protocolPolicy: text(custom, "OriginProtocolPolicy") ?? "https-only",
+      customHeaders: headers,
+    };
+  });
+  if (origins.length === 0) throw new CloudFrontError("InvalidArgument", "A distribution needs at least one origin.");
+  const originIds = new Set(origins.map((o) => o.id));
+  if (originIds.size !== origins.length) throw new CloudFrontError("InvalidArgument", "Origin Ids must be unique within a distribution.");
+
+  const behaviour = (node: XmlObject, pathPattern: string, where: string): BehaviourConfig => {
+    const targetOriginId = required(node, "TargetOriginId", `${where}.targetOriginId`);
+    if (!originIds.has(targetOriginId)) throw new CloudFrontError("NoSuchOrigin", `One or more of your origins or origin groups do not exist: ${targetOriginId}.`);
+    const functions = items(object(node, "FunctionAssociations"), "FunctionAssociation", `${where}.FunctionAssociations`).map((association) => {
+      const functionArn = required(association, "FunctionARN", `${where}.functionAssociations.items.member.functionARN`);
+      const eventType = required(association, "EventType", `${where}.functionAssociations.items.member.eventType`);
+      if (!["viewer-request", "viewer-response", "origin-request", "origin-response"].includes(eventType)) {
+        throw new CloudFrontError(
+          "MalformedXML",
+          `1 validation error detected: Value '${eventType}' at '${where}.functionAssociations.items.member.eventType' failed to satisfy constraint: Member must satisfy enum value set: [viewer-request, viewer-response, origin-request, origin-response]`,
+        );
+      }
+      if (eventType !== "viewer-request" && eventType !== "viewer-response") {
+        throw new CloudFrontError("InvalidFunctionAssociation", `CloudFront Functions run on viewer events only; ${eventType} is for Lambda@Edge.`);
+      }
+      return { functionArn, eventType } as FunctionAssociationConfig;
+    });
+    const types = functions.map((f) => f.eventType);
+    if (new Set(types).size !== types.length) {
+      throw new CloudFrontError("InvalidFunctionAssociation", `${where}: at most one function per event type.`);
+    }
+    const result: BehaviourConfig = { pathPattern, targetOriginId, functions };
+    const originRequestPolicyId = text(node, "OriginRequestPolicyId");
+    const cachePolicyId = text(node, "CachePolicyId");
+    if (originRequestPolicyId) result.originRequestPolicyId = originRequestPolicyId;
+    if (cachePolicyId) result.cachePolicyId = cachePolicyId;
+    return result;
+  };
+
+  const defaultNode = object(root, "DefaultCacheBehavior");
+  if (!defaultNode) throw new CloudFrontError("MalformedXML", "1 validation error detected: Value null at 'distributionConfig.defaultCacheBehavior' failed to satisfy constraint: Member must not be null");
+  const behaviours = items(object(root, "CacheBehaviors"), "CacheBehavior", "CacheBehaviors").map((node, i) =>
+    behaviour(node, required(node, "PathPattern", `distributionConfig.cacheBehaviors.items.${i + 1}.member.pathPattern`), `distributionConfig.cacheBehaviors.items.${i + 1}.member`),
+  );
+  behaviours.push(behaviour(defaultNode, "*", "distributionConfig.defaultCacheBehavior"));
+  return { callerReference, enabled: enabledText === "true", comment, aliases, defaultRootObject, origins, behaviours };
+}

@@ -1,0 +1,164 @@
+import { randomInt } from "node:crypto";
+import type { Clock } from "../clock.js";
+import { DEFAULT_LIST_MAX_ITEMS } from "../limits.js";
+import type { DistributionRecord, Store } from "../store/types.js";
+import { parseDistributionConfig, type ParsedDistributionConfig } from "./distributionConfig.js";
+import { CloudFrontError, preconditionFailed, requireIfMatch } from "./errors.js";
+import { etagForVersion } from "./etag.js";
+
+/** A distribution as the API shows it. */
+export interface DistributionView {
+  id: string;
+  arn: string;
+  status: "Deployed";
+  domainName: string;
+  lastModifiedTime: Date;
+  etag: string;
+  configXml: string;
+  enabled: boolean;
+}
+
+export interface DistributionServiceOptions {
+  store: Store;
+  clock: Clock;
+  accountId: string;
+  /** DomainNames are `d<13 characters>.<suffix>`; `cloudfront.localhost` opens in a local browser as it is. */
+  domainSuffix: string;
+  /** Whether a function ARN names a function of this account with a LIVE stage. */
+  isPublishedFunction(arn: string): Promise<boolean>;
+}
+
+const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+const randomString = (length: number) => Array.from({ length }, () => ALPHANUMERIC[randomInt(ALPHANUMERIC.length)]).join("");
+
+/**
+ * CloudFront distributions, the subset the edge needs: the config is stored whole and returned as sent;
+ * edgelite reads its origins, behaviours and function associations. Status is always Deployed (there is
+ * nothing to propagate locally).
+ */
+export class DistributionService {
+  constructor(private readonly options: DistributionServiceOptions) {}
+
+  async create(config: { root: Record<string, unknown>; xml: string }): Promise<DistributionView> {
+    const parsed = parseDistributionConfig(config.root as never);
+    await this.checkAssociations(parsed);
+    await this.checkAliases(parsed, undefined);
+    const now = this.options.clock.now();
+    const record: DistributionRecord = {
+      id: `E${randomString(13)}`,
+      domainName: `d${randomString(13).toLowerCase()}.${this.options.domainSuffix}`,
+      callerReference: parsed.callerReference,
+      enabled: parsed.enabled,
+      aliases: parsed.aliases,
+      functionArns: functionArnsOf(parsed),
+      configXml: config.xml,
+      version: 1,
+      createdTime: now,
+      lastModifiedTime: now,
+    };
+    if ((await this.options.store.insertDistribution(record)) === "exists") {
+      throw new CloudFrontError("DistributionAlreadyExists", `A distribution with the caller reference ${parsed.callerReference} already exists.`);
+    }
+    return this.view(record);
+  }
+
+  async get(id: string): Promise<DistributionView> {
+    return this.view(await this.require(id));
+  }
+
+  async update(id: string, ifMatch: string | undefined, config: { root: Record<string, unknown>; xml: string }): Promise<DistributionView> {
+    const etag = requireIfMatch(ifMatch);
+    const record = await this.require(id);
+    if (etag !== etagForVersion(record.version)) throw preconditionFailed();
+    const parsed = parseDistributionConfig(config.root as never);
+    if (parsed.callerReference !== record.callerReference) {
+      throw new CloudFrontError("IllegalUpdate", "The CallerReference of a distribution cannot change.");
+    }
+    await this.checkAssociations(parsed);
+    await this.checkAliases(parsed, id);
+    const updated: DistributionRecord = {
+      ...record,
+      enabled: parsed.enabled,
+      aliases: parsed.aliases,
+      functionArns: functionArnsOf(parsed),
+      configXml: config.xml,
+      version: record.version + 1,
+      lastModifiedTime: this.options.clock.now(),
+    };
+    if (!(await this.options.store.replaceDistribution(updated, record.version))) throw preconditionFailed();
+    return this.view(updated);
+  }
+
+  async delete(id: string, ifMatch: string | undefined): Promise<void> {
+    const etag = requireIfMatch(ifMatch);
+    const record = await this.require(id);
+    if (etag !== etagForVersion(record.version)) throw preconditionFailed();
+    if (record.enabled) throw new CloudFrontError("DistributionNotDisabled", "The distribution you are trying to delete has not been disabled.");
+    if (!(await this.options.store.deleteDistribution(id, record.version))) throw preconditionFailed();
+  }
+
+  async list(options: { marker?: string; maxItems?: number }): Promise<{ items: DistributionView[]; maxItems: number; nextMarker?: string }> {
+    const maxItems = options.maxItems ?? DEFAULT_LIST_MAX_ITEMS;
+    const records = await this.options.store.listDistributions({ afterId: options.marker, limit: maxItems + 1 });
+    const items = records.slice(0, maxItems).map((record) => this.view(record));
+    const last = items[items.length - 1];
+    return records.length > maxItems && last ? { items, maxItems, nextMarker: last.id } : { items, maxItems };
+  }
+
+  /** How many distributions associate a function (for its DEPLOYED status and FunctionInUse). */
+  async distributionsUsing(functionArn: string): Promise<number> {
+    let count = 0;
+    let afterId: string | undefined;
+    for (;;) {
+      const batch = await this.options.store.listDistributions({ afterId, limit: 500 });
+      for (const record of batch) if (record.functionArns.includes(functionArn)) count++;
+      if (batch.length < 500) return count;
+      afterId = batch[batch.length - 1]!.id;
+    }
+  }
+
+  private async checkAssociations(parsed: ParsedDistributionConfig): Promise<void> {
+    for (const arn of functionArnsOf(parsed)) {
+      if (!(await this.options.isPublishedFunction(arn))) {
+        throw new CloudFrontError("InvalidFunctionAssociation", `The parameter FunctionAssociationArn is invalid: ${arn} is not a published (LIVE) function of this account.`);
+      }
+    }
+  }
+
+  private async checkAliases(parsed: ParsedDistributionConfig, ownId: string | undefined): Promise<void> {
+    if (parsed.aliases.length === 0) return;
+    const taken = new Set<string>();
+    let afterId: string | undefined;
+    for (;;) {
+      const batch = await this.options.store.listDistributions({ afterId, limit: 500 });
+      for (const record of batch) if (record.id !== ownId) for (const alias of record.aliases) taken.add(alias);
+      if (batch.length < 500) break;
+      afterId = batch[batch.length - 1]!.id;
+    }
+    const clash = parsed.aliases.find((alias) => taken.has(alias));
+    if (clash) throw new CloudFrontError("CNAMEAlreadyExists", `One or more of the CNAMEs you provided are already associated with a different resource: ${clash}.`);
+  }
+
+  private async require(id: string): Promise<DistributionRecord> {
+    const record = await this.options.store.getDistribution(id);
+    if (!record) throw new CloudFrontError("NoSuchDistribution", "The specified distribution does not exist.");
+    return record;
+  }
+
+  private view(record: DistributionRecord): DistributionView {
+    return {
+      id: record.id,
+      arn: `arn:aws:cloudfront::${this.options.accountId}:distribution/${record.id}`,
+      status: "Deployed",
+      domainName: record.domainName,
+      lastModifiedTime: record.lastModifiedTime,
+      etag: etagForVersion(record.version),
+      configXml: record.configXml,
+      enabled: record.enabled,
+    };
+  }
+}
+
+function functionArnsOf(parsed: ParsedDistributionConfig): string[] {
+  return [...new Set(parsed.behaviours.flatMap((behaviour) => behaviour.functions.map((f) => f.functionArn)))];
+}
