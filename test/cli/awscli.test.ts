@@ -51,6 +51,24 @@ describe("official command-line clients", () => {
     expect(empty.FunctionList.Quantity).toBe(0);
   });
 
+  it("creates, reads and lists a distribution with the AWS CLI", async () => {
+    const distributionConfig = {
+      CallerReference: "cli-ref",
+      Comment: "from the CLI",
+      Enabled: true,
+      Origins: { Quantity: 1, Items: [{ Id: "app", DomainName: "localhost", CustomOriginConfig: { HTTPPort: 8080, HTTPSPort: 443, OriginProtocolPolicy: "http-only" } }] },
+      DefaultCacheBehavior: { TargetOriginId: "app", ViewerProtocolPolicy: "allow-all", CachePolicyId: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad" },
+    };
+    writeFileSync(join(dir.path, "distribution.json"), JSON.stringify(distributionConfig));
+    const created = await aws("cloudfront", "create-distribution", "--distribution-config", "file://distribution.json");
+    expect(created.Distribution.Id).toMatch(/^E[0-9A-Z]{13}$/);
+    expect(created.Distribution.DistributionConfig.Comment).toBe("from the CLI");
+    const got = await aws("cloudfront", "get-distribution-config", "--id", created.Distribution.Id);
+    expect(got.DistributionConfig.Origins.Items[0].DomainName).toBe("localhost");
+    const listed = await aws("cloudfront", "list-distributions");
+    expect(listed.DistributionList.Items.map((d: any) => d.Id)).toContain(created.Distribution.Id);
+  });
+
   it("works with boto3", async () => {
     const script = `
 import boto3, json, sys
