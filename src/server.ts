@@ -12,6 +12,7 @@ import { KeyValueStoreService } from "./service/keyValueStores.js";
 import { KvsError } from "./service/kvsErrors.js";
 import { TaggingService } from "./service/tagging.js";
 import { DistributionService } from "./service/distributions.js";
+import { Edge, type EdgeLogEntry } from "./edge/edge.js";
 import type { Store } from "./store/types.js";
 
 export const HEALTH_PATH = "/_edgelite/health";
@@ -43,6 +44,7 @@ export interface ServerOptions {
   maxFunctions?: number;
   clock?: Clock;
   onRequest?: (entry: RequestLogEntry) => void;
+  onEdgeRequest?: (entry: EdgeLogEntry) => void;
 }
 
 export interface RunningServer {
@@ -94,8 +96,30 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const services: ApiServices = { functions, keyValueStores, tagging: new TaggingService(functions, keyValueStores), distributions };
   const health = JSON.stringify({ status: "ok", service: "edgelite", version: VERSION, storage: options.store.kind });
 
+  const edge = new Edge(
+    { forHost: (host) => distributions.forHost(host), runLive: (arn, event, runOptions) => functions.runLive(arn, event, runOptions) },
+    options.onEdgeRequest,
+  );
   let stopping = false;
   const server = createServer((req, res) => {
+    // A Host that names a distribution (its DomainName or an alias) is edge traffic; anything else is the API.
+    const host = req.headers.host ?? "";
+    if (/[a-z]/i.test(host) && !/^localhost(:\d+)?$/i.test(host)) {
+      edge.handle(req, res).then(
+        (handled) => {
+          if (!handled) serveApi(req, res);
+        },
+        (error: unknown) => {
+          console.error("edgelite: edge error", error);
+          if (!res.headersSent) res.writeHead(500).end();
+        },
+      );
+      return;
+    }
+    serveApi(req, res);
+  });
+
+  const serveApi = (req: IncomingMessage, res: ServerResponse) => {
     const requestId = randomUUID();
     const started = performance.now();
     const rawUrl = req.url ?? "/";
@@ -163,7 +187,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       }
     };
     void dispatch();
-  });
+  };
   server.on("clientError", (_error, socket) => {
     if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
     else socket.destroy();

@@ -15,6 +15,7 @@ export type PoolRequest = {
   runtime: RuntimeName;
   event: FunctionEvent;
   now?: number;
+  rawQueryString?: string | null;
   /** The associated store: its data when this worker does not have that version yet, else just the version. */
   kvs?: { id: string; version: string; entries?: Array<[string, string]>; meta?: KvsData["meta"] };
 };
@@ -55,6 +56,7 @@ parentPort!.on("message", (request: PoolRequest) => {
   try {
     const options: RunOptions = request.now === undefined ? {} : { now: new Date(request.now) };
     if (request.kvs) options.kvs = storeFor(request.kvs);
+    if (request.rawQueryString !== undefined) options.rawQueryString = request.rawQueryString;
     const result = compiled(request.key, request.code, request.runtime).run(request.event, options);
     parentPort!.postMessage({ id: request.id, result } satisfies PoolReply);
   } catch (error) {

@@ -48,7 +48,7 @@ export class RunnerPool {
   /** Workers start on first use, so a server that never runs a function never pays for them. */
   constructor(private readonly size = Math.max(1, Math.min(4, availableParallelism()))) {}
 
-  run(code: Uint8Array | string, runtime: RuntimeName, event: FunctionEvent, options: { now?: Date; kvs?: PoolKvs } = {}): Promise<RunResult> {
+  run(code: Uint8Array | string, runtime: RuntimeName, event: FunctionEvent, options: { now?: Date; kvs?: PoolKvs; rawQueryString?: string | null } = {}): Promise<RunResult> {
     if (this.closed) return Promise.reject(new Error("the runner pool is closed"));
     while (this.slots.length < this.size) this.slots.push(this.spawn());
     const text = typeof code === "string" ? code : new TextDecoder().decode(code);
@@ -62,6 +62,7 @@ export class RunnerPool {
       if (slot.pending.size === 1) slot.worker.ref();
       const request: PoolRequest = { id, key, code: text, runtime, event };
       if (options.now) request.now = options.now.getTime();
+      if (options.rawQueryString !== undefined) request.rawQueryString = options.rawQueryString;
       if (options.kvs) {
         const { id, version } = options.kvs;
         if (slot.stores.get(id) === version) {

@@ -5,6 +5,7 @@ import type { DistributionRecord, Store } from "../store/types.js";
 import { parseDistributionConfig, type ParsedDistributionConfig } from "./distributionConfig.js";
 import { CloudFrontError, preconditionFailed, requireIfMatch } from "./errors.js";
 import { etagForVersion } from "./etag.js";
+import { parseRequestXml } from "../xml.js";
 
 /** A distribution as the API shows it. */
 export interface DistributionView {
@@ -105,6 +106,20 @@ export class DistributionService {
     return records.length > maxItems && last ? { items, maxItems, nextMarker: last.id } : { items, maxItems };
   }
 
+  /** The enabled distribution a viewer's Host names (its DomainName or an alias), with its parsed config. */
+  async forHost(host: string): Promise<{ view: DistributionView; config: ParsedDistributionConfig } | undefined> {
+    let afterId: string | undefined;
+    for (;;) {
+      const batch = await this.options.store.listDistributions({ afterId, limit: 500 });
+      for (const record of batch) {
+        if (!record.enabled || (record.domainName !== host && !record.aliases.includes(host))) continue;
+        return { view: this.view(record), config: parsedConfigOf(record) };
+      }
+      if (batch.length < 500) return undefined;
+      afterId = batch[batch.length - 1]!.id;
+    }
+  }
+
   /** How many distributions associate a function (for its DEPLOYED status and FunctionInUse). */
   async distributionsUsing(functionArn: string): Promise<number> {
     let count = 0;
@@ -157,6 +172,18 @@ export class DistributionService {
       enabled: record.enabled,
     };
   }
+}
+
+const parsedConfigs = new WeakMap<DistributionRecord, ParsedDistributionConfig>();
+
+/** The config edgelite acts on, parsed once per stored record (records are immutable). */
+function parsedConfigOf(record: DistributionRecord): ParsedDistributionConfig {
+  let parsed = parsedConfigs.get(record);
+  if (!parsed) {
+    parsed = parseDistributionConfig(parseRequestXml(Buffer.from(`<DistributionConfig>${record.configXml}</DistributionConfig>`), "DistributionConfig") as never);
+    parsedConfigs.set(record, parsed);
+  }
+  return parsed;
 }
 
 function functionArnsOf(parsed: ParsedDistributionConfig): string[] {

@@ -10,7 +10,8 @@ import { CloudFrontError, MESSAGES, preconditionFailed, requireIfMatch } from ".
 import { etagForVersion } from "./etag.js";
 import { decodeListMarker, encodeListMarker, type ListPosition } from "./listMarker.js";
 import { RunnerPool, type PoolKvs } from "../runtime/pool.js";
-import { parseEvent } from "../runtime/event.js";
+import { parseEvent, type FunctionEvent } from "../runtime/event.js";
+import type { RunResult } from "../runtime/function.js";
 
 export type FunctionStatus = "UNPUBLISHED" | "UNASSOCIATED" | "DEPLOYED";
 
@@ -277,6 +278,19 @@ export class FunctionService {
     if (!record.live) return "UNPUBLISHED";
     if (stage === "DEVELOPMENT" && record.live.version !== record.development.version) return "UNPUBLISHED";
     return (await this.usage.distributionsUsing(arn)) > 0 ? "DEPLOYED" : "UNASSOCIATED";
+  }
+
+  /**
+   * Runs the LIVE stage of a function named by its ARN (for the edge): the same runner pool and
+   * key value store binding as TestFunction. Undefined when the function or its LIVE stage is gone.
+   */
+  async runLive(arn: string, event: FunctionEvent, options: { rawQueryString?: string | null } = {}): Promise<RunResult | undefined> {
+    const name = this.nameFromArn(arn);
+    const live = name === undefined ? undefined : (await this.store.getFunction(name))?.live;
+    if (!live) return undefined;
+    const kvsArn = live.keyValueStoreArns[0];
+    const kvs = kvsArn ? await this.keyValueStores?.forRun(kvsArn) : undefined;
+    return this.runner.run(live.code, live.runtime, event, { now: this.clock.now(), ...(kvs ? { kvs } : {}), ...(options.rawQueryString !== undefined ? { rawQueryString: options.rawQueryString } : {}) });
   }
 
   /** Whether an ARN names a function of this account that has a LIVE stage (what a distribution may associate). */

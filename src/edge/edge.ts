@@ -1,0 +1,207 @@
+import { randomBytes } from "node:crypto";
+import { request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
+import { request as httpsRequest } from "node:https";
+import type { RunResult } from "../runtime/function.js";
+import type { FunctionRequest, FunctionResponse } from "../runtime/event.js";
+import type { BehaviourConfig, OriginConfig, ParsedDistributionConfig } from "../service/distributionConfig.js";
+import type { DistributionView } from "../service/distributions.js";
+import { queryStringOf, responseFromOrigin, titleCase, valuesOf, viewerRequestEvent } from "./events.js";
+import { errorPage } from "./pages.js";
+
+/** What the edge needs from the rest of edgelite. */
+export interface EdgeServices {
+  forHost(host: string): Promise<{ view: DistributionView; config: ParsedDistributionConfig } | undefined>;
+  runLive(functionArn: string, event: import("../runtime/event.js").FunctionEvent, options: { rawQueryString?: string | null }): Promise<RunResult | undefined>;
+}
+
+export interface EdgeLogEntry {
+  requestId: string;
+  method: string;
+  uri: string;
+  status: number;
+  result: string;
+  functions: string[];
+  computeUtilization?: number;
+  durationMs: number;
+  detail?: string;
+}
+
+/** The POP id edgelite reports (`X-Amz-Cf-Pop`): CloudFront's shape, a local code. */
+const POP = "LCL50-C1";
+/** Via's id: the same 32 hex digits toward the origin and back to the viewer, per process. */
+const VIA_ID = randomBytes(16).toString("hex");
+const VIA = `1.1 ${VIA_ID}.cloudfront.net (CloudFront)`;
+
+/**
+ * The edge: serves a distribution's traffic as CloudFront does (shared/spec/edge.md). The behaviour is
+ * picked from the viewer's path before any function runs; the LIVE viewer-request function may answer
+ * itself (no origin) or change the request; the origin is reached over real HTTP; the viewer-response
+ * function runs unless the origin answered 400 or above; CloudFront's headers are added. Nothing is
+ * cached: every request reaches the origin (X-Cache: Miss from cloudfront).
+ */
+export class Edge {
+  constructor(
+    private readonly services: EdgeServices,
+    private readonly log?: (entry: EdgeLogEntry) => void,
+  ) {}
+
+  /** Handles the request if its Host names a distribution; false otherwise (the API serves it). */
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    const host = (req.headers.host ?? "").toLowerCase().replace(/:\d+$/, "").replace(/\.$/, "");
+    const target = await this.services.forHost(host);
+    if (!target) return false;
+    await this.serve(req, res, host, target.view, target.config);
+    return true;
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse, host: string, view: DistributionView, config: ParsedDistributionConfig): Promise<void> {
+    const started = performance.now();
+    const requestId = randomBytes(40).toString("base64url") + "==";
+    const functions: string[] = [];
+    let compute: number | undefined;
+    const done = (status: number, result: string, detail?: string) =>
+      this.log?.({ requestId, method: req.method ?? "GET", uri: req.url ?? "/", status, result, functions, durationMs: performance.now() - started, ...(compute !== undefined ? { computeUtilization: compute } : {}), ...(detail ? { detail } : {}) });
+    const cloudFrontHeaders = (cache: string): Array<[string, string]> => [["X-Cache", `${cache} from cloudfront`], ["Via", VIA], ["X-Amz-Cf-Pop", POP], ["X-Amz-Cf-Id", requestId]];
+    const fail = (status: 502 | 503, result: string, detail: string) => {
+      req.resume();
+      if (res.headersSent) {
+        res.destroy();
+        done(status, result, detail);
+        return;
+      }
+      const body = errorPage(status, requestId);
+      res.writeHead(status, [["Server", "CloudFront"], ["Content-Type", "text/html"], ["Content-Length", String(Buffer.byteLength(body))], ...cloudFrontHeaders(result)].flat());
+      res.end(body);
+      done(status, result, detail);
+    };
+
+    const path = (req.url ?? "/").split("?")[0]!;
+    const behaviour = pickBehaviour(config.behaviours, path);
+    const { event, rawQuery } = viewerRequestEvent(req, {
+      distributionId: view.id,
+      distributionDomainName: view.domainName,
+      requestId,
+      viewerIp: (req.socket.remoteAddress ?? "").replace(/^::ffff:/, ""),
+      host,
+    });
+
+    let request: FunctionRequest = event.request;
+    let origin = config.origins.find((o) => o.id === behaviour.targetOriginId)!;
+    const viewerRequestFn = behaviour.functions.find((f) => f.eventType === "viewer-request");
+    if (viewerRequestFn) {
+      const result = await this.services.runLive(viewerRequestFn.functionArn, event, { rawQueryString: rawQuery });
+      functions.push(`viewer-request:${viewerRequestFn.functionArn.split("/").pop()}`);
+      if (!result || result.error) return fail(503, "FunctionExecutionError", result?.errorMessage ?? "the function has no LIVE stage");
+      compute = result.computeUtilization;
+      if (result.validationErrors.length > 0 || !result.output) return fail(502, "FunctionValidationError", result.validationErrors.join(" ") || "no request or response returned");
+      if ("response" in result.output) {
+        req.resume();
+        return this.sendGenerated(res, result.output.response, cloudFrontHeaders("FunctionGeneratedResponse"), () => done(result.output && "response" in result.output ? result.output.response.statusCode : 200, "FunctionGeneratedResponse"));
+      }
+      request = { ...result.output.request, method: event.request.method };
+      for (const call of result.originCalls) {
+        if (call.kind === "selectRequestOriginById") origin = config.origins.find((o) => o.id === call.originId) ?? origin;
+        if (call.kind === "updateRequestOrigin") origin = updatedOrigin(origin, call.params as Record<string, unknown>);
+      }
+    }
+    if (origin.kind !== "custom") return fail(502, "Error", `origin ${origin.id} is an S3 origin, which the local edge does not serve yet`);
+
+    const queryChanged = request !== event.request && (request.uri !== event.request.uri || queryStringOf(request) !== queryStringOf(event.request));
+    const query = queryChanged ? queryStringOf(request) : rawQuery ?? "";
+    const headers: Array<[string, string]> = [];
+    for (const [name, entry] of Object.entries(request.headers)) for (const value of valuesOf(entry)) headers.push([titleCase(name), value]);
+    const cookies = Object.entries(request.cookies).flatMap(([name, entry]) => valuesOf(entry).map((value) => `${name}=${value}`));
+    if (cookies.length > 0) headers.push(["Cookie", cookies.join("; ")]);
+    const forwardedFor = request.headers["x-forwarded-for"] ? `${valuesOf(request.headers["x-forwarded-for"]).join(",")},${event.viewer.ip}` : event.viewer.ip;
+    const outgoing = headers.filter(([name]) => name.toLowerCase() !== "x-forwarded-for");
+    outgoing.push(["X-Forwarded-For", forwardedFor], ["Via", VIA], ["X-Amz-Cf-Id", requestId]);
+    for (const [name, value] of origin.customHeaders) outgoing.push([name, value]);
+
+    const secure = origin.protocolPolicy === "https-only";
+    const send = secure ? httpsRequest : httpRequest;
+    const upstream = send({
+      host: origin.domainName,
+      port: secure ? origin.httpsPort : origin.httpPort,
+      method: request.method,
+      path: `${origin.originPath}${request.uri}${query ? `?${query}` : ""}`,
+      headers: outgoing.flat() as unknown as Record<string, string>,
+      setHost: false,
+    });
+    upstream.on("error", (error) => fail(502, "Error", `origin ${origin.domainName}: ${error.message}`));
+    upstream.on("response", async (originRes) => {
+      let response = responseFromOrigin(originRes.statusCode ?? 502, originRes.statusMessage ?? "", originRes.rawHeaders);
+      const viewerResponseFn = behaviour.functions.find((f) => f.eventType === "viewer-response");
+      // Viewer-response does not run when the origin answered 400 or above.
+      if (viewerResponseFn && response.statusCode < 400) {
+        const result = await this.services.runLive(viewerResponseFn.functionArn, { ...event, context: { ...event.context, eventType: "viewer-response" }, request, response }, {});
+        functions.push(`viewer-response:${viewerResponseFn.functionArn.split("/").pop()}`);
+        if (!result || result.error) {
+          originRes.resume();
+          return fail(503, "FunctionExecutionError", result?.errorMessage ?? "the function has no LIVE stage");
+        }
+        compute = result.computeUtilization;
+        if (result.validationErrors.length > 0 || !result.output || !("response" in result.output)) {
+          originRes.resume();
+          return fail(502, "FunctionValidationError", result.validationErrors.join(" ") || "no response returned");
+        }
+        response = result.output.response;
+        if (response.body !== undefined) {
+          originRes.resume();
+          return this.sendGenerated(res, response, cloudFrontHeaders(response.statusCode >= 400 ? "Error" : "Miss"), () => done(response.statusCode, "Miss"));
+        }
+      }
+      const out: Array<[string, string]> = [];
+      for (const [name, entry] of Object.entries(response.headers)) for (const value of valuesOf(entry)) out.push([titleCase(name), value]);
+      for (const [name, entry] of Object.entries(response.cookies)) {
+        for (const cookie of entry.multiValue ?? [entry]) out.push(["Set-Cookie", `${name}=${cookie.value}${cookie.attributes ? `; ${cookie.attributes}` : ""}`]);
+      }
+      const result = response.statusCode >= 400 ? "Error" : "Miss";
+      res.writeHead(response.statusCode, response.statusDescription ?? "", [...out, ...cloudFrontHeaders(result)].flat());
+      originRes.pipe(res);
+      originRes.on("end", () => done(response.statusCode, result));
+    });
+    req.pipe(upstream);
+  }
+
+  private sendGenerated(res: ServerResponse, response: FunctionResponse, cloudFrontHeaders: Array<[string, string]>, done: () => void): void {
+    const body = response.body === undefined ? Buffer.alloc(0) : typeof response.body === "string" ? Buffer.from(response.body) : Buffer.from(response.body.data, response.body.encoding === "base64" ? "base64" : "utf8");
+    const headers: Array<[string, string]> = [["Server", "CloudFront"], ["Content-Length", String(body.byteLength)]];
+    for (const [name, entry] of Object.entries(response.headers)) {
+      if (name === "content-length") continue;
+      for (const value of valuesOf(entry)) headers.push([titleCase(name), value]);
+    }
+    for (const [name, entry] of Object.entries(response.cookies)) {
+      for (const cookie of entry.multiValue ?? [entry]) headers.push(["Set-Cookie", `${name}=${cookie.value}${cookie.attributes ? `; ${cookie.attributes}` : ""}`]);
+    }
+    res.writeHead(response.statusCode, response.statusDescription ?? "", [...headers, ...cloudFrontHeaders].flat());
+    res.end(body);
+    done();
+  }
+}
+
+/** CloudFront's path patterns: `*` any run of characters (including `/`), `?` one character, case-sensitive, leading `/` optional; first match wins, the default last. */
+export function pickBehaviour(behaviours: BehaviourConfig[], path: string): BehaviourConfig {
+  const subject = path.replace(/^\//, "");
+  for (const behaviour of behaviours) {
+    if (behaviour.pathPattern === "*") return behaviour;
+    const pattern = behaviour.pathPattern.replace(/^\//, "");
+    const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+    if (regex.test(subject)) return behaviour;
+  }
+  return behaviours[behaviours.length - 1]!;
+}
+
+function updatedOrigin(origin: OriginConfig, params: Record<string, unknown>): OriginConfig {
+  const next: OriginConfig = { ...origin };
+  if (typeof params.domainName === "string") next.domainName = params.domainName;
+  if (typeof params.originPath === "string") next.originPath = params.originPath;
+  const custom = params.customOriginConfig as { port?: number; protocol?: string } | undefined;
+  if (custom?.port) {
+    next.kind = "custom";
+    next.httpPort = custom.port;
+    next.httpsPort = custom.port;
+    next.protocolPolicy = custom.protocol === "https" ? "https-only" : "http-only";
+  }
+  if (params.customHeaders && typeof params.customHeaders === "object") next.customHeaders = Object.entries(params.customHeaders as Record<string, string>);
+  return next;
+}

@@ -1,0 +1,105 @@
+/** XML parsing and writing for CloudFront's REST-XML documents (requests, and configs stored whole). */
+import { SaxesParser } from "saxes";
+import { CloudFrontError } from "./service/errors.js";
+
+export const XML_NAMESPACE = "http://cloudfront.amazonaws.com/doc/2020-05-31/";
+export const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
+
+/** A parsed element: text for leaves, an object of children (repeated names become arrays) otherwise. */
+export type XmlNode = string | { [name: string]: XmlNode | XmlNode[] };
+type XmlObject = { [name: string]: XmlNode | XmlNode[] };
+
+const MALFORMED_XML_MESSAGE = "The XML document you provided was not well-formed or did not validate against our published schema.";
+
+interface OpenElement {
+  name: string;
+  children: XmlObject | undefined;
+  text: string;
+}
+
+/**
+ * Parses a request body whose root must be `rootName`; anything else is MalformedXML. saxes checks
+ * well-formedness strictly and decodes entities and character references (the JS SDK sends `&#x0A;`
+ * for newlines). Text is kept exactly as sent (a Comment may start or end with spaces); whitespace
+ * between elements is layout and dropped.
+ */
+export function parseRequestXml(body: Buffer, rootName: string): XmlObject {
+  const text = body.toString("utf8");
+  if (text.trim() === "") throw malformed(`The request body is empty; expected <${rootName}>.`);
+  const parser = new SaxesParser();
+  const stack: OpenElement[] = [];
+  let root: OpenElement | undefined;
+  let result: XmlNode | undefined;
+  parser.on("doctype", () => {
+    // No DTDs: entity definitions are an expansion-bomb vector and no AWS client sends one.
+    throw malformed("DOCTYPE declarations are not allowed.");
+  });
+  parser.on("opentag", (tag) => {
+    const element: OpenElement = { name: localName(tag.name), children: undefined, text: "" };
+    const parent = stack[stack.length - 1];
+    if (parent) parent.children ??= {};
+    else root = element;
+    stack.push(element);
+  });
+  const onText = (chunk: string) => {
+    const current = stack[stack.length - 1];
+    if (current) current.text += chunk;
+  };
+  parser.on("text", onText);
+  parser.on("cdata", onText);
+  parser.on("closetag", () => {
+    const element = stack.pop()!;
+    let value: XmlNode;
+    if (element.children) {
+      if (element.text.trim() !== "") throw malformed(`<${element.name}> mixes text with elements.`);
+      value = element.children;
+    } else {
+      value = element.text;
+    }
+    const parent = stack[stack.length - 1];
+    if (!parent) {
+      result = value;
+      return;
+    }
+    const siblings = parent.children!;
+    const existing = siblings[element.name];
+    if (existing === undefined) siblings[element.name] = value;
+    else if (Array.isArray(existing)) existing.push(value);
+    else siblings[element.name] = [existing, value];
+  });
+  try {
+    parser.write(text).close();
+  } catch (error) {
+    if (error instanceof CloudFrontError) throw error;
+    throw malformed((error as Error).message.replace(/^(?:undefined:)?(\d+):(\d+): /, "Line $1, column $2: "));
+  }
+  if (!root || root.name !== rootName) {
+    throw malformed(`Expected the root element <${rootName}>, got ${root ? `<${root.name}>` : "none"}.`);
+  }
+  return typeof result === "string" || result === undefined ? {} : result;
+}
+
+function localName(qualified: string): string {
+  const colon = qualified.indexOf(":");
+  return colon === -1 ? qualified : qualified.slice(colon + 1);
+}
+
+function malformed(detail: string): CloudFrontError {
+  return new CloudFrontError("MalformedXML", `${MALFORMED_XML_MESSAGE} ${detail}`);
+}
+
+export function escapeXml(text: string): string {
+  return /[&<>"\r]/.test(text)
+    ? text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/\r/g, "&#13;")
+    : text;
+}
+
+/** `<name>escaped text</name>` */
+export function textElement(name: string, text: string): string {
+  return `<${name}>${escapeXml(text)}</${name}>`;
+}
+
+/** A full response document whose root carries CloudFront's namespace. */
+export function xmlDocument(rootName: string, inner: string): string {
+  return `${XML_DECLARATION}<${rootName} xmlns="${XML_NAMESPACE}">${inner}</${rootName}>`;
+}
