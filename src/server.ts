@@ -45,6 +45,8 @@ export interface ServerOptions {
   clock?: Clock;
   onRequest?: (entry: RequestLogEntry) => void;
   onEdgeRequest?: (entry: EdgeLogEntry) => void;
+  /** Serve every request (but the health check) as edge traffic of this host's distribution (`edgelite dev`). */
+  edgeHost?: string;
 }
 
 export interface RunningServer {
@@ -97,14 +99,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const health = JSON.stringify({ status: "ok", service: "edgelite", version: VERSION, storage: options.store.kind });
 
   const edge = new Edge(
-    { forHost: (host) => distributions.forHost(host), runLive: (arn, event, runOptions) => functions.runLive(arn, event, runOptions) },
+    {
+      forHost: (host) => distributions.forHost(options.edgeHost ?? host),
+      runLive: (arn, event, runOptions) => functions.runLive(arn, event, runOptions),
+    },
     options.onEdgeRequest,
   );
   let stopping = false;
   const server = createServer((req, res) => {
     // A Host that names a distribution (its DomainName or an alias) is edge traffic; anything else is the API.
     const host = req.headers.host ?? "";
-    if (/[a-z]/i.test(host) && !/^localhost(:\d+)?$/i.test(host)) {
+    const edgeTraffic = options.edgeHost ? req.url !== HEALTH_PATH : /[a-z]/i.test(host) && !/^localhost(:\d+)?$/i.test(host);
+    if (edgeTraffic) {
       edge.handle(req, res).then(
         (handled) => {
           if (!handled) serveApi(req, res);

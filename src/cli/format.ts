@@ -1,3 +1,5 @@
+import type { EdgeLogEntry } from "../edge/edge.js";
+
 /** Terminal colour, only when writing to a terminal and NO_COLOR is unset (https://no-color.org). */
 const enabled = (stream: NodeJS.WriteStream) => Boolean(stream.isTTY) && !process.env.NO_COLOR;
 
@@ -13,3 +15,13 @@ export const colour = (stream: NodeJS.WriteStream = process.stdout) => ({
   yellow: paint(33, stream),
   cyan: paint(36, stream),
 });
+
+/** One line per edge request: method, uri, status, result, the functions that ran, compute utilization, time. */
+export function logEdgeRequest(entry: EdgeLogEntry): void {
+  const paint = colour(process.stdout);
+  const status = entry.status >= 500 ? paint.red(String(entry.status)) : entry.status >= 400 ? paint.yellow(String(entry.status)) : paint.green(String(entry.status));
+  const functions = entry.functions.length > 0 ? entry.functions.join(",") : "no functions";
+  const compute = entry.computeUtilization !== undefined ? ` cu=${entry.computeUtilization}` : "";
+  const detail = entry.detail ? ` ${paint.yellow(entry.detail)}` : "";
+  console.log(`${entry.method} ${entry.uri} ${status} ${paint.dim(entry.result)} ${paint.dim(functions)}${paint.dim(compute)} ${paint.dim(`${entry.durationMs.toFixed(1)}ms`)}${detail}`);
+}

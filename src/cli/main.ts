@@ -3,6 +3,7 @@ import { VERSION } from "../server.js";
 import { registerServe } from "./serve.js";
 import { registerTest } from "./test.js";
 import { registerKvs } from "./kvs.js";
+import { registerDev } from "./dev.js";
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
   registerServe(program);
   registerTest(program);
   registerKvs(program);
+  registerDev(program);
   program.addHelpText(
     "after",
     `

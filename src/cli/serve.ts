@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { DEFAULT_KVS_PROVISIONING_MS, DEFAULT_MAX_FUNCTIONS_PER_ACCOUNT, DEFAULT_MAX_KEY_VALUE_STORES_PER_ACCOUNT } from "../limits.js";
 import { DEFAULT_ACCOUNT_ID, startServer, type RequestLogEntry } from "../server.js";
 import { openStore } from "../store/index.js";
-import { colour } from "./format.js";
+import { colour, logEdgeRequest } from "./format.js";
 import { parseAccountId, parseInteger, parsePort } from "./parse.js";
 
 interface ServeOptions {
@@ -38,7 +38,9 @@ Examples:
   $ edgelite serve --port 4600 --data-dir /tmp/cf --account-id 111122223333
   $ aws cloudfront list-functions --endpoint-url http://127.0.0.1:4599
 
-Point any AWS client at the printed URL (endpoint override); credentials and region can be anything.`,
+Point any AWS client at the printed URL (endpoint override); credentials and region can be anything.
+A distribution is served on the same port at http://<its DomainName>:<port>/ (DomainNames end in
+.cloudfront.localhost, which browsers resolve to this machine).`,
     )
     .action(async (options: ServeOptions) => {
       await serve(options);
@@ -57,6 +59,7 @@ async function serve(options: ServeOptions): Promise<void> {
     maxKeyValueStores: options.maxKeyValueStores,
     kvsProvisioningMs: options.kvsProvisioningMs,
     onRequest: options.quiet ? undefined : logRequest,
+    onEdgeRequest: options.quiet ? undefined : logEdgeRequest,
   });
   const storage = store.kind === "memory" ? "in memory" : `SQLite ${store.location}`;
   console.log(`${paint.green("edgelite")} listening on ${paint.bold(running.url)} ${paint.dim(`(${storage}, account ${options.accountId})`)}`);

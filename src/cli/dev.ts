@@ -1,0 +1,110 @@
+import type { Command } from "commander";
+import { watch, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { gate, GateSyntaxError } from "../runtime/gate.js";
+import type { RuntimeName } from "../runtime/types.js";
+import { CloudFrontError } from "../service/errors.js";
+import { parseImportFile } from "../service/keyValueStores.js";
+import { startServer, type RunningServer } from "../server.js";
+import { MemoryStore } from "../store/memory.js";
+import { colour, logEdgeRequest } from "./format.js";
+import { parsePort } from "./parse.js";
+
+interface DevOptions {
+  viewerResponse?: string;
+  origin: string;
+  port: number;
+  host: string;
+  runtime: string;
+  kvs?: string;
+}
+
+const DEV_DOMAIN = "dev.cloudfront.localhost";
+
+export function registerDev(program: Command): void {
+  program
+    .command("dev")
+    .description("Serve your viewer-request (and viewer-response) function in front of a real origin, reloading on save.")
+    .argument("<viewer-request.js>", "the viewer-request function")
+    .option("--viewer-response <file.js>", "a viewer-response function")
+    .requiredOption("--origin <url>", "the origin, e.g. http://localhost:3000")
+    .option("--port <port>", "port of the local edge", parsePort, 8080)
+    .option("--host <host>", "interface to listen on", "127.0.0.1")
+    .option("-r, --runtime <runtime>", "1.0 or 2.0", "2.0")
+    .option("--kvs <file.json>", "a key value store for cf.kvs(), in CloudFront's import format (2.0)")
+    .addHelpText("after", "\nExample:\n  $ edgelite dev rewrite.js --origin http://localhost:3000\n  $ curl -i http://127.0.0.1:8080/blog/\n\nEverything is forwarded to the origin (like the Managed-AllViewer policy); nothing is cached.")
+    .action(async (viewerRequest: string, options: DevOptions) => {
+      await dev(viewerRequest, options);
+    });
+}
+
+async function dev(viewerRequestFile: string, options: DevOptions): Promise<void> {
+  const paint = colour(process.stdout);
+  const runtime = (options.runtime.startsWith("cloudfront-js-") ? options.runtime : `cloudfront-js-${options.runtime}`) as RuntimeName;
+  if (runtime !== "cloudfront-js-1.0" && runtime !== "cloudfront-js-2.0") throw new Error(`--runtime must be 1.0 or 2.0 (got "${options.runtime}")`);
+  const origin = new URL(options.origin);
+  const server = await startServer({ store: new MemoryStore(), host: options.host, port: options.port, edgeHost: DEV_DOMAIN, onEdgeRequest: logEdgeRequest });
+  const { functions, keyValueStores, distributions } = server.services;
+
+  let kvsArn: string | undefined;
+  if (options.kvs) {
+    const keys = parseImportFile(readFileSync(options.kvs, "utf8"), options.kvs);
+    const store = await keyValueStores.create({ name: "dev", comment: "edgelite dev", tags: [], importSource: { sourceType: "S3", sourceArn: `file://${resolve(options.kvs)}` } });
+    kvsArn = store.arn;
+    console.log(paint.dim(`key value store ${store.id}: ${keys.length} keys from ${options.kvs}`));
+  }
+
+  const files = [
+    { name: "viewer-request", file: viewerRequestFile, eventType: "viewer-request" as const },
+    ...(options.viewerResponse ? [{ name: "viewer-response", file: options.viewerResponse, eventType: "viewer-response" as const }] : []),
+  ];
+  const config = { comment: "", runtime, keyValueStoreArns: kvsArn && runtime === "cloudfront-js-2.0" ? [kvsArn] : [] };
+  const deploy = async (name: string, file: string, first: boolean) => {
+    const code = readFileSync(file);
+    try {
+      gate(code.toString("utf8"), runtime);
+    } catch (error) {
+      if (error instanceof GateSyntaxError) console.log(`${paint.red("syntax error")} in ${file}: ${error.errorName}: ${error.message} ${paint.dim("(requests will get a 503, as on CloudFront)")}`);
+    }
+    try {
+      const summary = first
+        ? await functions.create({ name, config, code, tags: [] })
+        : await functions.update(name, (await functions.describe(name)).etag, config, code);
+      await functions.publish(name, summary.etag);
+      if (!first) console.log(`${paint.cyan("reloaded")} ${file}`);
+    } catch (error) {
+      console.log(`${paint.red("cannot deploy")} ${file}: ${error instanceof CloudFrontError ? `${error.code}: ${error.message}` : String(error)}`);
+    }
+  };
+  for (const { name, file } of files) await deploy(name, file, true);
+
+  const secure = origin.protocol === "https:";
+  const port = origin.port ? Number(origin.port) : secure ? 443 : 80;
+  const associations = files.map(({ name, eventType }) => `<FunctionAssociation><FunctionARN>${functions.functionArn(name)}</FunctionARN><EventType>${eventType}</EventType></FunctionAssociation>`).join("");
+  const configXml =
+    `<CallerReference>edgelite-dev</CallerReference><Comment>edgelite dev</Comment><Enabled>true</Enabled>` +
+    `<Aliases><Quantity>1</Quantity><Items><CNAME>${DEV_DOMAIN}</CNAME></Items></Aliases>` +
+    `<Origins><Quantity>1</Quantity><Items><Origin><Id>origin</Id><DomainName>${origin.hostname.replace(/^\[|\]$/g, "")}</DomainName><OriginPath>${origin.pathname === "/" ? "" : origin.pathname.replace(/\/$/, "")}</OriginPath>` +
+    `<CustomOriginConfig><HTTPPort>${port}</HTTPPort><HTTPSPort>${port}</HTTPSPort><OriginProtocolPolicy>${secure ? "https-only" : "http-only"}</OriginProtocolPolicy></CustomOriginConfig></Origin></Items></Origins>` +
+    `<DefaultCacheBehavior><TargetOriginId>origin</TargetOriginId><ViewerProtocolPolicy>allow-all</ViewerProtocolPolicy>` +
+    `<FunctionAssociations><Quantity>${files.length}</Quantity><Items>${associations}</Items></FunctionAssociations></DefaultCacheBehavior>`;
+  const { parseRequestXml } = await import("../xml.js");
+  await distributions.create({ root: parseRequestXml(Buffer.from(`<DistributionConfig>${configXml}</DistributionConfig>`), "DistributionConfig"), xml: configXml });
+
+  console.log(`${paint.green("edgelite dev")} serving ${paint.bold(`${server.url}/`)} → ${options.origin} ${paint.dim(`(${runtime}, watching ${files.map((f) => f.file).join(", ")})`)}`);
+
+  for (const { name, file } of files) {
+    let timer: NodeJS.Timeout | undefined;
+    watch(file, () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => void deploy(name, file, false), 30);
+    });
+  }
+  stopOnSignals(server);
+}
+
+function stopOnSignals(server: RunningServer): void {
+  const stop = () => void server.close().then(() => process.exit(0));
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
