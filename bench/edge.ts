@@ -1,0 +1,94 @@
+import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { spawnListening } from "./harness.js";
+import { httpRequest, runLoad, type LoadResult } from "./loadgen.js";
+
+/**
+ * bench/edge: requests per second and p99 through the edge with a viewer-request and a viewer-response
+ * function, against a bare Node reverse proxy to the same origin, in the same run (each server in its own
+ * process, alternating rounds). Goal (issue 5): ≥ 0.8 of the proxy's throughput and ≤ 1 ms added p99.
+ */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 4000);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const NS = 'xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"';
+
+const VIEWER_REQUEST = `function handler(event) {
+  var request = event.request;
+  if (request.uri.endsWith('/')) request.uri += 'index.html';
+  request.headers['x-device'] = { value: /Mobile/.test(request.headers['user-agent'] ? request.headers['user-agent'].value : '') ? 'mobile' : 'desktop' };
+  return request;
+}`;
+const VIEWER_RESPONSE = `function handler(event) {
+  var headers = event.response.headers;
+  headers['strict-transport-security'] = { value: 'max-age=63072000' };
+  headers['x-content-type-options'] = { value: 'nosniff' };
+  return event.response;
+}`;
+
+async function api(url: string, method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<Response> {
+  const res = await fetch(url + path, { method, body, headers });
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return res;
+}
+
+export async function benchEdge(): Promise<Record<string, unknown>> {
+  const here = fileURLToPath(new URL(".", import.meta.url));
+  const origin = await spawnListening(process.execPath, [join(here, "baseline-server.js")]);
+  const originAddress = new URL(origin.url);
+  const proxy = await spawnListening(process.execPath, [join(here, "proxy-server.js"), originAddress.host]);
+  const edgelite = await spawnListening(process.execPath, [join(here, "../../bin/edgelite.js"), "serve", "--port", "0", "--quiet", "--in-memory"]);
+  try {
+    const arns: string[] = [];
+    for (const [name, code] of [["bench-request", VIEWER_REQUEST], ["bench-response", VIEWER_RESPONSE]] as const) {
+      const created = await api(edgelite.url, "POST", "/2020-05-31/function", `<CreateFunctionRequest ${NS}><Name>${name}</Name><FunctionConfig><Comment/><Runtime>cloudfront-js-2.0</Runtime></FunctionConfig><FunctionCode>${Buffer.from(code).toString("base64")}</FunctionCode></CreateFunctionRequest>`);
+      await api(edgelite.url, "POST", `/2020-05-31/function/${name}/publish`, undefined, { "if-match": created.headers.get("etag")! });
+      arns.push(/<FunctionARN>([^<]+)</.exec(await created.text())![1]!);
+    }
+    const created = await api(
+      edgelite.url,
+      "POST",
+      "/2020-05-31/distribution",
+      `<DistributionConfig ${NS}><CallerReference>bench</CallerReference><Comment/><Enabled>true</Enabled>` +
+        `<Origins><Quantity>1</Quantity><Items><Origin><Id>o</Id><DomainName>${originAddress.hostname}</DomainName><CustomOriginConfig><HTTPPort>${originAddress.port}</HTTPPort><HTTPSPort>443</HTTPSPort><OriginProtocolPolicy>http-only</OriginProtocolPolicy></CustomOriginConfig></Origin></Items></Origins>` +
+        `<DefaultCacheBehavior><TargetOriginId>o</TargetOriginId><ViewerProtocolPolicy>allow-all</ViewerProtocolPolicy><FunctionAssociations><Quantity>2</Quantity><Items>` +
+        `<FunctionAssociation><FunctionARN>${arns[0]}</FunctionARN><EventType>viewer-request</EventType></FunctionAssociation>` +
+        `<FunctionAssociation><FunctionARN>${arns[1]}</FunctionARN><EventType>viewer-response</EventType></FunctionAssociation>` +
+        `</Items></FunctionAssociations></DefaultCacheBehavior></DistributionConfig>`,
+    );
+    const domain = /<DomainName>(d[^<]+)<\/DomainName>/.exec(await created.text())![1]!;
+    const edgeRequest = httpRequest("GET", "/products/", domain, { "User-Agent": "bench Mobile" });
+    const proxyRequest = httpRequest("GET", "/products/index.html", new URL(proxy.url).host, { "User-Agent": "bench Mobile" });
+
+    const runs = { proxy: [] as LoadResult[], edge: [] as LoadResult[] };
+    for (let round = 0; round < ROUNDS; round++) {
+      runs.proxy.push(await runLoad({ url: proxy.url, connections: CONNECTIONS, durationMs: DURATION_MS, request: () => proxyRequest }));
+      runs.edge.push(await runLoad({ url: edgelite.url, connections: CONNECTIONS, durationMs: DURATION_MS, request: () => edgeRequest }));
+    }
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    const summary = (list: LoadResult[]) => ({
+      requestsPerSecond: median(list.map((r) => r.requestsPerSecond)),
+      p50Ms: median(list.map((r) => r.p50Ms)),
+      p99Ms: median(list.map((r) => r.p99Ms)),
+      statuses: list.reduce<Record<string, number>>((all, r) => {
+        for (const [status, count] of Object.entries(r.statuses)) all[status] = (all[status] ?? 0) + count;
+        return all;
+      }, {}),
+    });
+    const bare = summary(runs.proxy);
+    const edge = summary(runs.edge);
+    return {
+      rounds: ROUNDS,
+      connections: CONNECTIONS,
+      bareProxy: bare,
+      edge,
+      ratio: +(edge.requestsPerSecond / bare.requestsPerSecond).toFixed(3),
+      addedP99Ms: +(edge.p99Ms - bare.p99Ms).toFixed(3),
+      goals: { ratio: 0.8, addedP99Ms: 1 },
+    };
+  } finally {
+    await edgelite.stop();
+    await proxy.stop();
+    await origin.stop();
+  }
+}
