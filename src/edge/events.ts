@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
+import type { IncomingMessage } from "node:http";
 import type { CookieEntry, FunctionEvent, FunctionRequest, FunctionResponse, ValueEntry } from "../runtime/event.js";
 
 /**
@@ -113,4 +113,3 @@ export function queryStringOf(request: FunctionRequest): string {
     .join("&");
 }
 
-export type { IncomingHttpHeaders };
