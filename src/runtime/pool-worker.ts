@@ -11,7 +11,8 @@ import type { RuntimeName } from "./types.js";
 export type PoolRequest = {
   id: number;
   key: string;
-  code: string;
+  /** Sent the first time this worker sees the function; omitted afterwards. */
+  code?: string;
   runtime: RuntimeName;
   event: FunctionEvent;
   now?: number;
@@ -19,7 +20,7 @@ export type PoolRequest = {
   /** The associated store: its data when this worker does not have that version yet, else just the version. */
   kvs?: { id: string; version: string; entries?: Array<[string, string]>; meta?: KvsData["meta"] };
 };
-export type PoolReply = { id: number; result: RunResult } | { id: number; failure: string };
+export type PoolReply = { id: number; result: RunResult } | { id: number; failure: string } | { id: number; needCode: true };
 
 const MAX_WARM = 32;
 const warm = new Map<string, CompiledFunction>();
@@ -36,11 +37,12 @@ function storeFor(request: NonNullable<PoolRequest["kvs"]>): KvsData {
   return cached.data;
 }
 
-function compiled(key: string, code: string, runtime: RuntimeName): CompiledFunction {
+function compiled(key: string, code: string | undefined, runtime: RuntimeName): CompiledFunction | undefined {
   let fn = warm.get(key);
   if (fn) {
     warm.delete(key);
   } else {
+    if (code === undefined) return undefined;
     fn = new CompiledFunction(code, runtime);
     if (warm.size >= MAX_WARM) {
       const [oldestKey, oldest] = warm.entries().next().value as [string, CompiledFunction];
@@ -57,7 +59,12 @@ parentPort!.on("message", (request: PoolRequest) => {
     const options: RunOptions = request.now === undefined ? {} : { now: new Date(request.now) };
     if (request.kvs) options.kvs = storeFor(request.kvs);
     if (request.rawQueryString !== undefined) options.rawQueryString = request.rawQueryString;
-    const result = compiled(request.key, request.code, request.runtime).run(request.event, options);
+    const fn = compiled(request.key, request.code, request.runtime);
+    if (!fn) {
+      parentPort!.postMessage({ id: request.id, needCode: true } satisfies PoolReply);
+      return;
+    }
+    const result = fn.run(request.event, options);
     parentPort!.postMessage({ id: request.id, result } satisfies PoolReply);
   } catch (error) {
     parentPort!.postMessage({ id: request.id, failure: error instanceof Error ? error.message : String(error) } satisfies PoolReply);

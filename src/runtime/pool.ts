@@ -19,6 +19,8 @@ function workerUrl(): URL {
 interface Pending {
   resolve: (result: RunResult) => void;
   reject: (error: Error) => void;
+  request: PoolRequest;
+  code: () => string;
 }
 
 interface Slot {
@@ -26,6 +28,8 @@ interface Slot {
   pending: Map<number, Pending>;
   /** Which version of each key value store this worker holds. */
   stores: Map<string, string>;
+  /** Which functions (by key) this worker has been sent the code of. */
+  codes: Set<string>;
 }
 
 /** A store to hand a run: sent whole to a worker only when that worker lacks this version. */
@@ -44,6 +48,8 @@ export class RunnerPool {
   private readonly slots: Slot[] = [];
   private nextId = 1;
   private closed = false;
+  /** Keys of code buffers already hashed: stored code is immutable, so its identity names it. */
+  private readonly codeKeys = new WeakMap<object, Buffer>();
 
   /** Workers start on first use, so a server that never runs a function never pays for them. */
   constructor(private readonly size = Math.max(1, Math.min(4, availableParallelism()))) {}
@@ -51,16 +57,21 @@ export class RunnerPool {
   run(code: Uint8Array | string, runtime: RuntimeName, event: FunctionEvent, options: { now?: Date; kvs?: PoolKvs; rawQueryString?: string | null } = {}): Promise<RunResult> {
     if (this.closed) return Promise.reject(new Error("the runner pool is closed"));
     while (this.slots.length < this.size) this.slots.push(this.spawn());
-    const text = typeof code === "string" ? code : new TextDecoder().decode(code);
-    const digest = createHash("sha256").update(runtime).update(text).digest();
+    const digest = this.digestOf(code, runtime);
     const key = digest.toString("base64");
     const index = digest.readUInt32BE(0) % this.slots.length;
     const slot = this.slots[index]!;
     const id = this.nextId++;
+    const codeText = () => (typeof code === "string" ? code : new TextDecoder().decode(code));
     return new Promise<RunResult>((resolve, reject) => {
-      slot.pending.set(id, { resolve, reject });
+      // The code travels only the first time a worker sees this function (or after it dropped it).
+      const request: PoolRequest = { id, key, runtime, event };
+      if (!slot.codes.has(key)) {
+        request.code = codeText();
+        slot.codes.add(key);
+      }
+      slot.pending.set(id, { resolve, reject, request, code: codeText });
       if (slot.pending.size === 1) slot.worker.ref();
-      const request: PoolRequest = { id, key, code: text, runtime, event };
       if (options.now) request.now = options.now.getTime();
       if (options.rawQueryString !== undefined) request.rawQueryString = options.rawQueryString;
       if (options.kvs) {
@@ -77,21 +88,34 @@ export class RunnerPool {
     });
   }
 
+  private digestOf(code: Uint8Array | string, runtime: RuntimeName): Buffer {
+    const cached = typeof code === "string" ? undefined : this.codeKeys.get(code);
+    if (cached) return cached;
+    const digest = createHash("sha256").update(runtime).update(code).digest();
+    if (typeof code !== "string") this.codeKeys.set(code, digest);
+    return digest;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
   }
 
   private spawn(): Slot {
-    const slot: Slot = { worker: new Worker(workerUrl()), pending: new Map(), stores: new Map() };
+    const slot: Slot = { worker: new Worker(workerUrl()), pending: new Map(), stores: new Map(), codes: new Set() };
     slot.worker.unref();
     slot.worker.on("message", (reply: PoolReply) => {
       const pending = slot.pending.get(reply.id);
+      if (pending && "needCode" in reply) {
+        // The worker had dropped this function from its warm set: send it again, with the code.
+        slot.worker.postMessage({ ...pending.request, code: pending.code() } satisfies PoolRequest);
+        return;
+      }
       slot.pending.delete(reply.id);
       if (slot.pending.size === 0) slot.worker.unref();
       if (!pending) return;
       if ("result" in reply) pending.resolve(reply.result);
-      else pending.reject(new Error(reply.failure));
+      else if ("failure" in reply) pending.reject(new Error(reply.failure));
     });
     let replaced = false;
     const replace = (reason: string) => {
