@@ -108,8 +108,7 @@ export class Edge {
 
     const queryChanged = request !== event.request && (request.uri !== event.request.uri || queryStringOf(request) !== queryStringOf(event.request));
     const query = queryChanged ? queryStringOf(request) : rawQuery ?? "";
-    const headers: Array<[string, string]> = [];
-    for (const [name, entry] of Object.entries(request.headers)) for (const value of valuesOf(entry)) headers.push([titleCase(name), value]);
+    const headers = headerLinesOf(request.headers);
     const cookies = Object.entries(request.cookies).flatMap(([name, entry]) => valuesOf(entry).map((value) => `${name}=${value}`));
     if (cookies.length > 0) headers.push(["Cookie", cookies.join("; ")]);
     const forwardedFor = request.headers["x-forwarded-for"] ? `${valuesOf(request.headers["x-forwarded-for"]).join(",")},${event.viewer.ip}` : event.viewer.ip;
@@ -150,11 +149,7 @@ export class Edge {
           return this.sendGenerated(res, response, cloudFrontHeaders(response.statusCode >= 400 ? "Error" : "Miss"), () => done(response.statusCode, "Miss"));
         }
       }
-      const out: Array<[string, string]> = [];
-      for (const [name, entry] of Object.entries(response.headers)) for (const value of valuesOf(entry)) out.push([titleCase(name), value]);
-      for (const [name, entry] of Object.entries(response.cookies)) {
-        for (const cookie of entry.multiValue ?? [entry]) out.push(["Set-Cookie", `${name}=${cookie.value}${cookie.attributes ? `; ${cookie.attributes}` : ""}`]);
-      }
+      const out = [...headerLinesOf(response.headers), ...setCookieLinesOf(response)];
       const result = response.statusCode >= 400 ? "Error" : "Miss";
       res.writeHead(response.statusCode, response.statusDescription ?? "", [...out, ...cloudFrontHeaders(result)].flat());
       originRes.pipe(res);
@@ -165,18 +160,32 @@ export class Edge {
 
   private sendGenerated(res: ServerResponse, response: FunctionResponse, cloudFrontHeaders: Array<[string, string]>, done: () => void): void {
     const body = response.body === undefined ? Buffer.alloc(0) : typeof response.body === "string" ? Buffer.from(response.body) : Buffer.from(response.body.data, response.body.encoding === "base64" ? "base64" : "utf8");
-    const headers: Array<[string, string]> = [["Server", "CloudFront"], ["Content-Length", String(body.byteLength)]];
-    for (const [name, entry] of Object.entries(response.headers)) {
-      if (name === "content-length") continue;
-      for (const value of valuesOf(entry)) headers.push([titleCase(name), value]);
-    }
-    for (const [name, entry] of Object.entries(response.cookies)) {
-      for (const cookie of entry.multiValue ?? [entry]) headers.push(["Set-Cookie", `${name}=${cookie.value}${cookie.attributes ? `; ${cookie.attributes}` : ""}`]);
-    }
+    const headers: Array<[string, string]> = [
+      ["Server", "CloudFront"],
+      ["Content-Length", String(body.byteLength)],
+      ...headerLinesOf(response.headers, "content-length"),
+      ...setCookieLinesOf(response),
+    ];
     res.writeHead(response.statusCode, response.statusDescription ?? "", [...headers, ...cloudFrontHeaders].flat());
     res.end(body);
     done();
   }
+}
+
+/** Header lines to write, Title-Case as CloudFront writes headers a function could have set; `except` is left out. */
+function headerLinesOf(headers: FunctionRequest["headers"], except?: string): Array<[string, string]> {
+  const lines: Array<[string, string]> = [];
+  for (const [name, entry] of Object.entries(headers)) {
+    if (name === except) continue;
+    for (const value of valuesOf(entry)) lines.push([titleCase(name), value]);
+  }
+  return lines;
+}
+
+function setCookieLinesOf(response: FunctionResponse): Array<[string, string]> {
+  return Object.entries(response.cookies).flatMap(([name, entry]) =>
+    (entry.multiValue ?? [entry]).map((cookie): [string, string] => ["Set-Cookie", `${name}=${cookie.value}${cookie.attributes ? `; ${cookie.attributes}` : ""}`]),
+  );
 }
 
 /** CloudFront's path patterns: `*` any run of characters (including `/`), `?` one character, case-sensitive, leading `/` optional; first match wins, the default last. */

@@ -108,28 +108,17 @@ export class DistributionService {
 
   /** The enabled distribution a viewer's Host names (its DomainName or an alias), with its parsed config. */
   async forHost(host: string): Promise<{ view: DistributionView; config: ParsedDistributionConfig } | undefined> {
-    let afterId: string | undefined;
-    for (;;) {
-      const batch = await this.options.store.listDistributions({ afterId, limit: 500 });
-      for (const record of batch) {
-        if (!record.enabled || (record.domainName !== host && !record.aliases.includes(host))) continue;
-        return { view: this.view(record), config: parsedConfigOf(record) };
-      }
-      if (batch.length < 500) return undefined;
-      afterId = batch[batch.length - 1]!.id;
+    for await (const record of this.all()) {
+      if (record.enabled && (record.domainName === host || record.aliases.includes(host))) return { view: this.view(record), config: parsedConfigOf(record) };
     }
+    return undefined;
   }
 
   /** How many distributions associate a function (for its DEPLOYED status and FunctionInUse). */
   async distributionsUsing(functionArn: string): Promise<number> {
     let count = 0;
-    let afterId: string | undefined;
-    for (;;) {
-      const batch = await this.options.store.listDistributions({ afterId, limit: 500 });
-      for (const record of batch) if (record.functionArns.includes(functionArn)) count++;
-      if (batch.length < 500) return count;
-      afterId = batch[batch.length - 1]!.id;
-    }
+    for await (const record of this.all()) if (record.functionArns.includes(functionArn)) count++;
+    return count;
   }
 
   private async checkAssociations(parsed: ParsedDistributionConfig): Promise<void> {
@@ -143,15 +132,20 @@ export class DistributionService {
   private async checkAliases(parsed: ParsedDistributionConfig, ownId: string | undefined): Promise<void> {
     if (parsed.aliases.length === 0) return;
     const taken = new Set<string>();
+    for await (const record of this.all()) if (record.id !== ownId) for (const alias of record.aliases) taken.add(alias);
+    const clash = parsed.aliases.find((alias) => taken.has(alias));
+    if (clash) throw new CloudFrontError("CNAMEAlreadyExists", `One or more of the CNAMEs you provided are already associated with a different resource: ${clash}.`);
+  }
+
+  /** Every distribution, page by page. */
+  private async *all(): AsyncGenerator<DistributionRecord> {
     let afterId: string | undefined;
     for (;;) {
       const batch = await this.options.store.listDistributions({ afterId, limit: 500 });
-      for (const record of batch) if (record.id !== ownId) for (const alias of record.aliases) taken.add(alias);
-      if (batch.length < 500) break;
+      yield* batch;
+      if (batch.length < 500) return;
       afterId = batch[batch.length - 1]!.id;
     }
-    const clash = parsed.aliases.find((alias) => taken.has(alias));
-    if (clash) throw new CloudFrontError("CNAMEAlreadyExists", `One or more of the CNAMEs you provided are already associated with a different resource: ${clash}.`);
   }
 
   private async require(id: string): Promise<DistributionRecord> {
