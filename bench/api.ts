@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { spawnListening, type SpawnedServer } from "./harness.js";
+import { median, spawnListening, type SpawnedServer } from "./harness.js";
 import { httpRequest, runLoad, type LoadOptions, type LoadResult } from "./loadgen.js";
 
 /**
@@ -101,10 +101,4 @@ export async function benchApi(): Promise<Record<string, unknown>> {
     await baseline.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }

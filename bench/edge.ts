@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
-import { spawnListening } from "./harness.js";
+import { median, spawnListening } from "./harness.js";
 import { httpRequest, runLoad, type LoadResult } from "./loadgen.js";
 
 /**
@@ -65,7 +65,6 @@ export async function benchEdge(): Promise<Record<string, unknown>> {
       runs.proxy.push(await runLoad({ url: proxy.url, connections: CONNECTIONS, durationMs: DURATION_MS, request: () => proxyRequest }));
       runs.edge.push(await runLoad({ url: edgelite.url, connections: CONNECTIONS, durationMs: DURATION_MS, request: () => edgeRequest }));
     }
-    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
     const summary = (list: LoadResult[]) => ({
       requestsPerSecond: median(list.map((r) => r.requestsPerSecond)),
       p50Ms: median(list.map((r) => r.p50Ms)),

@@ -42,3 +42,10 @@ export function spawnListening(command: string, args: string[]): Promise<Spawned
     child.once("exit", (code) => reject(new Error(`${command} ${args.join(" ")} exited with ${code}:\n${out}`)));
   });
 }
+
+/** The median of a run's rounds: one noisy round does not move it. */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}

@@ -1,4 +1,5 @@
 import { loadFunction, viewerRequestEvent } from "../src/index.js";
+import { median } from "./harness.js";
 
 /**
  * bench/kvs: runs per second of a 2.0 function that reads a key with cf.kvs().get, against the same
@@ -43,7 +44,6 @@ export async function benchKvs(): Promise<Record<string, unknown>> {
   }
   withKvs.dispose();
   constant.dispose();
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   const kvsRate = median(runs.kvs);
   const constantRate = median(runs.constant);
   return { rounds: ROUNDS, iterations: ITERATIONS, storeKeys: 2000, kvsGetPerSecond: kvsRate, constantPerSecond: constantRate, ratio: +(kvsRate / constantRate).toFixed(3) };

@@ -1,4 +1,5 @@
 import { loadFunction, viewerRequestEvent } from "../src/index.js";
+import { median } from "./harness.js";
 
 /**
  * bench/runtime: a realistic viewer-request handler run through `fn.run` (the sandbox: isolate call,
@@ -103,7 +104,6 @@ export async function benchRuntime(): Promise<Record<string, unknown>> {
     }
   }
   fn.dispose();
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   const pick = (samples: Sample[]) => ({
     perSecond: median(samples.map((s) => s.perSecond)),
     p50Us: median(samples.map((s) => s.p50Us)),

@@ -4,7 +4,6 @@ import { resolve } from "node:path";
 import { gate, GateSyntaxError } from "../runtime/gate.js";
 import type { RuntimeName } from "../runtime/types.js";
 import { CloudFrontError } from "../service/errors.js";
-import { parseImportFile } from "../service/keyValueStores.js";
 import { startServer, type RunningServer } from "../server.js";
 import { MemoryStore } from "../store/memory.js";
 import { colour, logEdgeRequest } from "./format.js";
@@ -48,10 +47,10 @@ async function dev(viewerRequestFile: string, options: DevOptions): Promise<void
 
   let kvsArn: string | undefined;
   if (options.kvs) {
-    const keys = parseImportFile(readFileSync(options.kvs, "utf8"), options.kvs);
     const store = await keyValueStores.create({ name: "dev", comment: "edgelite dev", tags: [], importSource: { sourceType: "S3", sourceArn: `file://${resolve(options.kvs)}` } });
     kvsArn = store.arn;
-    console.log(paint.dim(`key value store ${store.id}: ${keys.length} keys from ${options.kvs}`));
+    const { itemCount } = await keyValueStores.describeData(store.arn);
+    console.log(paint.dim(`key value store ${store.id}: ${itemCount} keys from ${options.kvs}`));
   }
 
   const files = [

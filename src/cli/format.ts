@@ -19,9 +19,15 @@ export const colour = (stream: NodeJS.WriteStream = process.stdout) => ({
 /** One line per edge request: method, uri, status, result, the functions that ran, compute utilization, time. */
 export function logEdgeRequest(entry: EdgeLogEntry): void {
   const paint = colour(process.stdout);
-  const status = entry.status >= 500 ? paint.red(String(entry.status)) : entry.status >= 400 ? paint.yellow(String(entry.status)) : paint.green(String(entry.status));
+  const status = paintStatus(entry.status, paint);
   const functions = entry.functions.length > 0 ? entry.functions.join(",") : "no functions";
   const compute = entry.computeUtilization !== undefined ? ` cu=${entry.computeUtilization}` : "";
   const detail = entry.detail ? ` ${paint.yellow(entry.detail)}` : "";
   console.log(`${entry.method} ${entry.uri} ${status} ${paint.dim(entry.result)} ${paint.dim(functions)}${paint.dim(compute)} ${paint.dim(`${entry.durationMs.toFixed(1)}ms`)}${detail}`);
+}
+
+/** An HTTP status in green, yellow (4xx) or red (5xx). */
+export function paintStatus(status: number, paint: ReturnType<typeof colour>): string {
+  const text = String(status);
+  return status >= 500 ? paint.red(text) : status >= 400 ? paint.yellow(text) : paint.green(text);
 }

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { DEFAULT_KVS_PROVISIONING_MS, DEFAULT_MAX_FUNCTIONS_PER_ACCOUNT, DEFAULT_MAX_KEY_VALUE_STORES_PER_ACCOUNT } from "../limits.js";
 import { DEFAULT_ACCOUNT_ID, startServer, type RequestLogEntry } from "../server.js";
 import { openStore } from "../store/index.js";
-import { colour, logEdgeRequest } from "./format.js";
+import { colour, logEdgeRequest, paintStatus } from "./format.js";
 import { parseAccountId, parseInteger, parsePort } from "./parse.js";
 
 interface ServeOptions {
@@ -89,7 +89,7 @@ async function serve(options: ServeOptions): Promise<void> {
 
 function logRequest(entry: RequestLogEntry): void {
   const paint = colour(process.stderr);
-  const status = entry.status >= 500 ? paint.red(String(entry.status)) : entry.status >= 400 ? paint.yellow(String(entry.status)) : paint.green(String(entry.status));
+  const status = paintStatus(entry.status, paint);
   const what = entry.operation ?? "";
   const error = entry.errorCode ? ` ${paint.yellow(entry.errorCode)}` : "";
   process.stderr.write(`${entry.method} ${entry.path} ${status} ${what}${error} ${paint.dim(`${entry.durationMs.toFixed(1)}ms`)}\n`);
