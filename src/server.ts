@@ -13,6 +13,7 @@ import { KvsError } from "./service/kvsErrors.js";
 import { TaggingService } from "./service/tagging.js";
 import { DistributionService } from "./service/distributions.js";
 import { Edge, type EdgeLogEntry } from "./edge/edge.js";
+import type { S3Sources } from "./edge/origin.js";
 import type { Store } from "./store/types.js";
 
 export const HEALTH_PATH = "/_edgelite/health";
@@ -45,6 +46,10 @@ export interface ServerOptions {
   clock?: Clock;
   onRequest?: (entry: RequestLogEntry) => void;
   onEdgeRequest?: (entry: EdgeLogEntry) => void;
+  /** Local sources of S3 origins by bucket name: a folder, or the URL of an S3-compatible server. */
+  s3Sources?: S3Sources;
+  /** The edge forwards every header, cookie and query string to origins, whatever the policies say. */
+  forwardAll?: boolean;
   /** Serve every request (but the health check) as edge traffic of this host's distribution (`edgelite dev`). */
   edgeHost?: string;
 }
@@ -103,7 +108,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       forHost: (host) => distributions.forHost(options.edgeHost ?? host),
       runLive: (arn, event, runOptions) => functions.runLive(arn, event, runOptions),
     },
-    options.onEdgeRequest,
+    { ...(options.onEdgeRequest ? { log: options.onEdgeRequest } : {}), ...(options.s3Sources ? { s3: options.s3Sources } : {}), forwardAll: options.forwardAll ?? false },
   );
   let stopping = false;
   const server = createServer((req, res) => {

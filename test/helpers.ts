@@ -67,8 +67,9 @@ export function http(
   options: { body?: string | Buffer; headers?: Record<string, string> } = {},
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const target = new URL(path, url);
-    const req = request(target, { method, headers: options.headers }, (res) => {
+    // The path goes out exactly as given (no URL normalisation of "..", "%2e" and the like).
+    const target = new URL(url);
+    const req = request({ host: target.hostname, port: target.port, path, method, headers: options.headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (chunk: Buffer) => chunks.push(chunk));
       res.on("end", () =>

@@ -1,11 +1,13 @@
 import { randomBytes } from "node:crypto";
-import { request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
-import { request as httpsRequest } from "node:https";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RunResult } from "../runtime/function.js";
 import type { FunctionRequest, FunctionResponse } from "../runtime/event.js";
-import type { BehaviourConfig, OriginConfig, ParsedDistributionConfig } from "../service/distributionConfig.js";
+import type { BehaviourConfig, ParsedDistributionConfig } from "../service/distributionConfig.js";
 import type { DistributionView } from "../service/distributions.js";
-import { queryStringOf, responseFromOrigin, titleCase, valuesOf, viewerRequestEvent } from "./events.js";
+import { responseFromOrigin, titleCase, valuesOf, viewerRequestEvent } from "./events.js";
+import { FORWARD_ALL, forwardingRules } from "./forwarding.js";
+import { fetchFromOrigin, type OriginReply, type S3Sources } from "./origin.js";
+import { originRequestOf, routeOf, type OriginCall } from "./originRequest.js";
 import { errorPage } from "./pages.js";
 
 /** What the edge needs from the rest of edgelite. */
@@ -24,6 +26,7 @@ export interface EdgeLogEntry {
   computeUtilization?: number;
   durationMs: number;
   detail?: string;
+  distributionId?: string;
 }
 
 /** The POP id edgelite reports (`X-Amz-Cf-Pop`): CloudFront's shape, a local code. */
@@ -39,11 +42,27 @@ const VIA = `1.1 ${VIA_ID}.cloudfront.net (CloudFront)`;
  * function runs unless the origin answered 400 or above; CloudFront's headers are added. Nothing is
  * cached: every request reaches the origin (X-Cache: Miss from cloudfront).
  */
+export interface EdgeOptions {
+  log?: (entry: EdgeLogEntry) => void;
+  /** Local sources of S3 origins, by bucket name. */
+  s3?: S3Sources;
+  /** Forward every header, cookie and query string whatever the behaviour's policies (Managed-AllViewer). */
+  forwardAll?: boolean;
+}
+
 export class Edge {
+  private readonly log: ((entry: EdgeLogEntry) => void) | undefined;
+  private readonly s3: S3Sources;
+  private readonly forwardAll: boolean;
+
   constructor(
     private readonly services: EdgeServices,
-    private readonly log?: (entry: EdgeLogEntry) => void,
-  ) {}
+    options: EdgeOptions = {},
+  ) {
+    this.log = options.log;
+    this.s3 = options.s3 ?? new Map();
+    this.forwardAll = options.forwardAll ?? false;
+  }
 
   /** Handles the request if its Host names a distribution; false otherwise (the API serves it). */
   async handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
@@ -60,7 +79,7 @@ export class Edge {
     const functions: string[] = [];
     let compute: number | undefined;
     const done = (status: number, result: string, detail?: string) =>
-      this.log?.({ requestId, method: req.method ?? "GET", uri: req.url ?? "/", status, result, functions, durationMs: performance.now() - started, ...(compute !== undefined ? { computeUtilization: compute } : {}), ...(detail ? { detail } : {}) });
+      this.log?.({ requestId, method: req.method ?? "GET", uri: req.url ?? "/", status, result, functions, durationMs: performance.now() - started, ...(compute !== undefined ? { computeUtilization: compute } : {}), ...(detail ? { detail } : {}), distributionId: view.id });
     const cloudFrontHeaders = (cache: string): Array<[string, string]> => [["X-Cache", `${cache} from cloudfront`], ["Via", VIA], ["X-Amz-Cf-Pop", POP], ["X-Amz-Cf-Id", requestId]];
     const fail = (status: 502 | 503, result: string, detail: string) => {
       req.resume();
@@ -86,7 +105,7 @@ export class Edge {
     });
 
     let request: FunctionRequest = event.request;
-    let origin = config.origins.find((o) => o.id === behaviour.targetOriginId)!;
+    const originCalls: OriginCall[] = [];
     const viewerRequestFn = behaviour.functions.find((f) => f.eventType === "viewer-request");
     if (viewerRequestFn) {
       const result = await this.services.runLive(viewerRequestFn.functionArn, event, { rawQueryString: rawQuery });
@@ -99,63 +118,68 @@ export class Edge {
         return this.sendGenerated(res, result.output.response, cloudFrontHeaders("FunctionGeneratedResponse"), () => done(result.output && "response" in result.output ? result.output.response.statusCode : 200, "FunctionGeneratedResponse"));
       }
       request = { ...result.output.request, method: event.request.method };
-      for (const call of result.originCalls) {
-        if (call.kind === "selectRequestOriginById") origin = config.origins.find((o) => o.id === call.originId) ?? origin;
-        if (call.kind === "updateRequestOrigin") origin = updatedOrigin(origin, call.params as Record<string, unknown>);
+      originCalls.push(...(result.originCalls as OriginCall[]));
+    }
+    // The default root object applies to a request for exactly "/", after the function (spec §1.2: the
+    // function sees "/"; flip DEFAULT_ROOT_OBJECT_BEFORE_FUNCTION if AWS is shown to differ).
+    if (config.defaultRootObject && request.uri === "/") request = { ...request, uri: `/${config.defaultRootObject}` };
+
+    const route = routeOf(config, behaviour.targetOriginId, originCalls);
+    if (typeof route === "string") return fail(502, "FunctionValidationError", route);
+    const rules = this.forwardAll ? FORWARD_ALL : forwardingRules(behaviour);
+    const outgoing = originRequestOf(request, event, rawQuery, rules, { via: VIA, requestId });
+    const canFailOver = req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS";
+
+    let reply: OriginReply | undefined;
+    let lastError = "";
+    for (let i = 0; i < route.origins.length; i++) {
+      const origin = route.origins[i]!;
+      const last = i === route.origins.length - 1 || !canFailOver;
+      try {
+        const headers = [...outgoing.headers];
+        for (const [name, value] of origin.customHeaders) headers.push([name, value]);
+        reply = await fetchFromOrigin(origin, { ...outgoing, headers, ...(i === 0 ? { body: req } : {}) }, this.s3);
+      } catch (error) {
+        lastError = error instanceof Error ? error.message : String(error);
+        if (last) break;
+        continue;
+      }
+      if (last || !route.failoverStatusCodes.includes(reply.statusCode)) break;
+      reply.body.resume();
+      reply = undefined;
+    }
+    if (!reply) return fail(502, "Error", lastError);
+    const originReply = reply;
+
+    let response = responseFromOrigin(originReply.statusCode, originReply.statusMessage, originReply.rawHeaders);
+    const viewerResponseFn = behaviour.functions.find((f) => f.eventType === "viewer-response");
+    // Viewer-response does not run when the origin answered 400 or above.
+    if (viewerResponseFn && response.statusCode < 400) {
+      const result = await this.services.runLive(viewerResponseFn.functionArn, { ...event, context: { ...event.context, eventType: "viewer-response" }, request, response }, {});
+      functions.push(`viewer-response:${viewerResponseFn.functionArn.split("/").pop()}`);
+      if (!result || result.error) {
+        originReply.body.resume();
+        return fail(503, "FunctionExecutionError", result?.errorMessage ?? "the function has no LIVE stage");
+      }
+      compute = result.computeUtilization;
+      if (result.validationErrors.length > 0 || !result.output || !("response" in result.output)) {
+        originReply.body.resume();
+        return fail(502, "FunctionValidationError", result.validationErrors.join(" ") || "no response returned");
+      }
+      response = result.output.response;
+      if (response.body !== undefined) {
+        originReply.body.resume();
+        const generated = response;
+        return this.sendGenerated(res, generated, cloudFrontHeaders(generated.statusCode >= 400 ? "Error" : "Miss"), () => done(generated.statusCode, "Miss"));
       }
     }
-    if (origin.kind !== "custom") return fail(502, "Error", `origin ${origin.id} is an S3 origin, which the local edge does not serve yet`);
-
-    const queryChanged = request !== event.request && (request.uri !== event.request.uri || queryStringOf(request) !== queryStringOf(event.request));
-    const query = queryChanged ? queryStringOf(request) : rawQuery ?? "";
-    const headers = headerLinesOf(request.headers);
-    const cookies = Object.entries(request.cookies).flatMap(([name, entry]) => valuesOf(entry).map((value) => `${name}=${value}`));
-    if (cookies.length > 0) headers.push(["Cookie", cookies.join("; ")]);
-    const forwardedFor = request.headers["x-forwarded-for"] ? `${valuesOf(request.headers["x-forwarded-for"]).join(",")},${event.viewer.ip}` : event.viewer.ip;
-    const outgoing = headers.filter(([name]) => name.toLowerCase() !== "x-forwarded-for");
-    outgoing.push(["X-Forwarded-For", forwardedFor], ["Via", VIA], ["X-Amz-Cf-Id", requestId]);
-    for (const [name, value] of origin.customHeaders) outgoing.push([name, value]);
-
-    const secure = origin.protocolPolicy === "https-only";
-    const send = secure ? httpsRequest : httpRequest;
-    const upstream = send({
-      host: origin.domainName,
-      port: secure ? origin.httpsPort : origin.httpPort,
-      method: request.method,
-      path: `${origin.originPath}${request.uri}${query ? `?${query}` : ""}`,
-      headers: outgoing.flat() as unknown as Record<string, string>,
-      setHost: false,
-    });
-    upstream.on("error", (error) => fail(502, "Error", `origin ${origin.domainName}: ${error.message}`));
-    upstream.on("response", async (originRes) => {
-      let response = responseFromOrigin(originRes.statusCode ?? 502, originRes.statusMessage ?? "", originRes.rawHeaders);
-      const viewerResponseFn = behaviour.functions.find((f) => f.eventType === "viewer-response");
-      // Viewer-response does not run when the origin answered 400 or above.
-      if (viewerResponseFn && response.statusCode < 400) {
-        const result = await this.services.runLive(viewerResponseFn.functionArn, { ...event, context: { ...event.context, eventType: "viewer-response" }, request, response }, {});
-        functions.push(`viewer-response:${viewerResponseFn.functionArn.split("/").pop()}`);
-        if (!result || result.error) {
-          originRes.resume();
-          return fail(503, "FunctionExecutionError", result?.errorMessage ?? "the function has no LIVE stage");
-        }
-        compute = result.computeUtilization;
-        if (result.validationErrors.length > 0 || !result.output || !("response" in result.output)) {
-          originRes.resume();
-          return fail(502, "FunctionValidationError", result.validationErrors.join(" ") || "no response returned");
-        }
-        response = result.output.response;
-        if (response.body !== undefined) {
-          originRes.resume();
-          return this.sendGenerated(res, response, cloudFrontHeaders(response.statusCode >= 400 ? "Error" : "Miss"), () => done(response.statusCode, "Miss"));
-        }
-      }
-      const out = [...headerLinesOf(response.headers), ...setCookieLinesOf(response)];
-      const result = response.statusCode >= 400 ? "Error" : "Miss";
-      res.writeHead(response.statusCode, response.statusDescription ?? "", [...out, ...cloudFrontHeaders(result)].flat());
-      originRes.pipe(res);
-      originRes.on("end", () => done(response.statusCode, result));
-    });
-    req.pipe(upstream);
+    const lines = [...headerLinesOf(response.headers), ...setCookieLinesOf(response)];
+    const result = response.statusCode >= 400 ? "Error" : "Miss";
+    res.writeHead(response.statusCode, response.statusDescription ?? "", [...lines, ...cloudFrontHeaders(result)].flat());
+    const status = response.statusCode;
+    originReply.body.pipe(res);
+    originReply.body.on("end", () => done(status, result));
+    originReply.body.on("error", () => res.destroy());
   }
 
   private sendGenerated(res: ServerResponse, response: FunctionResponse, cloudFrontHeaders: Array<[string, string]>, done: () => void): void {
@@ -198,19 +222,4 @@ export function pickBehaviour(behaviours: BehaviourConfig[], path: string): Beha
     if (regex.test(subject)) return behaviour;
   }
   return behaviours[behaviours.length - 1]!;
-}
-
-function updatedOrigin(origin: OriginConfig, params: Record<string, unknown>): OriginConfig {
-  const next: OriginConfig = { ...origin };
-  if (typeof params.domainName === "string") next.domainName = params.domainName;
-  if (typeof params.originPath === "string") next.originPath = params.originPath;
-  const custom = params.customOriginConfig as { port?: number; protocol?: string } | undefined;
-  if (custom?.port) {
-    next.kind = "custom";
-    next.httpPort = custom.port;
-    next.httpsPort = custom.port;
-    next.protocolPolicy = custom.protocol === "https" ? "https-only" : "http-only";
-  }
-  if (params.customHeaders && typeof params.customHeaders === "object") next.customHeaders = Object.entries(params.customHeaders as Record<string, string>);
-  return next;
 }

@@ -18,6 +18,8 @@ export interface OriginConfig {
   httpsPort: number;
   protocolPolicy: string;
   customHeaders: Array<[string, string]>;
+  /** Host toward the origin, set by a function's origin overrides (never by the config). */
+  hostHeader?: string;
 }
 
 export interface FunctionAssociationConfig {
@@ -25,13 +27,31 @@ export interface FunctionAssociationConfig {
   eventType: "viewer-request" | "viewer-response";
 }
 
+/** The legacy cache settings (`ForwardedValues`), used when a behaviour names no cache policy. */
+export interface ForwardedValuesConfig {
+  queryString: boolean;
+  cookies: "none" | "all" | "whitelist";
+  cookieNames: string[];
+  /** Lower-case header names; `*` forwards every header. */
+  headers: string[];
+}
+
 export interface BehaviourConfig {
   /** "*" for the default behaviour. */
   pathPattern: string;
+  /** An origin's Id or an origin group's Id. */
   targetOriginId: string;
   functions: FunctionAssociationConfig[];
   originRequestPolicyId?: string;
   cachePolicyId?: string;
+  forwardedValues?: ForwardedValuesConfig;
+}
+
+/** An origin group: the primary first; failover to the next on these statuses or a connection failure. */
+export interface OriginGroupConfig {
+  id: string;
+  memberIds: string[];
+  failoverStatusCodes: number[];
 }
 
 export interface ParsedDistributionConfig {
@@ -41,6 +61,7 @@ export interface ParsedDistributionConfig {
   aliases: string[];
   defaultRootObject: string;
   origins: OriginConfig[];
+  originGroups: OriginGroupConfig[];
   /** Cache behaviours in order, the default one last. */
   behaviours: BehaviourConfig[];
 }
@@ -125,10 +146,23 @@ export function parseDistributionConfig(root: XmlObject): ParsedDistributionConf
   if (origins.length === 0) throw new CloudFrontError("InvalidArgument", "A distribution needs at least one origin.");
   const originIds = new Set(origins.map((o) => o.id));
   if (originIds.size !== origins.length) throw new CloudFrontError("InvalidArgument", "Origin Ids must be unique within a distribution.");
+  const originGroups = items(object(root, "OriginGroups"), "OriginGroup", "OriginGroups").map((group, i): OriginGroupConfig => {
+    const id = required(group, "Id", `distributionConfig.originGroups.items.${i + 1}.member.id`);
+    const memberIds = items(object(group, "Members"), "OriginGroupMember", "OriginGroup Members").map((member) => required(member, "OriginId", `distributionConfig.originGroups.items.${i + 1}.member.members.items.member.originId`));
+    if (memberIds.length !== 2) throw new CloudFrontError("InvalidArgument", `Origin group ${id} must have exactly two members, the primary first.`);
+    for (const member of memberIds) if (!originIds.has(member)) throw new CloudFrontError("NoSuchOrigin", `One or more of your origins or origin groups do not exist: ${member}.`);
+    const failoverStatusCodes = textItems(object(object(group, "FailoverCriteria"), "StatusCodes"), "StatusCode", "FailoverCriteria StatusCodes").map(Number);
+    if (failoverStatusCodes.length === 0 || failoverStatusCodes.some((code) => !Number.isInteger(code) || code < 400 || code > 599)) {
+      throw new CloudFrontError("InvalidArgument", `Origin group ${id}: FailoverCriteria must list the 4xx/5xx status codes that trigger failover.`);
+    }
+    if (originIds.has(id)) throw new CloudFrontError("InvalidArgument", `Origin group ${id} has the Id of an origin; Ids must be unique within a distribution.`);
+    return { id, memberIds, failoverStatusCodes };
+  });
+  const targets = new Set([...originIds, ...originGroups.map((g) => g.id)]);
 
   const behaviour = (node: XmlObject, pathPattern: string, where: string): BehaviourConfig => {
     const targetOriginId = required(node, "TargetOriginId", `${where}.targetOriginId`);
-    if (!originIds.has(targetOriginId)) throw new CloudFrontError("NoSuchOrigin", `One or more of your origins or origin groups do not exist: ${targetOriginId}.`);
+    if (!targets.has(targetOriginId)) throw new CloudFrontError("NoSuchOrigin", `One or more of your origins or origin groups do not exist: ${targetOriginId}.`);
     const functions = items(object(node, "FunctionAssociations"), "FunctionAssociation", `${where}.FunctionAssociations`).map((association) => {
       const functionArn = required(association, "FunctionARN", `${where}.functionAssociations.items.member.functionARN`);
       const eventType = required(association, "EventType", `${where}.functionAssociations.items.member.eventType`);
@@ -152,6 +186,18 @@ export function parseDistributionConfig(root: XmlObject): ParsedDistributionConf
     const cachePolicyId = text(node, "CachePolicyId");
     if (originRequestPolicyId) result.originRequestPolicyId = originRequestPolicyId;
     if (cachePolicyId) result.cachePolicyId = cachePolicyId;
+    const forwarded = object(node, "ForwardedValues");
+    if (forwarded) {
+      const cookies = object(forwarded, "Cookies");
+      const forward = text(cookies, "Forward") ?? "none";
+      if (forward !== "none" && forward !== "all" && forward !== "whitelist") throw malformed("<Cookies><Forward> must be none, whitelist or all.");
+      result.forwardedValues = {
+        queryString: text(forwarded, "QueryString") === "true",
+        cookies: forward,
+        cookieNames: textItems(object(cookies, "WhitelistedNames"), "Name", "WhitelistedNames"),
+        headers: textItems(object(forwarded, "Headers"), "Name", "Headers").map((name) => name.toLowerCase()),
+      };
+    }
     return result;
   };
 
@@ -161,5 +207,5 @@ export function parseDistributionConfig(root: XmlObject): ParsedDistributionConf
     behaviour(node, required(node, "PathPattern", `distributionConfig.cacheBehaviors.items.${i + 1}.member.pathPattern`), `distributionConfig.cacheBehaviors.items.${i + 1}.member`),
   );
   behaviours.push(behaviour(defaultNode, "*", "distributionConfig.defaultCacheBehavior"));
-  return { callerReference, enabled: enabledText === "true", comment, aliases, defaultRootObject, origins, behaviours };
+  return { callerReference, enabled: enabledText === "true", comment, aliases, defaultRootObject, origins, originGroups, behaviours };
 }

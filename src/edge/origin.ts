@@ -1,0 +1,83 @@
+import { request as httpRequest, type IncomingMessage } from "node:http";
+import { request as httpsRequest } from "node:https";
+import type { Readable } from "node:stream";
+import type { OriginConfig } from "../service/distributionConfig.js";
+import { serveFromFolder } from "./s3Folder.js";
+
+/** What an origin answered: status, header lines as received, and the body to stream on. */
+export interface OriginReply {
+  statusCode: number;
+  statusMessage: string;
+  rawHeaders: string[];
+  body: Readable;
+}
+
+export interface OriginRequest {
+  method: string;
+  /** Path and query as they go on the wire, before the origin's OriginPath. */
+  path: string;
+  /** Header lines, Host excluded. */
+  headers: Array<[string, string]>;
+  /** The viewer's Host when a policy forwards it; otherwise CloudFront sends the origin's domain name. */
+  viewerHost?: string;
+  /** The request body, streamed to the first origin tried (failover only retries methods without one). */
+  body?: Readable;
+}
+
+/**
+ * Where S3 origins' content comes from locally, by bucket name: a folder, or the URL of an S3-compatible
+ * server (`http://localhost:4566/my-bucket`).
+ */
+export type S3Sources = ReadonlyMap<string, string>;
+
+export class OriginUnavailableError extends Error {}
+
+/** `my-bucket.s3.amazonaws.com`, `my-bucket.s3.eu-west-1.amazonaws.com`, `my-bucket.s3-eu-west-1.amazonaws.com` → `my-bucket`. */
+export function bucketOf(domainName: string): string {
+  return /^(.+?)\.s3[.-]/.exec(domainName)?.[1] ?? domainName;
+}
+
+/** Sends a request to one origin over real HTTP(S), or reads it from a local S3 folder. */
+export async function fetchFromOrigin(origin: OriginConfig, request: OriginRequest, s3: S3Sources): Promise<OriginReply> {
+  if (origin.kind === "s3") {
+    const bucket = bucketOf(origin.domainName);
+    const source = s3.get(bucket);
+    if (source === undefined) {
+      throw new OriginUnavailableError(`S3 origin ${origin.id} (bucket ${bucket}) has no local source; start edgelite with --s3 ${bucket}=<folder or URL>`);
+    }
+    if (!/^https?:\/\//.test(source)) {
+      request.body?.resume();
+      const lookup = (name: string) => request.headers.find(([header]) => header.toLowerCase() === name)?.[1];
+      return serveFromFolder(source, `${origin.originPath}${request.path.split("?")[0]}`, request.method, lookup);
+    }
+    const url = new URL(source);
+    const secure = url.protocol === "https:";
+    const port = Number(url.port || (secure ? 443 : 80));
+    const at: OriginConfig = { ...origin, kind: "custom", domainName: url.hostname, originPath: `${url.pathname.replace(/\/$/, "")}${origin.originPath}`, httpPort: port, httpsPort: port, protocolPolicy: secure ? "https-only" : "http-only" };
+    return send({ ...at, hostHeader: url.host }, request);
+  }
+  return send(origin, request);
+}
+
+function send(origin: OriginConfig, request: OriginRequest): Promise<OriginReply> {
+  const secure = origin.protocolPolicy === "https-only";
+  const port = secure ? origin.httpsPort : origin.httpPort;
+  const headers: string[] = ["Host", origin.hostHeader ?? request.viewerHost ?? origin.domainName];
+  for (const [name, value] of request.headers) headers.push(name, value);
+  return new Promise((resolve, reject) => {
+    const upstream = (secure ? httpsRequest : httpRequest)({
+      host: origin.domainName,
+      port,
+      method: request.method,
+      path: `${origin.originPath}${request.path}`,
+      headers: headers as unknown as Record<string, string>,
+      setHost: false,
+    });
+    upstream.on("error", (error) => reject(new OriginUnavailableError(`origin ${origin.id} (${origin.domainName}:${port}): ${error.message}`)));
+    upstream.on("response", (response: IncomingMessage) =>
+      resolve({ statusCode: response.statusCode ?? 502, statusMessage: response.statusMessage ?? "", rawHeaders: response.rawHeaders, body: response }),
+    );
+    if (request.body) request.body.pipe(upstream);
+    else upstream.end();
+  });
+}
