@@ -1,15 +1,16 @@
+import autocannon from "autocannon";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { median, spawnListening } from "./harness.js";
-import { httpRequest, runLoad, type LoadResult } from "./loadgen.js";
 
 /**
  * bench/edge: requests per second and p99 through the edge with a viewer-request and a viewer-response
  * function, against a bare Node reverse proxy to the same origin, in the same run (each server in its own
- * process, alternating rounds). Goal (issue 5): ≥ 0.8 of the proxy's throughput and ≤ 1 ms added p99.
+ * process, alternating rounds), load from autocannon. Goal (issue 5): ≥ 0.8 of the proxy's throughput and
+ * ≤ 1 ms added p99.
  */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 4000);
+const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const NS = 'xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"';
 
@@ -26,6 +27,21 @@ const VIEWER_RESPONSE = `function handler(event) {
   return event.response;
 }`;
 
+interface LoadResult {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  statuses: Record<string, number>;
+}
+
+async function load(url: string, path: string, host: string): Promise<LoadResult> {
+  const result = await autocannon({ url: url + path, connections: CONNECTIONS, duration: DURATION_SECONDS, headers: { host, "user-agent": "bench Mobile" } });
+  const statuses: Record<string, number> = {};
+  for (const [code, count] of Object.entries(result.statusCodeStats ?? {})) statuses[code] = (count as { count: number }).count;
+  if (result.errors > 0) statuses.errors = result.errors;
+  return { requestsPerSecond: result.requests.average, p50Ms: result.latency.p50, p99Ms: result.latency.p99, statuses };
+}
+
 async function api(url: string, method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<Response> {
   const res = await fetch(url + path, { method, body, headers });
   if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
@@ -37,7 +53,9 @@ export async function benchEdge(): Promise<Record<string, unknown>> {
   const origin = await spawnListening(process.execPath, [join(here, "baseline-server.js")]);
   const originAddress = new URL(origin.url);
   const proxy = await spawnListening(process.execPath, [join(here, "proxy-server.js"), originAddress.host]);
-  const edgelite = await spawnListening(process.execPath, [join(here, "../../bin/edgelite.js"), "serve", "--port", "0", "--quiet", "--in-memory"]);
+  // BENCH_PROFILE=<dir> writes a V8 CPU profile of the edgelite process there.
+  const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const edgelite = await spawnListening(process.execPath, [...profile, join(here, "../../bin/edgelite.js"), "serve", "--port", "0", "--quiet", "--in-memory"]);
   try {
     const arns: string[] = [];
     for (const [name, code] of [["bench-request", VIEWER_REQUEST], ["bench-response", VIEWER_RESPONSE]] as const) {
@@ -57,13 +75,10 @@ export async function benchEdge(): Promise<Record<string, unknown>> {
         `</Items></FunctionAssociations></DefaultCacheBehavior></DistributionConfig>`,
     );
     const domain = /<DomainName>(d[^<]+)<\/DomainName>/.exec(await created.text())![1]!;
-    const edgeRequest = httpRequest("GET", "/products/", domain, { "User-Agent": "bench Mobile" });
-    const proxyRequest = httpRequest("GET", "/products/index.html", new URL(proxy.url).host, { "User-Agent": "bench Mobile" });
-
     const runs = { proxy: [] as LoadResult[], edge: [] as LoadResult[] };
     for (let round = 0; round < ROUNDS; round++) {
-      runs.proxy.push(await runLoad({ url: proxy.url, connections: CONNECTIONS, durationMs: DURATION_MS, request: () => proxyRequest }));
-      runs.edge.push(await runLoad({ url: edgelite.url, connections: CONNECTIONS, durationMs: DURATION_MS, request: () => edgeRequest }));
+      runs.proxy.push(await load(proxy.url, "/products/index.html", new URL(proxy.url).host));
+      runs.edge.push(await load(edgelite.url, "/products/", domain));
     }
     const summary = (list: LoadResult[]) => ({
       requestsPerSecond: median(list.map((r) => r.requestsPerSecond)),

@@ -22,6 +22,8 @@ export interface RunResult {
   validationErrors: string[];
   /** Origin changes requested through the cloudfront module (2.0), for the edge to apply. */
   originCalls: OriginCall[];
+  /** The wall clock stopped the run (a statement-metered compute failure leaves this unset). */
+  timedOut?: boolean;
 }
 
 export interface RunOptions {
@@ -33,6 +35,8 @@ export interface RunOptions {
   edgeLocation?: { name: string; serverIp: string; region: string };
   /** The key value store associated with the function, read by cf.kvs() (2.0). */
   kvs?: KvsData;
+  /** Wall-clock cap of the run (FUNCTION_WALL_CLOCK_LIMIT_MS by default). */
+  wallClockLimitMs?: number;
 }
 
 /** Where a local run "is": what cf.edgeLocation reports unless the caller says otherwise. */
@@ -71,9 +75,10 @@ export class CompiledFunction {
       statementLimit: statementBudget(this.runtime, this.codeBytes),
       edgeLocation: event.context.eventType === "viewer-request" ? (options.edgeLocation ?? LOCAL_EDGE_LOCATION) : undefined,
       ...(options.kvs ? { kvs: options.kvs } : {}),
+      ...(options.wallClockLimitMs !== undefined ? { wallClockLimitMs: options.wallClockLimitMs } : {}),
     });
     const compute = raw.limitExceeded === "compute" ? 100 : utilization(this.runtime, raw.statements, this.codeBytes);
-    if (raw.error) return failure(njsWording(raw.error), raw.logs, compute, raw.originCalls);
+    if (raw.error) return { ...failure(njsWording(raw.error), raw.logs, compute, raw.originCalls), ...(raw.timedOut ? { timedOut: true } : {}) };
     const output = normaliseOutput(event.context.eventType, raw.output === null ? undefined : raw.output);
     return {
       output,

@@ -1,8 +1,8 @@
-import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import { codeDigest } from "./codeKey.js";
 import type { FunctionEvent } from "./event.js";
 import type { KvsData } from "./engine.js";
 import type { RunResult } from "./function.js";
@@ -48,8 +48,6 @@ export class RunnerPool {
   private readonly slots: Slot[] = [];
   private nextId = 1;
   private closed = false;
-  /** Keys of code buffers already hashed: stored code is immutable, so its identity names it. */
-  private readonly codeKeys = new WeakMap<object, Buffer>();
 
   /** Workers start on first use, so a server that never runs a function never pays for them. */
   constructor(private readonly size = Math.max(1, Math.min(4, availableParallelism()))) {}
@@ -57,7 +55,7 @@ export class RunnerPool {
   run(code: Uint8Array | string, runtime: RuntimeName, event: FunctionEvent, options: { now?: Date; kvs?: PoolKvs; rawQueryString?: string | null } = {}): Promise<RunResult> {
     if (this.closed) return Promise.reject(new Error("the runner pool is closed"));
     while (this.slots.length < this.size) this.slots.push(this.spawn());
-    const digest = this.digestOf(code, runtime);
+    const digest = codeDigest(code, runtime);
     const key = digest.toString("base64");
     const index = digest.readUInt32BE(0) % this.slots.length;
     const slot = this.slots[index]!;
@@ -86,14 +84,6 @@ export class RunnerPool {
       }
       slot.worker.postMessage(request);
     });
-  }
-
-  private digestOf(code: Uint8Array | string, runtime: RuntimeName): Buffer {
-    const cached = typeof code === "string" ? undefined : this.codeKeys.get(code);
-    if (cached) return cached;
-    const digest = createHash("sha256").update(runtime).update(code).digest();
-    if (typeof code !== "string") this.codeKeys.set(code, digest);
-    return digest;
   }
 
   async close(): Promise<void> {

@@ -38,6 +38,10 @@ const randomString = (length: number) => Array.from({ length }, () => ALPHANUMER
  * nothing to propagate locally).
  */
 export class DistributionService {
+  /** Enabled distributions by DomainName and alias; rebuilt after any write (the edge asks on every request). */
+  private hosts: Map<string, { view: DistributionView; config: ParsedDistributionConfig }> | undefined;
+  private hostsGeneration = 0;
+
   constructor(private readonly options: DistributionServiceOptions) {}
 
   async create(config: { root: Record<string, unknown>; xml: string }): Promise<DistributionView> {
@@ -60,6 +64,7 @@ export class DistributionService {
     if ((await this.options.store.insertDistribution(record)) === "exists") {
       throw new CloudFrontError("DistributionAlreadyExists", `A distribution with the caller reference ${parsed.callerReference} already exists.`);
     }
+    this.invalidateHosts();
     return this.view(record);
   }
 
@@ -87,6 +92,7 @@ export class DistributionService {
       lastModifiedTime: this.options.clock.now(),
     };
     if (!(await this.options.store.replaceDistribution(updated, record.version))) throw preconditionFailed();
+    this.invalidateHosts();
     return this.view(updated);
   }
 
@@ -96,6 +102,7 @@ export class DistributionService {
     if (etag !== etagForVersion(record.version)) throw preconditionFailed();
     if (record.enabled) throw new CloudFrontError("DistributionNotDisabled", "The distribution you are trying to delete has not been disabled.");
     if (!(await this.options.store.deleteDistribution(id, record.version))) throw preconditionFailed();
+    this.invalidateHosts();
   }
 
   async list(options: { marker?: string; maxItems?: number }): Promise<{ items: DistributionView[]; maxItems: number; nextMarker?: string }> {
@@ -108,10 +115,24 @@ export class DistributionService {
 
   /** The enabled distribution a viewer's Host names (its DomainName or an alias), with its parsed config. */
   async forHost(host: string): Promise<{ view: DistributionView; config: ParsedDistributionConfig } | undefined> {
-    for await (const record of this.all()) {
-      if (record.enabled && (record.domainName === host || record.aliases.includes(host))) return { view: this.view(record), config: parsedConfigOf(record) };
+    let hosts = this.hosts;
+    if (!hosts) {
+      const generation = this.hostsGeneration;
+      hosts = new Map<string, { view: DistributionView; config: ParsedDistributionConfig }>();
+      for await (const record of this.all()) {
+        if (!record.enabled) continue;
+        const target = { view: this.view(record), config: parsedConfigOf(record) };
+        for (const name of [record.domainName, ...record.aliases]) hosts.set(name, target);
+      }
+      // A write during the scan makes this index stale: use it for this request, do not keep it.
+      if (generation === this.hostsGeneration) this.hosts = hosts;
     }
-    return undefined;
+    return hosts.get(host);
+  }
+
+  private invalidateHosts(): void {
+    this.hosts = undefined;
+    this.hostsGeneration++;
   }
 
   /** How many distributions associate a function (for its DEPLOYED status and FunctionInUse). */
