@@ -1,4 +1,4 @@
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { watch, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { gate, GateSyntaxError } from "../runtime/gate.js";
@@ -6,7 +6,8 @@ import type { RuntimeName } from "../runtime/types.js";
 import { CloudFrontError } from "../service/errors.js";
 import { startServer, type RunningServer } from "../server.js";
 import { MemoryStore } from "../store/memory.js";
-import { colour, logEdgeRequest } from "./format.js";
+import { colour } from "./format.js";
+import { createRequestLog, LOG_FORMATS, type LogFormat, type RequestLog } from "./log.js";
 import { parsePort } from "./parse.js";
 
 interface DevOptions {
@@ -16,6 +17,7 @@ interface DevOptions {
   host: string;
   runtime: string;
   kvs?: string;
+  logFormat: LogFormat;
 }
 
 const DEV_DOMAIN = "dev.cloudfront.localhost";
@@ -31,6 +33,7 @@ export function registerDev(program: Command): void {
     .option("--host <host>", "interface to listen on", "127.0.0.1")
     .option("-r, --runtime <runtime>", "1.0 or 2.0", "2.0")
     .option("--kvs <file.json>", "a key value store for cf.kvs(), in CloudFront's import format (2.0)")
+    .addOption(new Option("--log-format <format>", "request log: pretty (coloured lines) or json (one JSON object per line on stdout)").choices(LOG_FORMATS).default("pretty"))
     .addHelpText("after", "\nExample:\n  $ edgelite dev rewrite.js --origin http://localhost:3000\n  $ curl -i http://127.0.0.1:8080/blog/\n\nEverything is forwarded to the origin (like the Managed-AllViewer policy); nothing is cached.")
     .action(async (viewerRequest: string, options: DevOptions) => {
       await dev(viewerRequest, options);
@@ -42,7 +45,8 @@ async function dev(viewerRequestFile: string, options: DevOptions): Promise<void
   const runtime = (options.runtime.startsWith("cloudfront-js-") ? options.runtime : `cloudfront-js-${options.runtime}`) as RuntimeName;
   if (runtime !== "cloudfront-js-1.0" && runtime !== "cloudfront-js-2.0") throw new Error(`--runtime must be 1.0 or 2.0 (got "${options.runtime}")`);
   const origin = new URL(options.origin);
-  const server = await startServer({ store: new MemoryStore(), host: options.host, port: options.port, edgeHost: DEV_DOMAIN, onEdgeRequest: logEdgeRequest });
+  const log = createRequestLog({ format: options.logFormat });
+  const server = await startServer({ store: new MemoryStore(), host: options.host, port: options.port, edgeHost: DEV_DOMAIN, onEdgeRequest: log.edge });
   const { functions, keyValueStores, distributions } = server.services;
 
   let kvsArn: string | undefined;
@@ -90,7 +94,7 @@ async function dev(viewerRequestFile: string, options: DevOptions): Promise<void
   const { parseRequestXml } = await import("../xml.js");
   await distributions.create({ root: parseRequestXml(Buffer.from(`<DistributionConfig>${configXml}</DistributionConfig>`), "DistributionConfig"), xml: configXml });
 
-  console.log(`${paint.green("edgelite dev")} serving ${paint.bold(`${server.url}/`)} → ${options.origin} ${paint.dim(`(${runtime}, watching ${files.map((f) => f.file).join(", ")})`)}`);
+  log.info(`${paint.green("edgelite dev")} serving ${paint.bold(`${server.url}/`)} → ${options.origin} ${paint.dim(`(${runtime}, watching ${files.map((f) => f.file).join(", ")})`)}`, "serving", { url: `${server.url}/`, origin: options.origin, runtime, files: files.map((f) => f.file) });
 
   for (const { name, file } of files) {
     let timer: NodeJS.Timeout | undefined;
@@ -99,11 +103,11 @@ async function dev(viewerRequestFile: string, options: DevOptions): Promise<void
       timer = setTimeout(() => void deploy(name, file, false), 30);
     });
   }
-  stopOnSignals(server);
+  stopOnSignals(server, log);
 }
 
-function stopOnSignals(server: RunningServer): void {
-  const stop = () => void server.close().then(() => process.exit(0));
+function stopOnSignals(server: RunningServer, log: RequestLog): void {
+  const stop = () => void server.close().then(log.close).then(() => process.exit(0));
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
 }

@@ -1,4 +1,5 @@
 import type { EdgeLogEntry } from "../edge/edge.js";
+import type { RequestLogEntry } from "../server.js";
 
 /** Terminal colour, only when writing to a terminal and NO_COLOR is unset (https://no-color.org). */
 const enabled = (stream: NodeJS.WriteStream) => Boolean(stream.isTTY) && !process.env.NO_COLOR;
@@ -16,18 +17,27 @@ export const colour = (stream: NodeJS.WriteStream = process.stdout) => ({
   cyan: paint(36, stream),
 });
 
+export type Paint = ReturnType<typeof colour>;
+
+/** One line per API call: method, path, status, operation, error code, time. */
+export function formatApiLine(entry: RequestLogEntry, paint: Paint): string {
+  const status = paintStatus(entry.status, paint);
+  const what = entry.operation ?? "";
+  const error = entry.errorCode ? ` ${paint.yellow(entry.errorCode)}` : "";
+  return `${entry.method} ${entry.path} ${status} ${what}${error} ${paint.dim(`${entry.durationMs.toFixed(1)}ms`)}`;
+}
+
 /** One line per edge request: method, uri, status, result, the functions that ran, compute utilization, time. */
-export function logEdgeRequest(entry: EdgeLogEntry): void {
-  const paint = colour(process.stdout);
+export function formatEdgeLine(entry: EdgeLogEntry, paint: Paint): string {
   const status = paintStatus(entry.status, paint);
   const functions = entry.functions.length > 0 ? entry.functions.join(",") : "no functions";
   const compute = entry.computeUtilization !== undefined ? ` cu=${entry.computeUtilization}` : "";
   const detail = entry.detail ? ` ${paint.yellow(entry.detail)}` : "";
-  console.log(`${entry.method} ${entry.uri} ${status} ${paint.dim(entry.result)} ${paint.dim(functions)}${paint.dim(compute)} ${paint.dim(`${entry.durationMs.toFixed(1)}ms`)}${detail}`);
+  return `${entry.method} ${entry.uri} ${status} ${paint.dim(entry.result)} ${paint.dim(functions)}${paint.dim(compute)} ${paint.dim(`${entry.durationMs.toFixed(1)}ms`)}${detail}`;
 }
 
 /** An HTTP status in green, yellow (4xx) or red (5xx). */
-export function paintStatus(status: number, paint: ReturnType<typeof colour>): string {
+export function paintStatus(status: number, paint: Paint): string {
   const text = String(status);
   return status >= 500 ? paint.red(text) : status >= 400 ? paint.yellow(text) : paint.green(text);
 }

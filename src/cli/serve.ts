@@ -1,8 +1,9 @@
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { DEFAULT_KVS_PROVISIONING_MS, DEFAULT_MAX_FUNCTIONS_PER_ACCOUNT, DEFAULT_MAX_KEY_VALUE_STORES_PER_ACCOUNT } from "../limits.js";
-import { DEFAULT_ACCOUNT_ID, startServer, type RequestLogEntry } from "../server.js";
+import { DEFAULT_ACCOUNT_ID, startServer } from "../server.js";
 import { openStore } from "../store/index.js";
-import { colour, logEdgeRequest, paintStatus } from "./format.js";
+import { colour } from "./format.js";
+import { createRequestLog, LOG_FORMATS, type LogFormat } from "./log.js";
 import { parseAccountId, parseInteger, parsePort } from "./parse.js";
 
 interface ServeOptions {
@@ -15,6 +16,7 @@ interface ServeOptions {
   maxKeyValueStores: number;
   kvsProvisioningMs: number;
   quiet: boolean;
+  logFormat: LogFormat;
 }
 
 export function registerServe(program: Command): void {
@@ -30,6 +32,7 @@ export function registerServe(program: Command): void {
     .option("--max-key-value-stores <n>", "key value stores allowed per account", parseInteger, DEFAULT_MAX_KEY_VALUE_STORES_PER_ACCOUNT)
     .option("--kvs-provisioning-ms <ms>", "how long a new key value store stays PROVISIONING (AWS: ~35000)", parseInteger, DEFAULT_KVS_PROVISIONING_MS)
     .option("-q, --quiet", "do not log each request", false)
+    .addOption(new Option("--log-format <format>", "request log: pretty (coloured lines) or json (one JSON object per line on stdout)").choices(LOG_FORMATS).default("pretty"))
     .addHelpText(
       "after",
       `
@@ -37,6 +40,7 @@ Examples:
   $ edgelite serve
   $ edgelite serve --port 4600 --data-dir /tmp/cf --account-id 111122223333
   $ aws cloudfront list-functions --endpoint-url http://127.0.0.1:4599
+  $ edgelite serve --log-format json | jq 'select(.status >= 400)'
 
 Point any AWS client at the printed URL (endpoint override); credentials and region can be anything.
 A distribution is served on the same port at http://<its DomainName>:<port>/ (DomainNames end in
@@ -50,6 +54,7 @@ A distribution is served on the same port at http://<its DomainName>:<port>/ (Do
 async function serve(options: ServeOptions): Promise<void> {
   const store = openStore({ inMemory: options.inMemory, dataDir: options.dataDir });
   const paint = colour(process.stdout);
+  const log = createRequestLog({ format: options.logFormat, quiet: options.quiet });
   const running = await startServer({
     store,
     host: options.host,
@@ -58,11 +63,16 @@ async function serve(options: ServeOptions): Promise<void> {
     maxFunctions: options.maxFunctions,
     maxKeyValueStores: options.maxKeyValueStores,
     kvsProvisioningMs: options.kvsProvisioningMs,
-    onRequest: options.quiet ? undefined : logRequest,
-    onEdgeRequest: options.quiet ? undefined : logEdgeRequest,
+    onRequest: log.api,
+    onEdgeRequest: log.edge,
   });
   const storage = store.kind === "memory" ? "in memory" : `SQLite ${store.location}`;
-  console.log(`${paint.green("edgelite")} listening on ${paint.bold(running.url)} ${paint.dim(`(${storage}, account ${options.accountId})`)}`);
+  log.info(`${paint.green("edgelite")} listening on ${paint.bold(running.url)} ${paint.dim(`(${storage}, account ${options.accountId})`)}`, "listening", {
+    url: running.url,
+    storage: store.kind,
+    ...(store.kind === "memory" ? {} : { location: store.location }),
+    accountId: options.accountId,
+  });
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
@@ -72,7 +82,7 @@ async function serve(options: ServeOptions): Promise<void> {
     }
     stopping = true;
     console.error(paint.dim(`edgelite: ${signal}, finishing in-flight requests…`));
-    running.close().then(
+    running.close().then(log.close).then(
       () => {
         console.error(paint.dim("edgelite: stopped"));
         process.exit(0);
@@ -86,12 +96,3 @@ async function serve(options: ServeOptions): Promise<void> {
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
 }
-
-function logRequest(entry: RequestLogEntry): void {
-  const paint = colour(process.stderr);
-  const status = paintStatus(entry.status, paint);
-  const what = entry.operation ?? "";
-  const error = entry.errorCode ? ` ${paint.yellow(entry.errorCode)}` : "";
-  process.stderr.write(`${entry.method} ${entry.path} ${status} ${what}${error} ${paint.dim(`${entry.durationMs.toFixed(1)}ms`)}\n`);
-}
-
