@@ -1,7 +1,7 @@
 import autocannon from "autocannon";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
-import { median, spawnListening } from "./harness.js";
+import { median, spawnListening, type SpawnedServer } from "./harness.js";
 
 /**
  * bench/edge: requests per second and p99 through the edge with a viewer-request and a viewer-response
@@ -29,17 +29,23 @@ const VIEWER_RESPONSE = `function handler(event) {
 
 interface LoadResult {
   requestsPerSecond: number;
+  /** CPU time (all threads) of the server under test per request, in µs: steadier than rps on a noisy machine. */
+  serverCpuMicrosPerRequest?: number;
   p50Ms: number;
   p99Ms: number;
   statuses: Record<string, number>;
 }
 
-async function load(url: string, path: string, host: string): Promise<LoadResult> {
+async function load(url: string, path: string, host: string, server: SpawnedServer): Promise<LoadResult> {
+  const cpuBefore = server.cpuMicros();
   const result = await autocannon({ url: url + path, connections: CONNECTIONS, duration: DURATION_SECONDS, headers: { host, "user-agent": "bench Mobile" } });
   const statuses: Record<string, number> = {};
   for (const [code, count] of Object.entries(result.statusCodeStats ?? {})) statuses[code] = (count as { count: number }).count;
   if (result.errors > 0) statuses.errors = result.errors;
-  return { requestsPerSecond: result.requests.average, p50Ms: result.latency.p50, p99Ms: result.latency.p99, statuses };
+  const cpuAfter = server.cpuMicros();
+  const load: LoadResult = { requestsPerSecond: result.requests.average, p50Ms: result.latency.p50, p99Ms: result.latency.p99, statuses };
+  if (cpuBefore !== undefined && cpuAfter !== undefined && result.requests.total > 0) load.serverCpuMicrosPerRequest = Math.round((cpuAfter - cpuBefore) / result.requests.total);
+  return load;
 }
 
 async function api(url: string, method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<Response> {
@@ -77,13 +83,14 @@ export async function benchEdge(): Promise<Record<string, unknown>> {
     const domain = /<DomainName>(d[^<]+)<\/DomainName>/.exec(await created.text())![1]!;
     const runs = { proxy: [] as LoadResult[], edge: [] as LoadResult[] };
     for (let round = 0; round < ROUNDS; round++) {
-      runs.proxy.push(await load(proxy.url, "/products/index.html", new URL(proxy.url).host));
-      runs.edge.push(await load(edgelite.url, "/products/", domain));
+      runs.proxy.push(await load(proxy.url, "/products/index.html", new URL(proxy.url).host, proxy));
+      runs.edge.push(await load(edgelite.url, "/products/", domain, edgelite));
     }
     const summary = (list: LoadResult[]) => ({
       requestsPerSecond: median(list.map((r) => r.requestsPerSecond)),
       p50Ms: median(list.map((r) => r.p50Ms)),
       p99Ms: median(list.map((r) => r.p99Ms)),
+      serverCpuMicrosPerRequest: median(list.map((r) => r.serverCpuMicrosPerRequest ?? Number.NaN)),
       statuses: list.reduce<Record<string, number>>((all, r) => {
         for (const [status, count] of Object.entries(r.statuses)) all[status] = (all[status] ?? 0) + count;
         return all;

@@ -39,11 +39,6 @@ export const ISOLATE_MEMORY_LIMIT_MB = 32;
 export const FUNCTION_LOG_BYTES = 10_240;
 /** Wall-clock backstop for work the statement meter cannot see (a catastrophic regex, a huge built-in call). */
 export const FUNCTION_WALL_CLOCK_LIMIT_MS = 1_000;
-/**
- * Wall-clock cap of a run on the server's own thread (the edge's fast path). A function that hits it is
- * moved to the worker pool for good and the request re-run there, so it can stall the event loop once.
- */
-export const INLINE_WALL_CLOCK_LIMIT_MS = 25;
 
 // ---- KeyValueStore (CloudFront quotas page; runtime.md §5)
 

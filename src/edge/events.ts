@@ -99,8 +99,19 @@ export function responseFromOrigin(statusCode: number, statusMessage: string, ra
   return { statusCode, statusDescription: statusMessage, headers, cookies };
 }
 
+const titleCased = new Map<string, string>();
+const MAX_TITLE_CASED = 2_000;
+
 /** `example-header-name` → `Example-Header-Name`, as CloudFront writes headers a function set. */
-export const titleCase = (name: string) => name.replace(/(^|-)([a-z])/g, (_m, dash: string, letter: string) => dash + letter.toUpperCase());
+export function titleCase(name: string): string {
+  let cased = titleCased.get(name);
+  if (cased === undefined) {
+    cased = name.replace(/(^|-)([a-z])/g, (_m, dash: string, letter: string) => dash + letter.toUpperCase());
+    // Header names repeat from request to request; a bounded memo keeps odd ones from growing it forever.
+    if (titleCased.size < MAX_TITLE_CASED) titleCased.set(name, cased);
+  }
+  return cased;
+}
 
 /** Every value of an entry: multiValue when present, else value. */
 export const valuesOf = (entry: { value: string; multiValue?: Array<{ value: string }> }) => (entry.multiValue && entry.multiValue.length > 0 ? entry.multiValue.map((item) => item.value) : [entry.value]);

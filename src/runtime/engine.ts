@@ -17,8 +17,6 @@ export interface RawRun {
   heapGrowth: number;
   /** True when the run was cut short by a limit (statements, wall clock or memory). */
   limitExceeded?: "compute" | "memory";
-  /** The wall clock, not the statement meter, stopped the run. */
-  timedOut?: boolean;
   /** Calls to the cloudfront module's origin helpers, in order, for the edge. */
   originCalls: OriginCall[];
 }
@@ -44,8 +42,6 @@ export interface RunInput {
   edgeLocation?: { name: string; serverIp: string; region: string };
   /** The associated key value store, if any. */
   kvs?: KvsData;
-  /** Wall-clock cap of this run; FUNCTION_WALL_CLOCK_LIMIT_MS when omitted. */
-  wallClockLimitMs?: number;
 }
 
 const preludes = new Map<RuntimeName, string>();
@@ -86,12 +82,11 @@ export class Sandbox {
     const before = this.heapAtRest;
     this.currentKvs = input.kvs;
     let text: string;
-    const timeout = input.wallClockLimitMs ?? FUNCTION_WALL_CLOCK_LIMIT_MS;
     try {
       const first = this.runRef!.applySync(undefined, [input.eventJson, input.rawQuery, input.now, input.statementLimit, input.edgeLocation ? JSON.stringify(input.edgeLocation) : null, input.kvs?.id ?? null], {
-        timeout,
+        timeout: FUNCTION_WALL_CLOCK_LIMIT_MS,
       }) as string;
-      text = first === "PENDING" ? (this.collectRef!.applySync(undefined, [], { timeout }) as string) : first;
+      text = first === "PENDING" ? (this.collectRef!.applySync(undefined, [], { timeout: FUNCTION_WALL_CLOCK_LIMIT_MS }) as string) : first;
     } catch (error) {
       return this.abandon(error as Error, input);
     }
@@ -133,7 +128,6 @@ export class Sandbox {
       statements: input.statementLimit + 1,
       heapGrowth: 0,
       limitExceeded: "compute",
-      timedOut: true,
       originCalls: [],
     };
   }

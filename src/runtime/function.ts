@@ -22,8 +22,6 @@ export interface RunResult {
   validationErrors: string[];
   /** Origin changes requested through the cloudfront module (2.0), for the edge to apply. */
   originCalls: OriginCall[];
-  /** The wall clock stopped the run (a statement-metered compute failure leaves this unset). */
-  timedOut?: boolean;
 }
 
 export interface RunOptions {
@@ -35,8 +33,8 @@ export interface RunOptions {
   edgeLocation?: { name: string; serverIp: string; region: string };
   /** The key value store associated with the function, read by cf.kvs() (2.0). */
   kvs?: KvsData;
-  /** Wall-clock cap of the run (FUNCTION_WALL_CLOCK_LIMIT_MS by default). */
-  wallClockLimitMs?: number;
+  /** `JSON.stringify(event)`, when the caller has it already. */
+  eventJson?: string;
 }
 
 /** Where a local run "is": what cf.edgeLocation reports unless the caller says otherwise. */
@@ -69,16 +67,15 @@ export class CompiledFunction {
   run(event: FunctionEvent, options: RunOptions = {}): RunResult {
     if (!this.sandbox) return failure(this.compileError!, [], 0);
     const raw = this.sandbox.run({
-      eventJson: JSON.stringify(event),
+      eventJson: options.eventJson ?? JSON.stringify(event),
       rawQuery: options.rawQueryString !== undefined ? options.rawQueryString : rawQueryOf(event),
       now: (options.now ?? new Date()).getTime(),
       statementLimit: statementBudget(this.runtime, this.codeBytes),
       edgeLocation: event.context.eventType === "viewer-request" ? (options.edgeLocation ?? LOCAL_EDGE_LOCATION) : undefined,
       ...(options.kvs ? { kvs: options.kvs } : {}),
-      ...(options.wallClockLimitMs !== undefined ? { wallClockLimitMs: options.wallClockLimitMs } : {}),
     });
     const compute = raw.limitExceeded === "compute" ? 100 : utilization(this.runtime, raw.statements, this.codeBytes);
-    if (raw.error) return { ...failure(njsWording(raw.error), raw.logs, compute, raw.originCalls), ...(raw.timedOut ? { timedOut: true } : {}) };
+    if (raw.error) return failure(njsWording(raw.error), raw.logs, compute, raw.originCalls);
     const output = normaliseOutput(event.context.eventType, raw.output === null ? undefined : raw.output);
     return {
       output,

@@ -14,13 +14,14 @@ export type PoolRequest = {
   /** Sent the first time this worker sees the function; omitted afterwards. */
   code?: string;
   runtime: RuntimeName;
-  event: FunctionEvent;
+  /** The event, as JSON. */
+  eventJson: string;
   now?: number;
   rawQueryString?: string | null;
   /** The associated store: its data when this worker does not have that version yet, else just the version. */
   kvs?: { id: string; version: string; entries?: Array<[string, string]>; meta?: KvsData["meta"] };
 };
-export type PoolReply = { id: number; result: RunResult } | { id: number; failure: string } | { id: number; needCode: true };
+export type PoolReply = { id: number; resultJson: string } | { id: number; failure: string } | { id: number; needCode: true };
 
 const MAX_WARM = 32;
 const warm = new Map<string, CompiledFunction>();
@@ -64,8 +65,8 @@ parentPort!.on("message", (request: PoolRequest) => {
       parentPort!.postMessage({ id: request.id, needCode: true } satisfies PoolReply);
       return;
     }
-    const result = fn.run(request.event, options);
-    parentPort!.postMessage({ id: request.id, result } satisfies PoolReply);
+    const result: RunResult = fn.run(JSON.parse(request.eventJson) as FunctionEvent, { ...options, eventJson: request.eventJson });
+    parentPort!.postMessage({ id: request.id, resultJson: JSON.stringify(result) } satisfies PoolReply);
   } catch (error) {
     parentPort!.postMessage({ id: request.id, failure: error instanceof Error ? error.message : String(error) } satisfies PoolReply);
   }

@@ -10,7 +10,6 @@ import { CloudFrontError, MESSAGES, preconditionFailed, requireIfMatch } from ".
 import { etagForVersion } from "./etag.js";
 import { decodeListMarker, encodeListMarker, type ListPosition } from "./listMarker.js";
 import { RunnerPool, type PoolKvs } from "../runtime/pool.js";
-import { InlineRunner } from "../runtime/inline.js";
 import { parseEvent, type FunctionEvent } from "../runtime/event.js";
 import type { RunResult } from "../runtime/function.js";
 
@@ -92,8 +91,6 @@ export class FunctionService {
   private readonly maxFunctions: number;
   private readonly usage: FunctionUsageLookup;
   private readonly runner: RunnerPool;
-  /** The edge's runner: on this thread, falling back to the pool for functions that run too long. */
-  private readonly edgeRunner: InlineRunner;
   private readonly keyValueStores: KeyValueStoreLookup | undefined;
 
   constructor(options: FunctionServiceOptions) {
@@ -103,7 +100,6 @@ export class FunctionService {
     this.maxFunctions = options.maxFunctions;
     this.usage = options.usage ?? NO_DISTRIBUTIONS;
     this.runner = options.runner ?? new RunnerPool();
-    this.edgeRunner = new InlineRunner(this.runner);
     this.keyValueStores = options.keyValueStores;
   }
 
@@ -193,7 +189,6 @@ export class FunctionService {
 
   /** Stops the function runners (worker threads). */
   async dispose(): Promise<void> {
-    this.edgeRunner.close();
     await this.runner.close();
   }
 
@@ -295,7 +290,7 @@ export class FunctionService {
     if (!live) return undefined;
     const kvsArn = live.keyValueStoreArns[0];
     const kvs = kvsArn ? await this.keyValueStores?.forRun(kvsArn) : undefined;
-    return this.edgeRunner.run(live.code, live.runtime, event, { now: this.clock.now(), ...(kvs ? { kvs } : {}), ...(options.rawQueryString !== undefined ? { rawQueryString: options.rawQueryString } : {}) });
+    return this.runner.run(live.code, live.runtime, event, { now: this.clock.now(), ...(kvs ? { kvs } : {}), ...(options.rawQueryString !== undefined ? { rawQueryString: options.rawQueryString } : {}) });
   }
 
   /** Whether an ARN names a function of this account that has a LIVE stage (what a distribution may associate). */
