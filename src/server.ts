@@ -46,6 +46,8 @@ export interface ServerOptions {
   clock?: Clock;
   onRequest?: (entry: RequestLogEntry) => void;
   onEdgeRequest?: (entry: EdgeLogEntry) => void;
+  /** Told of each new distribution, with the URL that serves it. */
+  onDistributionCreated?: (distribution: { id: string; domainName: string; url: string }) => void;
   /** Local sources of S3 origins by bucket name: a folder, or the URL of an S3-compatible server. */
   s3Sources?: S3Sources;
   /** The edge forwards every header, cookie and query string to origins, whatever the policies say. */
@@ -60,6 +62,8 @@ export interface RunningServer {
   host: string;
   server: Server;
   services: ApiServices;
+  /** Where a distribution is served: `http://<DomainName>:<port>/`. */
+  distributionUrl(domainName: string): string;
   /** Stops accepting, lets in-flight requests finish, then closes the store. */
   close(): Promise<void>;
 }
@@ -70,6 +74,9 @@ const SHUTDOWN_GRACE_MS = 10_000;
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const accountId = options.accountId ?? DEFAULT_ACCOUNT_ID;
+  // Known once the server listens; distributions are created only after that.
+  let listeningPort = 0;
+  const distributionUrl = (domainName: string) => `http://${domainName}:${listeningPort}/`;
   const clock = options.clock ?? systemClock;
   const keyValueStores: KeyValueStoreService = new KeyValueStoreService({
     store: options.store,
@@ -85,6 +92,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     accountId,
     domainSuffix: options.distributionDomainSuffix ?? DEFAULT_DISTRIBUTION_DOMAIN_SUFFIX,
     isPublishedFunction: async (arn) => functions.isPublished(arn),
+    onCreated: (view) => options.onDistributionCreated?.({ id: view.id, domainName: view.domainName, url: distributionUrl(view.domainName) }),
   });
   const functions: FunctionService = new FunctionService({
     store: options.store,
@@ -212,6 +220,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
   });
   const address = server.address() as AddressInfo;
+  listeningPort = address.port;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
 
   let closing: Promise<void> | undefined;
@@ -221,6 +230,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     host: address.address,
     server,
     services,
+    distributionUrl,
     close() {
       closing ??= (async () => {
         stopping = true;

@@ -1,5 +1,5 @@
 import { Option, type Command } from "commander";
-import { watch, readFileSync } from "node:fs";
+import { watch, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { gate, GateSyntaxError } from "../runtime/gate.js";
 import type { RuntimeName } from "../runtime/types.js";
@@ -21,6 +21,8 @@ interface DevOptions {
 }
 
 const DEV_DOMAIN = "dev.cloudfront.localhost";
+/** The bucket name a folder given as --origin is served under (as an S3 origin). */
+const DEV_BUCKET = "edgelite-dev-origin";
 
 export function registerDev(program: Command): void {
   program
@@ -28,13 +30,13 @@ export function registerDev(program: Command): void {
     .description("Serve your viewer-request (and viewer-response) function in front of a real origin, reloading on save.")
     .argument("<viewer-request.js>", "the viewer-request function")
     .option("--viewer-response <file.js>", "a viewer-response function")
-    .requiredOption("--origin <url>", "the origin, e.g. http://localhost:3000")
+    .requiredOption("--origin <url|folder>", "the origin: a URL (http://localhost:3000) or a folder served as an S3 bucket")
     .option("--port <port>", "port of the local edge", parsePort, 8080)
     .option("--host <host>", "interface to listen on", "127.0.0.1")
     .option("-r, --runtime <runtime>", "1.0 or 2.0", "2.0")
     .option("--kvs <file.json>", "a key value store for cf.kvs(), in CloudFront's import format (2.0)")
     .addOption(new Option("--log-format <format>", "request log: pretty (coloured lines) or json (one JSON object per line on stdout)").choices(LOG_FORMATS).default("pretty"))
-    .addHelpText("after", "\nExample:\n  $ edgelite dev rewrite.js --origin http://localhost:3000\n  $ curl -i http://127.0.0.1:8080/blog/\n\nEverything is forwarded to the origin (like the Managed-AllViewer policy); nothing is cached.")
+    .addHelpText("after", "\nExample:\n  $ edgelite dev rewrite.js --origin http://localhost:3000\n  $ curl -i http://127.0.0.1:8080/blog/\n  $ edgelite dev rewrite.js --origin ./public   # a folder, served as an S3 origin (/ → index.html)\n\nEverything is forwarded to the origin (like the Managed-AllViewer policy); nothing is cached.")
     .action(async (viewerRequest: string, options: DevOptions) => {
       await dev(viewerRequest, options);
     });
@@ -44,9 +46,19 @@ async function dev(viewerRequestFile: string, options: DevOptions): Promise<void
   const paint = colour(process.stdout);
   const runtime = (options.runtime.startsWith("cloudfront-js-") ? options.runtime : `cloudfront-js-${options.runtime}`) as RuntimeName;
   if (runtime !== "cloudfront-js-1.0" && runtime !== "cloudfront-js-2.0") throw new Error(`--runtime must be 1.0 or 2.0 (got "${options.runtime}")`);
-  const origin = new URL(options.origin);
+  const folder = /^https?:\/\//i.test(options.origin) ? undefined : resolve(options.origin);
+  if (folder !== undefined && !statSync(folder, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new Error(`--origin must be an http:// or https:// URL or a folder; ${options.origin} is neither`);
+  }
   const log = createRequestLog({ format: options.logFormat });
-  const server = await startServer({ store: new MemoryStore(), host: options.host, port: options.port, edgeHost: DEV_DOMAIN, onEdgeRequest: log.edge });
+  const server = await startServer({
+    store: new MemoryStore(),
+    host: options.host,
+    port: options.port,
+    edgeHost: DEV_DOMAIN,
+    onEdgeRequest: log.edge,
+    ...(folder !== undefined ? { s3Sources: new Map([[DEV_BUCKET, folder]]) } : {}),
+  });
   const { functions, keyValueStores, distributions } = server.services;
 
   let kvsArn: string | undefined;
@@ -54,7 +66,7 @@ async function dev(viewerRequestFile: string, options: DevOptions): Promise<void
     const store = await keyValueStores.create({ name: "dev", comment: "edgelite dev", tags: [], importSource: { sourceType: "S3", sourceArn: `file://${resolve(options.kvs)}` } });
     kvsArn = store.arn;
     const { itemCount } = await keyValueStores.describeData(store.arn);
-    console.log(paint.dim(`key value store ${store.id}: ${itemCount} keys from ${options.kvs}`));
+    log.info(paint.dim(`key value store ${store.id}: ${itemCount} keys from ${options.kvs}`), "key value store", { id: store.id, keys: itemCount, file: options.kvs });
   }
 
   const files = [
@@ -67,28 +79,29 @@ async function dev(viewerRequestFile: string, options: DevOptions): Promise<void
     try {
       gate(code.toString("utf8"), runtime);
     } catch (error) {
-      if (error instanceof GateSyntaxError) console.log(`${paint.red("syntax error")} in ${file}: ${error.errorName}: ${error.message} ${paint.dim("(requests will get a 503, as on CloudFront)")}`);
+      if (error instanceof GateSyntaxError) {
+        log.info(`${paint.red("syntax error")} in ${file}: ${error.errorName}: ${error.message} ${paint.dim("(requests will get a 503, as on CloudFront)")}`, "syntax error", { file, error: `${error.errorName}: ${error.message}` });
+      }
     }
     try {
       const summary = first
         ? await functions.create({ name, config, code, tags: [] })
         : await functions.update(name, (await functions.describe(name)).etag, config, code);
       await functions.publish(name, summary.etag);
-      if (!first) console.log(`${paint.cyan("reloaded")} ${file}`);
+      if (!first) log.info(`${paint.cyan("reloaded")} ${file}`, "reloaded", { file });
     } catch (error) {
-      console.log(`${paint.red("cannot deploy")} ${file}: ${error instanceof CloudFrontError ? `${error.code}: ${error.message}` : String(error)}`);
+      const reason = error instanceof CloudFrontError ? `${error.code}: ${error.message}` : String(error);
+      log.info(`${paint.red("cannot deploy")} ${file}: ${reason}`, "cannot deploy", { file, error: reason });
     }
   };
   for (const { name, file } of files) await deploy(name, file, true);
 
-  const secure = origin.protocol === "https:";
-  const port = origin.port ? Number(origin.port) : secure ? 443 : 80;
   const associations = files.map(({ name, eventType }) => `<FunctionAssociation><FunctionARN>${functions.functionArn(name)}</FunctionARN><EventType>${eventType}</EventType></FunctionAssociation>`).join("");
   const configXml =
     `<CallerReference>edgelite-dev</CallerReference><Comment>edgelite dev</Comment><Enabled>true</Enabled>` +
     `<Aliases><Quantity>1</Quantity><Items><CNAME>${DEV_DOMAIN}</CNAME></Items></Aliases>` +
-    `<Origins><Quantity>1</Quantity><Items><Origin><Id>origin</Id><DomainName>${origin.hostname.replace(/^\[|\]$/g, "")}</DomainName><OriginPath>${origin.pathname === "/" ? "" : origin.pathname.replace(/\/$/, "")}</OriginPath>` +
-    `<CustomOriginConfig><HTTPPort>${port}</HTTPPort><HTTPSPort>${port}</HTTPSPort><OriginProtocolPolicy>${secure ? "https-only" : "http-only"}</OriginProtocolPolicy></CustomOriginConfig></Origin></Items></Origins>` +
+    (folder !== undefined ? `<DefaultRootObject>index.html</DefaultRootObject>` : "") +
+    `<Origins><Quantity>1</Quantity><Items>${folder !== undefined ? folderOriginXml() : urlOriginXml(new URL(options.origin))}</Items></Origins>` +
     `<DefaultCacheBehavior><TargetOriginId>origin</TargetOriginId><ViewerProtocolPolicy>allow-all</ViewerProtocolPolicy>` +
     `<FunctionAssociations><Quantity>${files.length}</Quantity><Items>${associations}</Items></FunctionAssociations></DefaultCacheBehavior>`;
   const { parseRequestXml } = await import("../xml.js");
@@ -104,6 +117,19 @@ async function dev(viewerRequestFile: string, options: DevOptions): Promise<void
     });
   }
   stopOnSignals(server, log);
+}
+
+function urlOriginXml(origin: URL): string {
+  const secure = origin.protocol === "https:";
+  const port = origin.port ? Number(origin.port) : secure ? 443 : 80;
+  return (
+    `<Origin><Id>origin</Id><DomainName>${origin.hostname.replace(/^\[|\]$/g, "")}</DomainName><OriginPath>${origin.pathname === "/" ? "" : origin.pathname.replace(/\/$/, "")}</OriginPath>` +
+    `<CustomOriginConfig><HTTPPort>${port}</HTTPPort><HTTPSPort>${port}</HTTPSPort><OriginProtocolPolicy>${secure ? "https-only" : "http-only"}</OriginProtocolPolicy></CustomOriginConfig></Origin>`
+  );
+}
+
+function folderOriginXml(): string {
+  return `<Origin><Id>origin</Id><DomainName>${DEV_BUCKET}.s3.us-east-1.amazonaws.com</DomainName><S3OriginConfig><OriginAccessIdentity/></S3OriginConfig></Origin>`;
 }
 
 function stopOnSignals(server: RunningServer, log: RequestLog): void {

@@ -1,4 +1,6 @@
 import { InvalidArgumentError } from "commander";
+import { statSync } from "node:fs";
+import { resolve } from "node:path";
 
 export function parseInteger(value: string): number {
   if (!/^[0-9]+$/.test(value)) throw new InvalidArgumentError(`expected a whole number, got "${value}"`);
@@ -14,4 +16,16 @@ export function parsePort(value: string): number {
 export function parseAccountId(value: string): string {
   if (!/^[0-9]{12}$/.test(value)) throw new InvalidArgumentError(`an AWS account id is 12 digits, got "${value}"`);
   return value;
+}
+
+/** `--s3 <bucket>=<folder or URL>`, repeatable: where an S3 origin's objects come from locally. */
+export function collectS3Source(value: string, previous: Map<string, string> = new Map()): Map<string, string> {
+  const at = value.indexOf("=");
+  if (at <= 0 || at === value.length - 1) throw new InvalidArgumentError(`expected <bucket>=<folder or URL>, got "${value}"`);
+  const bucket = value.slice(0, at);
+  const source = value.slice(at + 1);
+  if (/^https?:\/\//.test(source)) return new Map(previous).set(bucket, source);
+  const folder = resolve(source);
+  if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw new InvalidArgumentError(`${source} is not a folder (nor an http:// or https:// URL)`);
+  return new Map(previous).set(bucket, folder);
 }

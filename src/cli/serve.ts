@@ -4,7 +4,7 @@ import { DEFAULT_ACCOUNT_ID, startServer } from "../server.js";
 import { openStore } from "../store/index.js";
 import { colour } from "./format.js";
 import { createRequestLog, LOG_FORMATS, type LogFormat } from "./log.js";
-import { parseAccountId, parseInteger, parsePort } from "./parse.js";
+import { collectS3Source, parseAccountId, parseInteger, parsePort } from "./parse.js";
 
 interface ServeOptions {
   host: string;
@@ -17,6 +17,8 @@ interface ServeOptions {
   kvsProvisioningMs: number;
   quiet: boolean;
   logFormat: LogFormat;
+  s3?: Map<string, string>;
+  forwardAll: boolean;
 }
 
 export function registerServe(program: Command): void {
@@ -31,6 +33,8 @@ export function registerServe(program: Command): void {
     .option("--max-functions <n>", "functions allowed per account (CloudFront's default quota)", parseInteger, DEFAULT_MAX_FUNCTIONS_PER_ACCOUNT)
     .option("--max-key-value-stores <n>", "key value stores allowed per account", parseInteger, DEFAULT_MAX_KEY_VALUE_STORES_PER_ACCOUNT)
     .option("--kvs-provisioning-ms <ms>", "how long a new key value store stays PROVISIONING (AWS: ~35000)", parseInteger, DEFAULT_KVS_PROVISIONING_MS)
+    .option("--s3 <bucket=source>", "serve an S3 origin's bucket from a local folder or an S3-compatible URL (repeatable)", collectS3Source)
+    .option("--forward-all", "forward every header, cookie and query string to origins, whatever the cache and origin request policies say", false)
     .option("-q, --quiet", "do not log each request", false)
     .addOption(new Option("--log-format <format>", "request log: pretty (coloured lines) or json (one JSON object per line on stdout)").choices(LOG_FORMATS).default("pretty"))
     .addHelpText(
@@ -41,10 +45,13 @@ Examples:
   $ edgelite serve --port 4600 --data-dir /tmp/cf --account-id 111122223333
   $ aws cloudfront list-functions --endpoint-url http://127.0.0.1:4599
   $ edgelite serve --log-format json | jq 'select(.status >= 400)'
+  $ edgelite serve --s3 my-site-bucket=./public --s3 media=http://localhost:9000/media
 
 Point any AWS client at the printed URL (endpoint override); credentials and region can be anything.
 A distribution is served on the same port at http://<its DomainName>:<port>/ (DomainNames end in
-.cloudfront.localhost, which browsers resolve to this machine).`,
+.cloudfront.localhost, which browsers resolve to this machine). Origins get what the behaviour's cache
+and origin request policies forward (AWS's managed policies are known by id); --forward-all sends
+everything, like Managed-AllViewer. An S3 origin (<bucket>.s3.<region>.amazonaws.com) needs --s3.`,
     )
     .action(async (options: ServeOptions) => {
       await serve(options);
@@ -65,6 +72,9 @@ async function serve(options: ServeOptions): Promise<void> {
     kvsProvisioningMs: options.kvsProvisioningMs,
     onRequest: log.api,
     onEdgeRequest: log.edge,
+    onDistributionCreated: ({ id, url }) => log.info(`${paint.green("distribution")} ${id} serving at ${paint.bold(url)}`, "distribution", { id, url }),
+    ...(options.s3 ? { s3Sources: options.s3 } : {}),
+    forwardAll: options.forwardAll,
   });
   const storage = store.kind === "memory" ? "in memory" : `SQLite ${store.location}`;
   log.info(`${paint.green("edgelite")} listening on ${paint.bold(running.url)} ${paint.dim(`(${storage}, account ${options.accountId})`)}`, "listening", {
@@ -73,6 +83,12 @@ async function serve(options: ServeOptions): Promise<void> {
     ...(store.kind === "memory" ? {} : { location: store.location }),
     accountId: options.accountId,
   });
+
+  for await (const distribution of running.services.distributions.views()) {
+    if (!distribution.enabled) continue;
+    const url = running.distributionUrl(distribution.domainName);
+    log.info(`${paint.green("distribution")} ${distribution.id} serving at ${paint.bold(url)}`, "distribution", { id: distribution.id, url });
+  }
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

@@ -27,6 +27,8 @@ export interface DistributionServiceOptions {
   domainSuffix: string;
   /** Whether a function ARN names a function of this account with a LIVE stage. */
   isPublishedFunction(arn: string): Promise<boolean>;
+  /** Told of each new distribution (the CLI prints its URL). */
+  onCreated?: (view: DistributionView) => void;
 }
 
 const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
@@ -65,7 +67,9 @@ export class DistributionService {
       throw new CloudFrontError("DistributionAlreadyExists", `A distribution with the caller reference ${parsed.callerReference} already exists.`);
     }
     this.invalidateHosts();
-    return this.view(record);
+    const view = this.view(record);
+    this.options.onCreated?.(view);
+    return view;
   }
 
   async get(id: string): Promise<DistributionView> {
@@ -156,6 +160,11 @@ export class DistributionService {
     for await (const record of this.all()) if (record.id !== ownId) for (const alias of record.aliases) taken.add(alias);
     const clash = parsed.aliases.find((alias) => taken.has(alias));
     if (clash) throw new CloudFrontError("CNAMEAlreadyExists", `One or more of the CNAMEs you provided are already associated with a different resource: ${clash}.`);
+  }
+
+  /** Every distribution as the API shows it. */
+  async *views(): AsyncGenerator<DistributionView> {
+    for await (const record of this.all()) yield this.view(record);
   }
 
   /** Every distribution, page by page. */

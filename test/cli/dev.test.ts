@@ -1,11 +1,33 @@
-import { spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { http, tempDir } from "../helpers.js";
-import { BIN } from "../process.js";
+import { BIN, runCli } from "../process.js";
+
+/** Starts `edgelite dev` on a free port and waits for its "serving <url>" line. */
+async function startDev(args: string[]): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const child = spawn(process.execPath, [BIN, "dev", ...args, "--port", "0"], { env: { ...process.env, NO_COLOR: "1" } });
+  let out = "";
+  child.stdout!.on("data", (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => (out += chunk.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setInterval(() => {
+      const match = /serving (http:\/\/\S+?)\/ /.exec(out);
+      if (match) {
+        clearInterval(timer);
+        resolve(match[1]!);
+      }
+    }, 20);
+    child.on("exit", () => {
+      clearInterval(timer);
+      reject(new Error(out));
+    });
+  });
+  return { child, url, output: () => out };
+}
 
 describe("edgelite dev", () => {
   const dir = tempDir();
@@ -18,21 +40,8 @@ describe("edgelite dev", () => {
     const file = join(dir.path, "fn.js");
     const version = (v: string) => `function handler(event) { event.request.headers['x-version'] = { value: '${v}' }; return event.request; }`;
     writeFileSync(file, version("one"));
-    const child = spawn(process.execPath, [BIN, "dev", file, "--origin", originUrl, "--port", "0"], { env: { ...process.env, NO_COLOR: "1" } });
-    let out = "";
-    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    const { child, url, output } = await startDev([file, "--origin", originUrl]);
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        const timer = setInterval(() => {
-          const match = /serving (http:\/\/\S+?)\/ /.exec(out);
-          if (match) {
-            clearInterval(timer);
-            resolve(match[1]!);
-          }
-        }, 20);
-        child.on("exit", () => reject(new Error(out)));
-      });
       expect((await http(url, "GET", "/page?x=1")).body).toBe("origin /page?x=1 one");
 
       // Saving the file is enough; poll until the new version answers.
@@ -51,12 +60,38 @@ describe("edgelite dev", () => {
         status = (await http(url, "GET", "/page")).status;
       }
       expect(status).toBe(503);
-      expect(out).toContain('SyntaxError: Token "of" not supported in this version in 1');
-      expect(out).toMatch(/GET \/page\?x=1 200 Miss viewer-request/);
+      expect(output()).toContain('SyntaxError: Token "of" not supported in this version in 1');
+      expect(output()).toMatch(/GET \/page\?x=1 200 Miss viewer-request/);
       expect(child.exitCode).toBeNull();
     } finally {
       child.kill("SIGTERM");
       origin.close();
     }
+  });
+
+  it("serves a folder given as --origin like an S3 origin, / answered by index.html", async () => {
+    const site = join(dir.path, "public");
+    mkdirSync(site);
+    writeFileSync(join(site, "index.html"), "<h1>home</h1>");
+    const file = join(dir.path, "headers.js");
+    writeFileSync(file, "function handler(event) { return event.request; }");
+    const { child, url } = await startDev([file, "--origin", site]);
+    try {
+      const home = await http(url, "GET", "/");
+      expect(home.status).toBe(200);
+      expect(home.body).toBe("<h1>home</h1>");
+      expect(home.headers["content-type"]).toBe("text/html");
+      const missing = await http(url, "GET", "/nope.html");
+      expect(missing.status).toBe(403);
+      expect(missing.body).toContain("AccessDenied");
+    } finally {
+      child.kill("SIGTERM");
+    }
+  });
+
+  it("refuses an --origin that is neither a URL nor a folder", async () => {
+    const result = await runCli(["dev", join(dir.path, "fn.js"), "--origin", join(dir.path, "no-such-folder")]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain("neither");
   });
 });

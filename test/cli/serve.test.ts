@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { http, tempDir } from "../helpers.js";
+import { CreateDistributionCommand } from "@aws-sdk/client-cloudfront";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { cloudFrontClient, http, tempDir } from "../helpers.js";
 import { runCli, spawnServer, type ServerProcess } from "../process.js";
 
 describe("edgelite CLI", () => {
@@ -60,5 +63,53 @@ describe("edgelite CLI", () => {
     // Requests already accepted complete with a real answer; none gets a half-written reply.
     for (const result of results) if (result.status === "fulfilled") expect(result.value.status).toBe(200);
     expect((await server.exited).code).toBe(0);
+  });
+
+  it("serves an S3 origin from --s3 <bucket>=<folder> and prints each distribution's URL, on creation and at start", async () => {
+    const dir = tempDir();
+    const site = join(dir.path, "site");
+    mkdirSync(site);
+    writeFileSync(join(site, "index.html"), "<p>hi</p>");
+    const args = ["--data-dir", join(dir.path, "data"), "--s3", `my-site=${site}`];
+    const server = await spawnServer(args);
+    running.push(server);
+    const client = cloudFrontClient(server.url);
+    const created = await client.send(
+      new CreateDistributionCommand({
+        DistributionConfig: {
+          CallerReference: "s3-cli",
+          Comment: "",
+          Enabled: true,
+          DefaultRootObject: "index.html",
+          Origins: { Quantity: 1, Items: [{ Id: "s3", DomainName: "my-site.s3.amazonaws.com", S3OriginConfig: { OriginAccessIdentity: "" } }] },
+          DefaultCacheBehavior: { TargetOriginId: "s3", ViewerProtocolPolicy: "allow-all", CachePolicyId: "658327ea-f89d-4fab-a63d-7e88639e58f6" },
+        },
+      }),
+    );
+    client.destroy();
+    const { Id: id, DomainName: domain } = created.Distribution!;
+    const url = `http://${domain}:${new URL(server.url).port}/`;
+    for (let i = 0; i < 100 && !server.stdout().includes(url); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(server.stdout()).toContain(`distribution ${id} serving at ${url}`);
+    const page = await http(server.url, "GET", "/", { headers: { host: domain! } });
+    expect(page.status).toBe(200);
+    expect(page.body).toBe("<p>hi</p>");
+    expect(page.headers["content-type"]).toBe("text/html");
+    server.child.kill("SIGTERM");
+    await server.exited;
+
+    const again = await spawnServer(args);
+    running.push(again);
+    for (let i = 0; i < 100 && !again.stdout().includes("distribution "); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(again.stdout()).toContain(`distribution ${id} serving at http://${domain}:${new URL(again.url).port}/`);
+    again.child.kill("SIGTERM");
+    await again.exited;
+    dir.remove();
+  });
+
+  it("rejects an --s3 source that is neither a folder nor a URL", async () => {
+    const result = await runCli(["serve", "--s3", "bucket=/nonexistent/folder"]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain("is not a folder");
   });
 });
