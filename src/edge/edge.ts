@@ -6,9 +6,9 @@ import type { BehaviourConfig, ParsedDistributionConfig } from "../service/distr
 import type { DistributionView } from "../service/distributions.js";
 import { responseFromOrigin, titleCase, valuesOf, viewerRequestEvent } from "./events.js";
 import { FORWARD_ALL, forwardingRules } from "./forwarding.js";
-import { fetchFromOrigin, type OriginReply, type S3Sources } from "./origin.js";
+import { fetchFromOrigin, OriginTimeoutError, type OriginReply, type S3Sources } from "./origin.js";
 import { originRequestOf, routeOf, type OriginCall } from "./originRequest.js";
-import { errorPage } from "./pages.js";
+import { errorPage, ORIGIN_TIMEOUT, ORIGIN_UNREACHABLE } from "./pages.js";
 
 /** What the edge needs from the rest of edgelite. */
 export interface EdgeServices {
@@ -97,14 +97,14 @@ export class Edge {
     const done = (status: number, result: string, detail?: string) =>
       this.log?.({ requestId, method: req.method ?? "GET", uri: req.url ?? "/", status, result, functions, durationMs: performance.now() - started, ...(compute !== undefined ? { computeUtilization: compute } : {}), ...(detail ? { detail } : {}), distributionId: view.id });
     const cloudFrontHeaders = (cache: string): Array<[string, string]> => [["X-Cache", `${cache} from cloudfront`], ["Via", VIA], ["X-Amz-Cf-Pop", POP], ["X-Amz-Cf-Id", requestId]];
-    const fail = (status: 502 | 503, result: string, detail: string) => {
+    const fail = (status: 502 | 503 | 504, result: string, detail: string, sentence?: string) => {
       req.resume();
       if (res.headersSent) {
         res.destroy();
         done(status, result, detail);
         return;
       }
-      const body = errorPage(status, requestId);
+      const body = errorPage(status, requestId, sentence);
       res.writeHead(status, [["Server", "CloudFront"], ["Content-Type", "text/html"], ["Content-Length", String(Buffer.byteLength(body))], ...cloudFrontHeaders(result)].flat());
       res.end(body);
       done(status, result, detail);
@@ -147,7 +147,7 @@ export class Edge {
     const canFailOver = req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS";
 
     let reply: OriginReply | undefined;
-    let lastError = "";
+    let lastError: Error | undefined;
     for (let i = 0; i < route.origins.length; i++) {
       const origin = route.origins[i]!;
       const last = i === route.origins.length - 1 || !canFailOver;
@@ -156,7 +156,7 @@ export class Edge {
         for (const [name, value] of origin.customHeaders) headers.push([name, value]);
         reply = await fetchFromOrigin(origin, { ...outgoing, headers, ...(i === 0 ? { body: req } : {}) }, this.s3);
       } catch (error) {
-        lastError = error instanceof Error ? error.message : String(error);
+        lastError = error instanceof Error ? error : new Error(String(error));
         if (last) break;
         continue;
       }
@@ -164,7 +164,11 @@ export class Edge {
       reply.body.resume();
       reply = undefined;
     }
-    if (!reply) return fail(502, "Error", lastError);
+    if (!reply) {
+      return lastError instanceof OriginTimeoutError
+        ? fail(504, "Error", `OriginReadTimeout: ${lastError.message}`, ORIGIN_TIMEOUT)
+        : fail(502, "Error", `OriginConnectError: ${lastError?.message ?? "no origin answered"}`, ORIGIN_UNREACHABLE);
+    }
     const originReply = reply;
 
     let response = responseFromOrigin(originReply.statusCode, originReply.statusMessage, originReply.rawHeaders);

@@ -31,6 +31,8 @@ export interface OriginRequest {
 export type S3Sources = ReadonlyMap<string, string>;
 
 export class OriginUnavailableError extends Error {}
+/** The origin did not answer within its read timeout (OriginReadTimeout, 30 s by default). */
+export class OriginTimeoutError extends Error {}
 
 /** `my-bucket.s3.amazonaws.com`, `my-bucket.s3.eu-west-1.amazonaws.com`, `my-bucket.s3-eu-west-1.amazonaws.com` → `my-bucket`. */
 export function bucketOf(domainName: string): string {
@@ -72,6 +74,10 @@ function send(origin: OriginConfig, request: OriginRequest): Promise<OriginReply
       path: `${origin.originPath}${request.path}`,
       headers: headers as unknown as Record<string, string>,
       setHost: false,
+    });
+    upstream.setTimeout(origin.readTimeoutSeconds * 1000, () => {
+      reject(new OriginTimeoutError(`origin ${origin.id} (${origin.domainName}:${port}) sent nothing for ${origin.readTimeoutSeconds} s`));
+      upstream.destroy();
     });
     upstream.on("error", (error) => reject(new OriginUnavailableError(`origin ${origin.id} (${origin.domainName}:${port}): ${error.message}`)));
     upstream.on("response", (response: IncomingMessage) =>

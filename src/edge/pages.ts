@@ -4,7 +4,11 @@ const SENTENCES: Record<number, string> = {
   503: "The CloudFront function associated with the CloudFront distribution is invalid or could not run.",
 };
 
-export function errorPage(status: 502 | 503 | 504, requestId: string, sentence = SENTENCES[status] ?? "CloudFront could not connect to the origin."): string {
+/** CloudFront's sentences for its own origin failures. */
+export const ORIGIN_UNREACHABLE = "CloudFront wasn't able to connect to the origin.";
+export const ORIGIN_TIMEOUT = "CloudFront attempted to establish a connection with the origin, but either the attempt failed or the origin closed the connection.";
+
+export function errorPage(status: 502 | 503 | 504, requestId: string, sentence = SENTENCES[status] ?? ORIGIN_UNREACHABLE): string {
   const detail =
     status === 503
       ? "We can't connect to the server for this app or website at this time. There might be too much traffic or a configuration error. Try again later, or contact the app or website owner."

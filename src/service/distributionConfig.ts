@@ -18,6 +18,8 @@ export interface OriginConfig {
   httpsPort: number;
   protocolPolicy: string;
   customHeaders: Array<[string, string]>;
+  /** CustomOriginConfig's OriginReadTimeout: how long the origin may stay silent (CloudFront's default, 30 s). */
+  readTimeoutSeconds: number;
   /** Host toward the origin, set by a function's origin overrides (never by the config). */
   hostHeader?: string;
 }
@@ -140,6 +142,7 @@ export function parseDistributionConfig(root: XmlObject): ParsedDistributionConf
       httpPort: Number(text(custom, "HTTPPort") ?? 80),
       httpsPort: Number(text(custom, "HTTPSPort") ?? 443),
       protocolPolicy: text(custom, "OriginProtocolPolicy") ?? "https-only",
+      readTimeoutSeconds: Number(text(custom, "OriginReadTimeout") ?? 30),
       customHeaders: headers,
     };
   });

@@ -80,6 +80,7 @@ function handler(event) {
       }),
       behaviour("/group/*", "failover"),
       behaviour("/dead-group/*", "dead-first"),
+      behaviour("/dead/*", "dead"),
       behaviour("/assets/*", "site"),
       behaviour("/proxied/*", "proxied"),
       behaviour("/nosource/*", "nosource"),
@@ -156,6 +157,15 @@ function handler(event) {
     expect(primary.seen.length).toBe(before + 1);
     expect((await get("/group/ok")).body).toBe("primary /group/ok");
     expect((await get("/dead-group/x")).body).toBe("secondary /dead-group/x");
+  });
+
+  it("answers 502 with CloudFront's page when the origin cannot be reached", async () => {
+    const res = await get("/dead/x");
+    expect(res.status).toBe(502);
+    expect(res.headers["x-cache"]).toBe("Error from cloudfront");
+    expect(res.body).toContain("<H1>502 ERROR</H1>");
+    expect(res.body).toContain("CloudFront wasn't able to connect to the origin.");
+    expect(logs.at(-1)?.detail).toMatch(/^OriginConnectError: /);
   });
 
   it("a function's createRequestOriginGroup is honoured; selecting an unknown origin is a 502", async () => {
