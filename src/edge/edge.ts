@@ -1,13 +1,13 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RunResult } from "../runtime/function.js";
-import type { FunctionRequest, FunctionResponse } from "../runtime/event.js";
+import type { FunctionEvent, FunctionRequest, FunctionResponse } from "../runtime/event.js";
 import type { BehaviourConfig, ParsedDistributionConfig } from "../service/distributionConfig.js";
 import type { DistributionView } from "../service/distributions.js";
 import { responseFromOrigin, titleCase, valuesOf, viewerRequestEvent } from "./events.js";
 import { FORWARD_ALL, forwardingRules } from "./forwarding.js";
-import { fetchFromOrigin, OriginTimeoutError, type OriginReply, type S3Sources } from "./origin.js";
-import { originRequestOf, routeOf, type OriginCall } from "./originRequest.js";
+import { fetchFromOrigin, OriginTimeoutError, type OriginReply, type OriginRequest, type S3Sources } from "./origin.js";
+import { originRequestOf, routeOf, type OriginCall, type OriginRoute } from "./originRequest.js";
 import { errorPage, ORIGIN_TIMEOUT, ORIGIN_UNREACHABLE } from "./pages.js";
 
 /** What the edge needs from the rest of edgelite. */
@@ -136,8 +136,8 @@ export class Edge {
       request = { ...result.output.request, method: event.request.method };
       originCalls.push(...(result.originCalls as OriginCall[]));
     }
-    // The default root object applies to a request for exactly "/", after the function (spec §1.2: the
-    // function sees "/"; flip DEFAULT_ROOT_OBJECT_BEFORE_FUNCTION if AWS is shown to differ).
+    // The default root object applies to a request for exactly "/", after the function (spec §1.2 leaves
+    // open which the function sees; moving this line above the function would flip it).
     if (config.defaultRootObject && request.uri === "/") request = { ...request, uri: `/${config.defaultRootObject}` };
 
     const route = routeOf(config, behaviour.targetOriginId, originCalls);
@@ -146,28 +146,25 @@ export class Edge {
     const outgoing = originRequestOf(request, event, rawQuery, rules, { via: VIA, requestId });
     const canFailOver = req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS";
 
-    let reply: OriginReply | undefined;
-    let lastError: Error | undefined;
-    for (let i = 0; i < route.origins.length; i++) {
-      const origin = route.origins[i]!;
-      const last = i === route.origins.length - 1 || !canFailOver;
-      try {
-        const headers = [...outgoing.headers];
-        for (const [name, value] of origin.customHeaders) headers.push([name, value]);
-        reply = await fetchFromOrigin(origin, { ...outgoing, headers, ...(i === 0 ? { body: req } : {}) }, this.s3);
-      } catch (error) {
-        lastError = error instanceof Error ? error : new Error(String(error));
-        if (last) break;
-        continue;
+    const { reply, error } = await this.fetchRoute(route, { ...outgoing, body: req }, canFailOver);
+    const errorStatus = reply ? reply.statusCode : error instanceof OriginTimeoutError ? 504 : 502;
+    const customError = errorStatus >= 400 ? config.customErrorResponses.find((c) => c.errorCode === errorStatus && c.responsePagePath) : undefined;
+    if (customError) {
+      reply?.body.resume();
+      const page = await this.errorPageFromOrigin(config, customError.responsePagePath!, request, event, requestId);
+      if (page) {
+        const status = customError.responseCode ?? errorStatus;
+        const lines = headerLinesOf(responseFromOrigin(page.statusCode, page.statusMessage, page.rawHeaders).headers);
+        res.writeHead(status, [...lines, ...cloudFrontHeaders("Error")].flat());
+        page.body.pipe(res);
+        page.body.on("end", () => done(status, "Error", `custom error response for ${errorStatus}: ${customError.responsePagePath}`));
+        return;
       }
-      if (last || !route.failoverStatusCodes.includes(reply.statusCode)) break;
-      reply.body.resume();
-      reply = undefined;
     }
     if (!reply) {
-      return lastError instanceof OriginTimeoutError
-        ? fail(504, "Error", `OriginReadTimeout: ${lastError.message}`, ORIGIN_TIMEOUT)
-        : fail(502, "Error", `OriginConnectError: ${lastError?.message ?? "no origin answered"}`, ORIGIN_UNREACHABLE);
+      return error instanceof OriginTimeoutError
+        ? fail(504, "Error", `OriginReadTimeout: ${error.message}`, ORIGIN_TIMEOUT)
+        : fail(502, "Error", `OriginConnectError: ${error?.message ?? "no origin answered"}`, ORIGIN_UNREACHABLE);
     }
     const originReply = reply;
 
@@ -200,6 +197,47 @@ export class Edge {
     originReply.body.pipe(res);
     originReply.body.on("end", () => done(status, result));
     originReply.body.on("error", () => res.destroy());
+  }
+
+  /** Tries the route's origins in order; the next one only after a listed status or a failure, and only when failover is allowed. */
+  private async fetchRoute(route: OriginRoute, outgoing: OriginRequest, canFailOver: boolean): Promise<{ reply?: OriginReply; error?: Error }> {
+    let error: Error | undefined;
+    for (let i = 0; i < route.origins.length; i++) {
+      const origin = route.origins[i]!;
+      const last = i === route.origins.length - 1 || !canFailOver;
+      const headers = [...outgoing.headers];
+      for (const [name, value] of origin.customHeaders) headers.push([name, value]);
+      // The viewer's body goes to the first origin only (failover is for methods without one).
+      const { body, ...rest } = outgoing;
+      let reply: OriginReply;
+      try {
+        reply = await fetchFromOrigin(origin, { ...rest, headers, ...(i === 0 && body ? { body } : {}) }, this.s3);
+      } catch (caught) {
+        error = caught instanceof Error ? caught : new Error(String(caught));
+        if (last) break;
+        continue;
+      }
+      if (last || !route.failoverStatusCodes.includes(reply.statusCode)) return { reply };
+      reply.body.resume();
+    }
+    return error ? { error } : {};
+  }
+
+  /**
+   * A CustomErrorResponse's page, fetched from whichever behaviour its path matches (without that
+   * behaviour's functions); undefined when it cannot be had, so the original error stands.
+   */
+  private async errorPageFromOrigin(config: ParsedDistributionConfig, pagePath: string, request: FunctionRequest, event: FunctionEvent, requestId: string): Promise<OriginReply | undefined> {
+    const behaviour = pickBehaviour(config.behaviours, pagePath);
+    const route = routeOf(config, behaviour.targetOriginId, []);
+    if (typeof route === "string") return undefined;
+    const rules = this.forwardAll ? FORWARD_ALL : forwardingRules(behaviour);
+    const pageRequest: FunctionRequest = { ...request, method: "GET", uri: pagePath, querystring: {} };
+    const outgoing = originRequestOf(pageRequest, { ...event, request: { ...event.request, method: "GET" } }, null, rules, { via: VIA, requestId });
+    const { reply } = await this.fetchRoute(route, outgoing, true);
+    if (reply && reply.statusCode < 400) return reply;
+    reply?.body.resume();
+    return undefined;
   }
 
   private sendGenerated(res: ServerResponse, response: FunctionResponse, cloudFrontHeaders: Array<[string, string]>, done: () => void): void {

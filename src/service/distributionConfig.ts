@@ -56,6 +56,14 @@ export interface OriginGroupConfig {
   failoverStatusCodes: number[];
 }
 
+/** A CustomErrorResponse: the page (and status) the viewer gets instead of an origin's error. */
+export interface CustomErrorResponseConfig {
+  errorCode: number;
+  /** Absent: the error passes through unchanged (only its caching is configured). */
+  responsePagePath?: string;
+  responseCode?: number;
+}
+
 export interface ParsedDistributionConfig {
   callerReference: string;
   enabled: boolean;
@@ -64,6 +72,7 @@ export interface ParsedDistributionConfig {
   defaultRootObject: string;
   origins: OriginConfig[];
   originGroups: OriginGroupConfig[];
+  customErrorResponses: CustomErrorResponseConfig[];
   /** Cache behaviours in order, the default one last. */
   behaviours: BehaviourConfig[];
 }
@@ -115,6 +124,9 @@ function required(node: XmlObject, name: string, at: string): string {
   if (value === undefined) throw new CloudFrontError("MalformedXML", `1 validation error detected: Value null at '${at}' failed to satisfy constraint: Member must not be null`);
   return value;
 }
+
+/** The HTTP statuses a CustomErrorResponse may name (CloudFront's list). */
+const CUSTOMIZABLE_ERROR_CODES = [400, 403, 404, 405, 414, 416, 500, 501, 502, 503, 504];
 
 export function parseDistributionConfig(root: XmlObject): ParsedDistributionConfig {
   const callerReference = required(root, "CallerReference", "distributionConfig.callerReference");
@@ -210,5 +222,20 @@ export function parseDistributionConfig(root: XmlObject): ParsedDistributionConf
     behaviour(node, required(node, "PathPattern", `distributionConfig.cacheBehaviors.items.${i + 1}.member.pathPattern`), `distributionConfig.cacheBehaviors.items.${i + 1}.member`),
   );
   behaviours.push(behaviour(defaultNode, "*", "distributionConfig.defaultCacheBehavior"));
-  return { callerReference, enabled: enabledText === "true", comment, aliases, defaultRootObject, origins, originGroups, behaviours };
+  const customErrorResponses = items(object(root, "CustomErrorResponses"), "CustomErrorResponse", "CustomErrorResponses").map((node, i): CustomErrorResponseConfig => {
+    const errorCode = Number(required(node, "ErrorCode", `distributionConfig.customErrorResponses.items.${i + 1}.member.errorCode`));
+    if (!CUSTOMIZABLE_ERROR_CODES.includes(errorCode)) {
+      throw new CloudFrontError("InvalidErrorCode", `ErrorCode ${errorCode} cannot have a custom error response; the codes that can are ${CUSTOMIZABLE_ERROR_CODES.join(", ")}.`);
+    }
+    const responsePagePath = text(node, "ResponsePagePath") || undefined;
+    const responseCode = text(node, "ResponseCode") || undefined;
+    if (responsePagePath !== undefined && !responsePagePath.startsWith("/")) {
+      throw new CloudFrontError("InvalidArgument", `The ResponsePagePath ${responsePagePath} must begin with a /.`);
+    }
+    if ((responsePagePath === undefined) !== (responseCode === undefined)) {
+      throw new CloudFrontError("InvalidResponseCode", `CustomErrorResponse for ${errorCode}: ResponsePagePath and ResponseCode go together.`);
+    }
+    return { errorCode, ...(responsePagePath !== undefined ? { responsePagePath } : {}), ...(responseCode !== undefined ? { responseCode: Number(responseCode) } : {}) };
+  });
+  return { callerReference, enabled: enabledText === "true", comment, aliases, defaultRootObject, origins, originGroups, customErrorResponses, behaviours };
 }

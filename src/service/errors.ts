@@ -27,6 +27,8 @@ export const ERROR_STATUS = {
   DistributionNotDisabled: 409,
   IllegalUpdate: 400,
   InvalidDefaultRootObject: 400,
+  InvalidErrorCode: 400,
+  InvalidResponseCode: 400,
   InvalidFunctionAssociation: 400,
   NoSuchDistribution: 404,
   NoSuchOrigin: 404,

@@ -212,4 +212,54 @@ function handler(event) {
     expect(missing.status).toBe(502);
     expect(logs.at(-1)?.detail).toContain("--s3 unknown-bucket=");
   });
+
+  it("answers CustomErrorResponses: an S3 403 becomes /index.html with 200 (the single-page-app setup)", async () => {
+    const app = await fn("spa-noop", "function handler(event) { return event.request; }");
+    const spa = await t.client.send(
+      new CreateDistributionCommand({
+        DistributionConfig: {
+          CallerReference: "spa",
+          Comment: "",
+          Enabled: true,
+          Origins: { Quantity: 2, Items: [s3("site", "site-bucket"), custom("dead", closedPort)] },
+          CustomErrorResponses: {
+            Quantity: 2,
+            Items: [
+              { ErrorCode: 403, ResponsePagePath: "/index.html", ResponseCode: "200", ErrorCachingMinTTL: 10 },
+              { ErrorCode: 502, ResponsePagePath: "/hello.txt", ResponseCode: "503" },
+            ],
+          },
+          DefaultCacheBehavior: { TargetOriginId: "site", ViewerProtocolPolicy: "allow-all", CachePolicyId: "658327ea-f89d-4fab-a63d-7e88639e58f6", FunctionAssociations: { Quantity: 1, Items: [{ FunctionARN: app, EventType: "viewer-request" }] } },
+          CacheBehaviors: { Quantity: 1, Items: [behaviour("/api/*", "dead")] },
+        },
+      }),
+    );
+    const spaGet = (path: string) => http(t.url, "GET", path, { headers: { host: spa.Distribution!.DomainName! } });
+    const route = await spaGet("/some/client/route");
+    expect(route.status).toBe(200);
+    expect(route.body).toBe("<h1>home</h1>");
+    expect(route.headers["content-type"]).toBe("text/html");
+    expect(route.headers["x-cache"]).toBe("Error from cloudfront");
+    const down = await spaGet("/api/users");
+    expect(down.status).toBe(503);
+    expect(down.body).toBe("hello from s3");
+  });
+
+  it("rejects a CustomErrorResponse for a status CloudFront cannot customise", async () => {
+    const error = await t.client
+      .send(
+        new CreateDistributionCommand({
+          DistributionConfig: {
+            CallerReference: "bad-error-code",
+            Comment: "",
+            Enabled: true,
+            Origins: { Quantity: 1, Items: [custom("primary", primary.port)] },
+            CustomErrorResponses: { Quantity: 1, Items: [{ ErrorCode: 418, ResponsePagePath: "/x.html", ResponseCode: "200" }] },
+            DefaultCacheBehavior: { TargetOriginId: "primary", ViewerProtocolPolicy: "allow-all" },
+          },
+        }),
+      )
+      .catch((e: Error) => e);
+    expect(error.name).toBe("InvalidErrorCode");
+  });
 });
