@@ -270,14 +270,24 @@ function setCookieLinesOf(response: FunctionResponse): Array<[string, string]> {
   );
 }
 
+const patterns = new WeakMap<BehaviourConfig, RegExp>();
+
+function patternOf(behaviour: BehaviourConfig): RegExp {
+  let regex = patterns.get(behaviour);
+  if (!regex) {
+    const pattern = behaviour.pathPattern.replace(/^\//, "");
+    regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "s");
+    patterns.set(behaviour, regex);
+  }
+  return regex;
+}
+
 /** CloudFront's path patterns: `*` any run of characters (including `/`), `?` one character, case-sensitive, leading `/` optional; first match wins, the default last. */
 export function pickBehaviour(behaviours: BehaviourConfig[], path: string): BehaviourConfig {
   const subject = path.replace(/^\//, "");
   for (const behaviour of behaviours) {
     if (behaviour.pathPattern === "*") return behaviour;
-    const pattern = behaviour.pathPattern.replace(/^\//, "");
-    const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
-    if (regex.test(subject)) return behaviour;
+    if (patternOf(behaviour).test(subject)) return behaviour;
   }
   return behaviours[behaviours.length - 1]!;
 }
