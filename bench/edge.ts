@@ -12,6 +12,8 @@ import { median, spawnListening, type SpawnedServer } from "./harness.js";
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+/** The paced phase: both servers at this many requests per second, to compare latency below saturation. */
+const PACED_RATE = Number(process.env.BENCH_PACED_RATE ?? 1000);
 const NS = 'xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"';
 
 const VIEWER_REQUEST = `function handler(event) {
@@ -36,9 +38,11 @@ interface LoadResult {
   statuses: Record<string, number>;
 }
 
-async function load(url: string, path: string, host: string, server: SpawnedServer): Promise<LoadResult> {
+/** Closed loop at full speed, or (with `rate`) a fixed number of requests per second over 10 connections. */
+async function load(url: string, path: string, host: string, server: SpawnedServer, rate?: number): Promise<LoadResult> {
   const cpuBefore = server.cpuMicros();
-  const result = await autocannon({ url: url + path, connections: CONNECTIONS, duration: DURATION_SECONDS, headers: { host, "user-agent": "bench Mobile" } });
+  const pacing = rate === undefined ? { connections: CONNECTIONS } : { connections: 10, overallRate: rate };
+  const result = await autocannon({ url: url + path, ...pacing, duration: DURATION_SECONDS, headers: { host, "user-agent": "bench Mobile" } });
   const statuses: Record<string, number> = {};
   for (const [code, count] of Object.entries(result.statusCodeStats ?? {})) statuses[code] = (count as { count: number }).count;
   if (result.errors > 0) statuses.errors = result.errors;
@@ -81,10 +85,12 @@ export async function benchEdge(): Promise<Record<string, unknown>> {
         `</Items></FunctionAssociations></DefaultCacheBehavior></DistributionConfig>`,
     );
     const domain = /<DomainName>(d[^<]+)<\/DomainName>/.exec(await created.text())![1]!;
-    const runs = { proxy: [] as LoadResult[], edge: [] as LoadResult[] };
+    const runs = { proxy: [] as LoadResult[], edge: [] as LoadResult[], pacedProxy: [] as LoadResult[], pacedEdge: [] as LoadResult[] };
     for (let round = 0; round < ROUNDS; round++) {
       runs.proxy.push(await load(proxy.url, "/products/index.html", new URL(proxy.url).host, proxy));
       runs.edge.push(await load(edgelite.url, "/products/", domain, edgelite));
+      runs.pacedProxy.push(await load(proxy.url, "/products/index.html", new URL(proxy.url).host, proxy, PACED_RATE));
+      runs.pacedEdge.push(await load(edgelite.url, "/products/", domain, edgelite, PACED_RATE));
     }
     const summary = (list: LoadResult[]) => ({
       requestsPerSecond: median(list.map((r) => r.requestsPerSecond)),
@@ -98,6 +104,8 @@ export async function benchEdge(): Promise<Record<string, unknown>> {
     });
     const bare = summary(runs.proxy);
     const edge = summary(runs.edge);
+    const pacedBare = summary(runs.pacedProxy);
+    const pacedEdge = summary(runs.pacedEdge);
     return {
       rounds: ROUNDS,
       connections: CONNECTIONS,
@@ -105,6 +113,7 @@ export async function benchEdge(): Promise<Record<string, unknown>> {
       edge,
       ratio: +(edge.requestsPerSecond / bare.requestsPerSecond).toFixed(3),
       addedP99Ms: +(edge.p99Ms - bare.p99Ms).toFixed(3),
+      paced: { requestsPerSecond: PACED_RATE, bareProxy: pacedBare, edge: pacedEdge, addedP50Ms: +(pacedEdge.p50Ms - pacedBare.p50Ms).toFixed(3), addedP99Ms: +(pacedEdge.p99Ms - pacedBare.p99Ms).toFixed(3) },
       goals: { ratio: 0.8, addedP99Ms: 1 },
     };
   } finally {
