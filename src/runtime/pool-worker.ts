@@ -55,19 +55,48 @@ function compiled(key: string, code: string | undefined, runtime: RuntimeName): 
   return fn;
 }
 
-parentPort!.on("message", (request: PoolRequest) => {
+/** How long finished replies may wait for the rest of their batch. */
+const REPLY_HOLD_MS = 2;
+
+/** Functions whose last run took longer than REPLY_HOLD_MS: replies are sent before they run. */
+const slow = new Set<string>();
+
+/**
+ * A batch of requests (one event-loop turn of the server's) is answered with one batch of replies; a
+ * slow function does not hold back the replies finished before it (after its first slow run).
+ */
+parentPort!.on("message", (requests: PoolRequest[]) => {
+  let replies: PoolReply[] = [];
+  let since = performance.now();
+  const flush = () => {
+    if (replies.length > 0) parentPort!.postMessage(replies);
+    replies = [];
+    since = performance.now();
+  };
+  for (const request of requests) {
+    if (slow.has(request.key)) flush();
+    const started = performance.now();
+    replies.push(handle(request));
+    const took = performance.now() - started;
+    if (took > REPLY_HOLD_MS) slow.add(request.key);
+    else slow.delete(request.key);
+    if (performance.now() - since > REPLY_HOLD_MS) flush();
+  }
+  flush();
+});
+
+function handle(request: PoolRequest): PoolReply {
   try {
     const options: RunOptions = request.now === undefined ? {} : { now: new Date(request.now) };
     if (request.kvs) options.kvs = storeFor(request.kvs);
     if (request.rawQueryString !== undefined) options.rawQueryString = request.rawQueryString;
     const fn = compiled(request.key, request.code, request.runtime);
     if (!fn) {
-      parentPort!.postMessage({ id: request.id, needCode: true } satisfies PoolReply);
-      return;
+      return { id: request.id, needCode: true };
     }
     const result: RunResult = fn.run(JSON.parse(request.eventJson) as FunctionEvent, { ...options, eventJson: request.eventJson });
-    parentPort!.postMessage({ id: request.id, resultJson: JSON.stringify(result) } satisfies PoolReply);
+    return { id: request.id, resultJson: JSON.stringify(result) };
   } catch (error) {
-    parentPort!.postMessage({ id: request.id, failure: error instanceof Error ? error.message : String(error) } satisfies PoolReply);
+    return { id: request.id, failure: error instanceof Error ? error.message : String(error) };
   }
-});
+}

@@ -30,6 +30,8 @@ interface Slot {
   stores: Map<string, string>;
   /** Which functions (by key) this worker has been sent the code of. */
   codes: Set<string>;
+  /** Requests of this event-loop turn, posted together in one message when the turn ends. */
+  outbox: PoolRequest[];
 }
 
 /** A store to hand a run: sent whole to a worker only when that worker lacks this version. */
@@ -82,7 +84,21 @@ export class RunnerPool {
           slot.stores.set(id, version);
         }
       }
-      slot.worker.postMessage(request);
+      this.post(slot, request);
+    });
+  }
+
+  /**
+   * Every run requested during one turn of the event loop goes to a worker in one message: under load
+   * that is one cross-thread wake-up for many runs (each is costly, on VMs especially).
+   */
+  private post(slot: Slot, request: PoolRequest): void {
+    slot.outbox.push(request);
+    if (slot.outbox.length > 1) return;
+    setImmediate(() => {
+      const batch = slot.outbox;
+      slot.outbox = [];
+      slot.worker.postMessage(batch);
     });
   }
 
@@ -92,20 +108,22 @@ export class RunnerPool {
   }
 
   private spawn(): Slot {
-    const slot: Slot = { worker: new Worker(workerUrl()), pending: new Map(), stores: new Map(), codes: new Set() };
+    const slot: Slot = { worker: new Worker(workerUrl()), pending: new Map(), stores: new Map(), codes: new Set(), outbox: [] };
     slot.worker.unref();
-    slot.worker.on("message", (reply: PoolReply) => {
-      const pending = slot.pending.get(reply.id);
-      if (pending && "needCode" in reply) {
-        // The worker had dropped this function from its warm set: send it again, with the code.
-        slot.worker.postMessage({ ...pending.request, code: pending.code() } satisfies PoolRequest);
-        return;
+    slot.worker.on("message", (replies: PoolReply[]) => {
+      for (const reply of replies) {
+        const pending = slot.pending.get(reply.id);
+        if (pending && "needCode" in reply) {
+          // The worker had dropped this function from its warm set: send it again, with the code.
+          this.post(slot, { ...pending.request, code: pending.code() });
+          continue;
+        }
+        slot.pending.delete(reply.id);
+        if (!pending) continue;
+        if ("resultJson" in reply) pending.resolve(JSON.parse(reply.resultJson) as RunResult);
+        else if ("failure" in reply) pending.reject(new Error(reply.failure));
       }
-      slot.pending.delete(reply.id);
       if (slot.pending.size === 0) slot.worker.unref();
-      if (!pending) return;
-      if ("resultJson" in reply) pending.resolve(JSON.parse(reply.resultJson) as RunResult);
-      else if ("failure" in reply) pending.reject(new Error(reply.failure));
     });
     let replaced = false;
     const replace = (reason: string) => {
