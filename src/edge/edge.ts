@@ -8,7 +8,7 @@ import { responseFromOrigin, titleCase, valuesOf, viewerRequestEvent } from "./e
 import { FORWARD_ALL, forwardingRules } from "./forwarding.js";
 import { fetchFromOrigin, OriginTimeoutError, type OriginReply, type OriginRequest, type S3Sources } from "./origin.js";
 import { originRequestOf, routeOf, type OriginCall, type OriginRoute } from "./originRequest.js";
-import { errorPage, ORIGIN_TIMEOUT, ORIGIN_UNREACHABLE } from "./pages.js";
+import { errorPage, escapeHtml, INVALID_VALUE, ORIGIN_TIMEOUT, ORIGIN_UNREACHABLE } from "./pages.js";
 
 /** What the edge needs from the rest of edgelite. */
 export interface EdgeServices {
@@ -110,6 +110,9 @@ export class Edge {
       done(status, result, detail);
     };
 
+    // CloudFront's page names the problem: "The CloudFront function returned an invalid value: <detail>" (spec §4.3).
+    const invalid = (detail: string) => fail(502, "FunctionValidationError", detail, `${INVALID_VALUE} ${escapeHtml(detail)}`);
+
     const path = (req.url ?? "/").split("?")[0]!;
     const behaviour = pickBehaviour(config.behaviours, path);
     const { event, rawQuery } = viewerRequestEvent(req, {
@@ -128,7 +131,7 @@ export class Edge {
       functions.push(`viewer-request:${viewerRequestFn.functionArn.split("/").pop()}`);
       if (!result || result.error) return fail(503, "FunctionExecutionError", result?.errorMessage ?? "the function has no LIVE stage");
       compute = result.computeUtilization;
-      if (result.validationErrors.length > 0 || !result.output) return fail(502, "FunctionValidationError", result.validationErrors.join(" ") || "no request or response returned");
+      if (result.validationErrors.length > 0 || !result.output) return invalid(result.validationErrors.join(" ") || "The function returned neither a request nor a response.");
       if ("response" in result.output) {
         req.resume();
         return this.sendGenerated(res, result.output.response, cloudFrontHeaders("FunctionGeneratedResponse"), () => done(result.output && "response" in result.output ? result.output.response.statusCode : 200, "FunctionGeneratedResponse"));
@@ -141,7 +144,7 @@ export class Edge {
     if (config.defaultRootObject && request.uri === "/") request = { ...request, uri: `/${config.defaultRootObject}` };
 
     const route = routeOf(config, behaviour.targetOriginId, originCalls);
-    if (typeof route === "string") return fail(502, "FunctionValidationError", route);
+    if (typeof route === "string") return invalid(route);
     const rules = this.forwardAll ? FORWARD_ALL : forwardingRules(behaviour);
     const outgoing = originRequestOf(request, event, rawQuery, rules, { via: VIA, requestId });
     const canFailOver = req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS";
@@ -181,7 +184,7 @@ export class Edge {
       compute = result.computeUtilization;
       if (result.validationErrors.length > 0 || !result.output || !("response" in result.output)) {
         originReply.body.resume();
-        return fail(502, "FunctionValidationError", result.validationErrors.join(" ") || "no response returned");
+        return invalid(result.validationErrors.join(" ") || "A viewer-response function must return the response object.");
       }
       response = result.output.response;
       if (response.body !== undefined) {

@@ -4,6 +4,11 @@ const SENTENCES: Record<number, string> = {
   503: "The CloudFront function associated with the CloudFront distribution is invalid or could not run.",
 };
 
+/** The start of a validation error's sentence; the problem follows it. */
+export const INVALID_VALUE = "The CloudFront function returned an invalid value:";
+
+export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
 /** CloudFront's sentences for its own origin failures. */
 export const ORIGIN_UNREACHABLE = "CloudFront wasn't able to connect to the origin.";
 export const ORIGIN_TIMEOUT = "CloudFront attempted to establish a connection with the origin, but either the attempt failed or the origin closed the connection.";

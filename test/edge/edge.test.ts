@@ -124,6 +124,8 @@ describe("the edge: LIVE functions on real HTTP traffic", () => {
     const invalid = await get("/readonly");
     expect(invalid.status).toBe(502);
     expect(invalid.headers["x-cache"]).toBe("FunctionValidationError from cloudfront");
+    expect(invalid.body).toContain("<H1>502 ERROR</H1>");
+    expect(invalid.body).toContain('The CloudFront function returned an invalid value: The header &#34;host&#34; is read-only in this event.');
   });
 
   it("skips viewer-response when the origin answers 400 or above", async () => {
