@@ -1,4 +1,5 @@
 import type { BehaviourConfig } from "../service/distributionConfig.js";
+import { MANAGED_CACHE_POLICIES, MANAGED_ORIGIN_REQUEST_POLICIES, type NamedValues } from "../service/managedPolicies.js";
 
 /**
  * Which viewer values reach the origin (shared/spec/edge.md §2.2): a behaviour's cache policy and origin
@@ -22,37 +23,39 @@ export interface ForwardingRules {
 
 const ALL: Selection = { kind: "all" };
 const NONE: Selection = { kind: "none" };
-const only = (...names: string[]): Selection => ({ kind: "only", names: new Set(names) });
 
 interface Policy {
-  name: string;
   headers: Selection;
   cookies: Selection;
   query: Selection;
-  compression?: boolean;
+  compression: boolean;
 }
 
-/** AWS's managed cache policies, by Id (using-managed-cache-policies). Their cache-key values are forwarded too. */
-export const MANAGED_CACHE_POLICIES: Readonly<Record<string, Policy>> = {
-  "658327ea-f89d-4fab-a63d-7e88639e58f6": { name: "Managed-CachingOptimized", headers: NONE, cookies: NONE, query: NONE, compression: true },
-  "b2884449-e4de-46a7-ac36-70bc7f1ddd6d": { name: "Managed-CachingOptimizedForUncompressedObjects", headers: NONE, cookies: NONE, query: NONE },
-  "4135ea2d-6df8-44a3-9df3-4b5a84be39ad": { name: "Managed-CachingDisabled", headers: NONE, cookies: NONE, query: NONE },
-  "08627262-05a9-4f76-9ded-b50ca2e3a84f": { name: "Managed-Elemental-MediaPackage", headers: only("origin"), cookies: NONE, query: only("aws.manifestfilter", "start", "end", "m"), compression: true },
-  "2e54312d-136d-493c-8eb9-b001f22f67d2": { name: "Managed-Amplify", headers: only("authorization", "cloudfront-viewer-country", "host"), cookies: ALL, query: ALL, compression: true },
-  "83da9c7e-98b4-4e11-a168-04f0df8e2c65": { name: "Managed-UseOriginCacheControlHeaders", headers: only("host", "origin", "x-http-method-override", "x-http-method", "x-method-override"), cookies: ALL, query: NONE, compression: true },
-  "4cc15a8a-d715-48a4-82b8-cc0b614638fe": { name: "Managed-UseOriginCacheControlHeaders-QueryStrings", headers: only("host", "origin", "x-http-method-override", "x-http-method", "x-method-override"), cookies: ALL, query: ALL, compression: true },
-};
+/** A managed policy's named values as a Selection (header names lower-case). */
+function selection(values: NamedValues<string>, lowerCase = false): Selection {
+  const names = new Set(lowerCase ? values.names.map((n) => n.toLowerCase()) : values.names);
+  switch (values.behavior) {
+    case "none":
+      return NONE;
+    case "whitelist":
+      return { kind: "only", names };
+    case "allExcept":
+      return { kind: "allExcept", names };
+    default:
+      // all, allViewer, allViewerAndWhitelistCloudFront (no CloudFront-* headers are generated locally).
+      return ALL;
+  }
+}
 
-/** AWS's managed origin request policies, by Id (using-managed-origin-request-policies). */
-export const MANAGED_ORIGIN_REQUEST_POLICIES: Readonly<Record<string, Policy>> = {
-  "216adef6-5c7f-47e4-b989-5492eafa07d3": { name: "Managed-AllViewer", headers: ALL, cookies: ALL, query: ALL },
-  "33f36d7e-f396-46d9-90e0-52428a34d9dc": { name: "Managed-AllViewerAndCloudFrontHeaders-2022-06", headers: ALL, cookies: ALL, query: ALL },
-  "b689b0a8-53d0-40ab-baf2-68738e2966ac": { name: "Managed-AllViewerExceptHostHeader", headers: { kind: "allExcept", names: new Set(["host"]) }, cookies: ALL, query: ALL },
-  "59781a5b-3903-41f3-afcb-af62929ccde1": { name: "Managed-CORS-CustomOrigin", headers: only("origin"), cookies: NONE, query: NONE },
-  "88a5eaf4-2fd4-4709-b370-b4c650ea3fcf": { name: "Managed-CORS-S3Origin", headers: only("origin", "access-control-request-headers", "access-control-request-method"), cookies: NONE, query: NONE },
-  "775133bc-15f2-49f9-abea-afb2e0bf67d2": { name: "Managed-Elemental-MediaTailor-PersonalizedManifests", headers: only("origin", "access-control-request-headers", "access-control-request-method", "user-agent", "x-forwarded-for"), cookies: NONE, query: ALL },
-  "acba4595-bd28-49b8-b9fe-13317c0390fa": { name: "Managed-UserAgentRefererHeaders", headers: only("user-agent", "referer"), cookies: NONE, query: ALL },
-};
+/** AWS's managed cache policies by Id: their cache-key values are forwarded too. */
+const CACHE_POLICIES: ReadonlyMap<string, Policy> = new Map(
+  MANAGED_CACHE_POLICIES.map((p) => [p.id, { headers: selection(p.headers, true), cookies: selection(p.cookies), query: selection(p.queryStrings), compression: p.gzip || p.brotli }]),
+);
+
+/** AWS's managed origin request policies by Id. */
+const ORIGIN_REQUEST_POLICIES: ReadonlyMap<string, Policy> = new Map(
+  MANAGED_ORIGIN_REQUEST_POLICIES.map((p) => [p.id, { headers: selection(p.headers, true), cookies: selection(p.cookies), query: selection(p.queryStrings), compression: false }]),
+);
 
 /** Forward everything, the viewer's Host included: Managed-AllViewer (what `edgelite dev` and `--forward-all` use). */
 export const FORWARD_ALL: ForwardingRules = { headers: ALL, cookies: ALL, query: ALL, legacy: false, normaliseAcceptEncoding: false };
@@ -111,15 +114,15 @@ export function forwardingRules(behaviour: BehaviourConfig): ForwardingRules {
 
 function computeRules(behaviour: BehaviourConfig): ForwardingRules {
   if (behaviour.cachePolicyId) {
-    const cachePolicy = MANAGED_CACHE_POLICIES[behaviour.cachePolicyId];
-    const requestPolicy = behaviour.originRequestPolicyId ? MANAGED_ORIGIN_REQUEST_POLICIES[behaviour.originRequestPolicyId] : { name: "", headers: NONE, cookies: NONE, query: NONE };
+    const cachePolicy = CACHE_POLICIES.get(behaviour.cachePolicyId);
+    const requestPolicy = behaviour.originRequestPolicyId ? ORIGIN_REQUEST_POLICIES.get(behaviour.originRequestPolicyId) : { headers: NONE, cookies: NONE, query: NONE, compression: false };
     if (!cachePolicy || !requestPolicy) return FORWARD_ALL;
     return {
       headers: union(cachePolicy.headers, requestPolicy.headers),
       cookies: union(cachePolicy.cookies, requestPolicy.cookies),
       query: union(cachePolicy.query, requestPolicy.query),
       legacy: false,
-      normaliseAcceptEncoding: cachePolicy.compression === true,
+      normaliseAcceptEncoding: cachePolicy.compression,
     };
   }
   const legacy = behaviour.forwardedValues;

@@ -32,6 +32,8 @@ export const ERROR_STATUS = {
   InvalidFunctionAssociation: 400,
   NoSuchDistribution: 404,
   NoSuchOrigin: 404,
+  NoSuchCachePolicy: 404,
+  NoSuchOriginRequestPolicy: 404,
   // Not in the model's per-operation lists, but returned by the real service (see docs/behaviour.md).
   MalformedXML: 400,
   // edgelite's own, for requests that are not a CloudFront operation at all.

@@ -21,6 +21,8 @@ import { getDistribution } from "./getDistribution.js";
 import { getDistributionConfig } from "./getDistributionConfig.js";
 import { listDistributions } from "./listDistributions.js";
 import { updateDistribution } from "./updateDistribution.js";
+import { CACHE_POLICY_OPERATIONS } from "./cachePolicies.js";
+import { ORIGIN_REQUEST_POLICY_OPERATIONS } from "./originRequestPolicies.js";
 
 export const API_VERSION_PREFIX = "/2020-05-31/";
 
@@ -46,6 +48,8 @@ export const OPERATIONS: readonly Operation[] = [
   updateDistribution,
   deleteDistribution,
   listDistributions,
+  ...CACHE_POLICY_OPERATIONS,
+  ...ORIGIN_REQUEST_POLICY_OPERATIONS,
   ...KVS_OPERATIONS,
 ];
 
