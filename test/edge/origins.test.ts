@@ -263,3 +263,32 @@ function handler(event) {
     expect(error.name).toBe("InvalidErrorCode");
   });
 });
+
+describe("serve --forward-all", () => {
+  it("forwards every header, cookie and query string whatever the policies say", async () => {
+    const origin = await startOrigin("origin");
+    const t = await startTestServer("memory", { forwardAll: true });
+    try {
+      const created = await t.client.send(
+        new CreateDistributionCommand({
+          DistributionConfig: {
+            CallerReference: "forward-all",
+            Comment: "",
+            Enabled: true,
+            Origins: { Quantity: 1, Items: [custom("origin", origin.port)] },
+            DefaultCacheBehavior: { TargetOriginId: "origin", ViewerProtocolPolicy: "allow-all", CachePolicyId: "658327ea-f89d-4fab-a63d-7e88639e58f6" },
+          },
+        }),
+      );
+      await http(t.url, "GET", "/a?x=1", { headers: { host: created.Distribution!.DomainName!, cookie: "a=1", "x-custom": "v" } });
+      const seen = origin.seen.at(-1)!;
+      expect(seen.url).toBe("/a?x=1");
+      expect(seen.headers.cookie).toBe("a=1");
+      expect(seen.headers["x-custom"]).toBe("v");
+      expect(seen.headers.host).toBe(created.Distribution!.DomainName);
+    } finally {
+      await t.close();
+      origin.server.close();
+    }
+  });
+});
