@@ -52,6 +52,8 @@ export interface ServerOptions {
   s3Sources?: S3Sources;
   /** The edge forwards every header, cookie and query string to origins, whatever the policies say. */
   forwardAll?: boolean;
+  /** CloudFront-Viewer-Country at the edge (when a policy asks for it); US by default. */
+  viewerCountry?: string;
   /** Serve every request (but the health check) as edge traffic of this host's distribution (`edgelite dev`). */
   edgeHost?: string;
 }
@@ -116,7 +118,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       forHost: (host) => distributions.forHost(options.edgeHost ?? host),
       runLive: (arn, event, runOptions) => functions.runLive(arn, event, runOptions),
     },
-    { ...(options.onEdgeRequest ? { log: options.onEdgeRequest } : {}), ...(options.s3Sources ? { s3: options.s3Sources } : {}), forwardAll: options.forwardAll ?? false },
+    { ...(options.onEdgeRequest ? { log: options.onEdgeRequest } : {}), ...(options.s3Sources ? { s3: options.s3Sources } : {}), forwardAll: options.forwardAll ?? false, ...(options.viewerCountry ? { viewerCountry: options.viewerCountry } : {}) },
   );
   let stopping = false;
   const server = createServer((req, res) => {

@@ -8,7 +8,7 @@ import { startServer, type RunningServer } from "../server.js";
 import { MemoryStore } from "../store/memory.js";
 import { colour } from "./format.js";
 import { createRequestLog, LOG_FORMATS, type LogFormat, type RequestLog } from "./log.js";
-import { parsePort } from "./parse.js";
+import { parseCountry, parsePort } from "./parse.js";
 
 interface DevOptions {
   viewerResponse?: string;
@@ -18,6 +18,7 @@ interface DevOptions {
   runtime: string;
   kvs?: string;
   logFormat: LogFormat;
+  viewerCountry: string;
 }
 
 const DEV_DOMAIN = "dev.cloudfront.localhost";
@@ -35,8 +36,9 @@ export function registerDev(program: Command): void {
     .option("--host <host>", "interface to listen on", "127.0.0.1")
     .option("-r, --runtime <runtime>", "1.0 or 2.0", "2.0")
     .option("--kvs <file.json>", "a key value store for cf.kvs(), in CloudFront's import format (2.0)")
+    .option("--viewer-country <code>", "the CloudFront-Viewer-Country your function sees", parseCountry, "US")
     .addOption(new Option("--log-format <format>", "request log: pretty (coloured lines) or json (one JSON object per line on stdout)").choices(LOG_FORMATS).default("pretty"))
-    .addHelpText("after", "\nExample:\n  $ edgelite dev rewrite.js --origin http://localhost:3000\n  $ curl -i http://127.0.0.1:8080/blog/\n  $ edgelite dev rewrite.js --origin ./public   # a folder, served as an S3 origin (/ → index.html)\n\nEverything is forwarded to the origin (like the Managed-AllViewer policy); nothing is cached.")
+    .addHelpText("after", "\nExample:\n  $ edgelite dev rewrite.js --origin http://localhost:3000\n  $ curl -i http://127.0.0.1:8080/blog/\n  $ edgelite dev rewrite.js --origin ./public   # a folder, served as an S3 origin (/ → index.html)\n  $ edgelite dev geo.js --origin http://localhost:3000 --viewer-country FR\n\nEverything is forwarded to the origin, and CloudFront-Viewer-* / CloudFront-Is-*-Viewer headers are added\n(like the Managed-AllViewerAndCloudFrontHeaders-2022-06 policy); nothing is cached.")
     .action(async (viewerRequest: string, options: DevOptions) => {
       await dev(viewerRequest, options);
     });
@@ -57,6 +59,7 @@ async function dev(viewerRequestFile: string, options: DevOptions): Promise<void
     port: options.port,
     edgeHost: DEV_DOMAIN,
     onEdgeRequest: log.edge,
+    viewerCountry: options.viewerCountry,
     ...(folder !== undefined ? { s3Sources: new Map([[DEV_BUCKET, folder]]) } : {}),
   });
   const { functions, keyValueStores, distributions } = server.services;

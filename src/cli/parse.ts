@@ -29,3 +29,9 @@ export function collectS3Source(value: string, previous: Map<string, string> = n
   if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw new InvalidArgumentError(`${source} is not a folder (nor an http:// or https:// URL)`);
   return new Map(previous).set(bucket, folder);
 }
+
+/** `--viewer-country <code>`: an ISO 3166-1 alpha-2 code, as CloudFront-Viewer-Country carries it. */
+export function parseCountry(value: string): string {
+  if (!/^[A-Za-z]{2}$/.test(value)) throw new InvalidArgumentError(`expected a two-letter country code such as US or FR, got "${value}"`);
+  return value.toUpperCase();
+}

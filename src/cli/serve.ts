@@ -4,7 +4,7 @@ import { DEFAULT_ACCOUNT_ID, startServer } from "../server.js";
 import { openStore } from "../store/index.js";
 import { colour } from "./format.js";
 import { createRequestLog, LOG_FORMATS, type LogFormat } from "./log.js";
-import { collectS3Source, parseAccountId, parseInteger, parsePort } from "./parse.js";
+import { collectS3Source, parseAccountId, parseCountry, parseInteger, parsePort } from "./parse.js";
 
 interface ServeOptions {
   host: string;
@@ -19,6 +19,7 @@ interface ServeOptions {
   logFormat: LogFormat;
   s3?: Map<string, string>;
   forwardAll: boolean;
+  viewerCountry: string;
 }
 
 export function registerServe(program: Command): void {
@@ -35,6 +36,7 @@ export function registerServe(program: Command): void {
     .option("--kvs-provisioning-ms <ms>", "how long a new key value store stays PROVISIONING (AWS: ~35000)", parseInteger, DEFAULT_KVS_PROVISIONING_MS)
     .option("--s3 <bucket=source>", "serve an S3 origin's bucket from a local folder or an S3-compatible URL (repeatable)", collectS3Source)
     .option("--forward-all", "forward every header, cookie and query string to origins, whatever the cache and origin request policies say", false)
+    .option("--viewer-country <code>", "CloudFront-Viewer-Country at the edge, where a policy asks for it", parseCountry, "US")
     .option("-q, --quiet", "do not log each request", false)
     .addOption(new Option("--log-format <format>", "request log: pretty (coloured lines) or json (one JSON object per line on stdout)").choices(LOG_FORMATS).default("pretty"))
     .addHelpText(
@@ -75,6 +77,7 @@ async function serve(options: ServeOptions): Promise<void> {
     onDistributionCreated: ({ id, url }) => log.info(`${paint.green("distribution")} ${id} serving at ${paint.bold(url)}`, "distribution", { id, url }),
     ...(options.s3 ? { s3Sources: options.s3 } : {}),
     forwardAll: options.forwardAll,
+    viewerCountry: options.viewerCountry,
   });
   const storage = store.kind === "memory" ? "in memory" : `SQLite ${store.location}`;
   log.info(`${paint.green("edgelite")} listening on ${paint.bold(running.url)} ${paint.dim(`(${storage}, account ${options.accountId})`)}`, "listening", {

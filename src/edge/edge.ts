@@ -6,6 +6,7 @@ import type { BehaviourConfig, ParsedDistributionConfig } from "../service/distr
 import type { DistributionView } from "../service/distributions.js";
 import { responseFromOrigin, titleCase, valuesOf, viewerRequestEvent } from "./events.js";
 import { FORWARD_ALL, forwardingRules } from "./forwarding.js";
+import { cloudFrontHeaderValue } from "./viewerHeaders.js";
 import { fetchFromOrigin, OriginTimeoutError, type OriginReply, type OriginRequest, type S3Sources } from "./origin.js";
 import { originRequestOf, routeOf, type OriginCall, type OriginRoute } from "./originRequest.js";
 import { errorPage, escapeHtml, INVALID_VALUE, ORIGIN_TIMEOUT, ORIGIN_UNREACHABLE } from "./pages.js";
@@ -64,12 +65,15 @@ export interface EdgeOptions {
   s3?: S3Sources;
   /** Forward every header, cookie and query string whatever the behaviour's policies (Managed-AllViewer). */
   forwardAll?: boolean;
+  /** The viewer's country for CloudFront-Viewer-Country (ISO 3166-1 alpha-2); US by default. */
+  viewerCountry?: string;
 }
 
 export class Edge {
   private readonly log: ((entry: EdgeLogEntry) => void) | undefined;
   private readonly s3: S3Sources;
   private readonly forwardAll: boolean;
+  private readonly viewerCountry: string;
 
   constructor(
     private readonly services: EdgeServices,
@@ -78,6 +82,7 @@ export class Edge {
     this.log = options.log;
     this.s3 = options.s3 ?? new Map();
     this.forwardAll = options.forwardAll ?? false;
+    this.viewerCountry = options.viewerCountry ?? "US";
   }
 
   /** Handles the request if its Host names a distribution; false otherwise (the API serves it). */
@@ -115,13 +120,16 @@ export class Edge {
 
     const path = (req.url ?? "/").split("?")[0]!;
     const behaviour = pickBehaviour(config.behaviours, path);
-    const { event, rawQuery } = viewerRequestEvent(req, {
-      distributionId: view.id,
-      distributionDomainName: view.domainName,
-      requestId,
-      viewerIp: (req.socket.remoteAddress ?? "").replace(/^::ffff:/, ""),
-      host,
-    });
+    const viewerIp = (req.socket.remoteAddress ?? "").replace(/^::ffff:/, "");
+    const { event, rawQuery } = viewerRequestEvent(req, { distributionId: view.id, distributionDomainName: view.domainName, requestId, viewerIp, host });
+    const rules = this.forwardAll ? FORWARD_ALL : forwardingRules(behaviour);
+    if (rules.cloudFrontHeaders.size > 0) {
+      const viewer = { ip: viewerIp, port: req.socket.remotePort ?? 0, httpVersion: req.httpVersion, userAgent: req.headers["user-agent"] ?? "", country: this.viewerCountry };
+      for (const name of rules.cloudFrontHeaders) {
+        const value = cloudFrontHeaderValue(name, viewer);
+        if (value !== undefined) event.request.headers[name] = { value };
+      }
+    }
 
     let request: FunctionRequest = event.request;
     const originCalls: OriginCall[] = [];
@@ -145,7 +153,6 @@ export class Edge {
 
     const route = routeOf(config, behaviour.targetOriginId, originCalls);
     if (typeof route === "string") return invalid(route);
-    const rules = this.forwardAll ? FORWARD_ALL : forwardingRules(behaviour);
     const outgoing = originRequestOf(request, event, rawQuery, rules, { via: VIA, requestId });
     const canFailOver = req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS";
 

@@ -19,6 +19,11 @@ export interface ForwardingRules {
   legacy: boolean;
   /** Accept-Encoding is sent normalised to gzip/br (a cache policy caching compressed objects, or legacy settings). */
   normaliseAcceptEncoding: boolean;
+  /**
+   * The CloudFront-* headers the policies name (lower-case): CloudFront adds them to the request, where the
+   * viewer-request function sees them and the origin gets them.
+   */
+  cloudFrontHeaders: ReadonlySet<string>;
 }
 
 const ALL: Selection = { kind: "all" };
@@ -29,7 +34,12 @@ interface Policy {
   cookies: Selection;
   query: Selection;
   compression: boolean;
+  cloudFrontHeaders: readonly string[];
 }
+
+/** The CloudFront-* names among a policy's headers (a whitelist, or AllViewerAndCloudFrontHeaders' list). */
+const cloudFrontNames = (values: NamedValues<string>) =>
+  values.behavior === "whitelist" || values.behavior === "allViewerAndWhitelistCloudFront" ? values.names.map((n) => n.toLowerCase()).filter((n) => n.startsWith("cloudfront-")) : [];
 
 /** A managed policy's named values as a Selection (header names lower-case). */
 function selection(values: NamedValues<string>, lowerCase = false): Selection {
@@ -49,16 +59,27 @@ function selection(values: NamedValues<string>, lowerCase = false): Selection {
 
 /** AWS's managed cache policies by Id: their cache-key values are forwarded too. */
 const CACHE_POLICIES: ReadonlyMap<string, Policy> = new Map(
-  MANAGED_CACHE_POLICIES.map((p) => [p.id, { headers: selection(p.headers, true), cookies: selection(p.cookies), query: selection(p.queryStrings), compression: p.gzip || p.brotli }]),
+  MANAGED_CACHE_POLICIES.map((p) => [p.id, { headers: selection(p.headers, true), cookies: selection(p.cookies), query: selection(p.queryStrings), compression: p.gzip || p.brotli, cloudFrontHeaders: cloudFrontNames(p.headers) }]),
 );
 
 /** AWS's managed origin request policies by Id. */
 const ORIGIN_REQUEST_POLICIES: ReadonlyMap<string, Policy> = new Map(
-  MANAGED_ORIGIN_REQUEST_POLICIES.map((p) => [p.id, { headers: selection(p.headers, true), cookies: selection(p.cookies), query: selection(p.queryStrings), compression: false }]),
+  MANAGED_ORIGIN_REQUEST_POLICIES.map((p) => [p.id, { headers: selection(p.headers, true), cookies: selection(p.cookies), query: selection(p.queryStrings), compression: false, cloudFrontHeaders: cloudFrontNames(p.headers) }]),
 );
 
-/** Forward everything, the viewer's Host included: Managed-AllViewer (what `edgelite dev` and `--forward-all` use). */
-export const FORWARD_ALL: ForwardingRules = { headers: ALL, cookies: ALL, query: ALL, legacy: false, normaliseAcceptEncoding: false };
+/**
+ * Forward everything, the viewer's Host included, and add CloudFront's own headers: what
+ * Managed-AllViewerAndCloudFrontHeaders-2022-06 does (used by `edgelite dev` and `--forward-all`, so that a
+ * function reading CloudFront-Viewer-Country can be tried there).
+ */
+export const FORWARD_ALL: ForwardingRules = {
+  headers: ALL,
+  cookies: ALL,
+  query: ALL,
+  legacy: false,
+  normaliseAcceptEncoding: false,
+  cloudFrontHeaders: new Set(cloudFrontNames(MANAGED_ORIGIN_REQUEST_POLICIES.find((p) => p.name === "Managed-AllViewerAndCloudFrontHeaders-2022-06")!.headers)),
+};
 
 /**
  * Headers that reach the origin whatever the policies say: message framing and the request's own
@@ -115,7 +136,7 @@ export function forwardingRules(behaviour: BehaviourConfig): ForwardingRules {
 function computeRules(behaviour: BehaviourConfig): ForwardingRules {
   if (behaviour.cachePolicyId) {
     const cachePolicy = CACHE_POLICIES.get(behaviour.cachePolicyId);
-    const requestPolicy = behaviour.originRequestPolicyId ? ORIGIN_REQUEST_POLICIES.get(behaviour.originRequestPolicyId) : { headers: NONE, cookies: NONE, query: NONE, compression: false };
+    const requestPolicy = behaviour.originRequestPolicyId ? ORIGIN_REQUEST_POLICIES.get(behaviour.originRequestPolicyId) : { headers: NONE, cookies: NONE, query: NONE, compression: false, cloudFrontHeaders: [] };
     if (!cachePolicy || !requestPolicy) return FORWARD_ALL;
     return {
       headers: union(cachePolicy.headers, requestPolicy.headers),
@@ -123,6 +144,7 @@ function computeRules(behaviour: BehaviourConfig): ForwardingRules {
       query: union(cachePolicy.query, requestPolicy.query),
       legacy: false,
       normaliseAcceptEncoding: cachePolicy.compression,
+      cloudFrontHeaders: new Set([...cachePolicy.cloudFrontHeaders, ...requestPolicy.cloudFrontHeaders]),
     };
   }
   const legacy = behaviour.forwardedValues;
@@ -133,6 +155,7 @@ function computeRules(behaviour: BehaviourConfig): ForwardingRules {
     query: legacy.queryString ? ALL : NONE,
     legacy: true,
     normaliseAcceptEncoding: true,
+    cloudFrontHeaders: new Set(legacy.headers.filter((n) => n.startsWith("cloudfront-"))),
   };
 }
 

@@ -292,3 +292,54 @@ describe("serve --forward-all", () => {
     }
   });
 });
+
+describe("CloudFront-* headers", () => {
+  it("are added when a policy names them: the function sees them (a spoofed one is replaced) and so does the origin", async () => {
+    const origin = await startOrigin("origin");
+    const t = await startTestServer("memory", { viewerCountry: "FR" });
+    try {
+      const created = await t.client.send(new CreateFunctionCommand({
+        Name: "geo",
+        FunctionConfig: { Comment: "", Runtime: "cloudfront-js-2.0" },
+        FunctionCode: encode(`function handler(event) {
+  var h = event.request.headers;
+  if (h['cloudfront-viewer-country'] && h['cloudfront-viewer-country'].value === 'FR') {
+    return { statusCode: 302, statusDescription: 'Found', headers: { location: { value: '/fr' + event.request.uri } } };
+  }
+  return event.request;
+}`),
+      }));
+      await t.client.send(new PublishFunctionCommand({ Name: "geo", IfMatch: created.ETag }));
+      const arn = created.FunctionSummary!.FunctionMetadata!.FunctionARN!;
+      const distribution = (amplify: boolean) =>
+        t.client.send(
+          new CreateDistributionCommand({
+            DistributionConfig: {
+              CallerReference: `geo-${amplify}`,
+              Comment: "",
+              Enabled: true,
+              Origins: { Quantity: 1, Items: [custom("origin", origin.port)] },
+              DefaultCacheBehavior: {
+                TargetOriginId: "origin",
+                ViewerProtocolPolicy: "allow-all",
+                // Managed-Amplify names CloudFront-Viewer-Country; CachingDisabled names nothing.
+                CachePolicyId: amplify ? "2e54312d-136d-493c-8eb9-b001f22f67d2" : "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+                FunctionAssociations: { Quantity: 1, Items: [{ FunctionARN: arn, EventType: "viewer-request" }] },
+              },
+            },
+          }),
+        );
+      const withCountry = (await distribution(true)).Distribution!.DomainName!;
+      const without = (await distribution(false)).Distribution!.DomainName!;
+      const redirected = await http(t.url, "GET", "/page", { headers: { host: withCountry, "cloudfront-viewer-country": "US" } });
+      expect(redirected.status).toBe(302);
+      expect(redirected.headers.location).toBe("/fr/page");
+      const plain = await http(t.url, "GET", "/page", { headers: { host: without } });
+      expect(plain.status).toBe(200);
+      expect(origin.seen.at(-1)!.headers["cloudfront-viewer-country"]).toBeUndefined();
+    } finally {
+      await t.close();
+      origin.server.close();
+    }
+  });
+});
