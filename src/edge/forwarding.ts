@@ -52,7 +52,7 @@ function selection(values: NamedValues<string>, lowerCase = false): Selection {
     case "allExcept":
       return { kind: "allExcept", names };
     default:
-      // all, allViewer, allViewerAndWhitelistCloudFront (no CloudFront-* headers are generated locally).
+      // all, allViewer, allViewerAndWhitelistCloudFront (its CloudFront-* names travel in cloudFrontHeaders).
       return ALL;
   }
 }
