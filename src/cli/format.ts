@@ -33,7 +33,8 @@ export function formatEdgeLine(entry: EdgeLogEntry, paint: Paint): string {
   const functions = entry.functions.length > 0 ? entry.functions.join(",") : "no functions";
   const compute = entry.computeUtilization !== undefined ? ` cu=${entry.computeUtilization}` : "";
   const detail = entry.detail ? ` ${paint.yellow(entry.detail)}` : "";
-  return `${entry.method} ${entry.uri} ${status} ${paint.dim(entry.result)} ${paint.dim(functions)}${paint.dim(compute)} ${paint.dim(`${entry.durationMs.toFixed(1)}ms`)}${detail}`;
+  const result = entry.detailedResult !== entry.result ? `${entry.result}/${entry.detailedResult}` : entry.result;
+  return `${entry.method} ${entry.uri} ${status} ${paint.dim(result)} ${paint.dim(functions)}${paint.dim(compute)} ${paint.dim(`${entry.durationMs.toFixed(1)}ms`)}${detail}`;
 }
 
 /** An HTTP status in green, yellow (4xx) or red (5xx). */

@@ -95,6 +95,7 @@ function jsonLog(quiet: boolean): RequestLog {
               uri: entry.uri,
               status: entry.status,
               result: entry.result,
+              detailedResult: entry.detailedResult,
               functions: entry.functions,
               computeUtilization: entry.computeUtilization,
               durationMs: roundMs(entry.durationMs),

@@ -22,7 +22,10 @@ export interface EdgeLogEntry {
   method: string;
   uri: string;
   status: number;
+  /** x-edge-result-type: Miss, Error, FunctionGeneratedResponse, FunctionExecutionError, FunctionValidationError. */
   result: string;
+  /** x-edge-detailed-result-type: the result, or for an Error its kind (OriginConnectError, OriginCommError). */
+  detailedResult: string;
   functions: string[];
   computeUtilization?: number;
   durationMs: number;
@@ -99,20 +102,20 @@ export class Edge {
     const requestId = newRequestId();
     const functions: string[] = [];
     let compute: number | undefined;
-    const done = (status: number, result: string, detail?: string) =>
-      this.log?.({ requestId, method: req.method ?? "GET", uri: req.url ?? "/", status, result, functions, durationMs: performance.now() - started, ...(compute !== undefined ? { computeUtilization: compute } : {}), ...(detail ? { detail } : {}), distributionId: view.id });
+    const done = (status: number, result: string, detail?: string, detailedResult = result) =>
+      this.log?.({ requestId, method: req.method ?? "GET", uri: req.url ?? "/", status, result, detailedResult, functions, durationMs: performance.now() - started, ...(compute !== undefined ? { computeUtilization: compute } : {}), ...(detail ? { detail } : {}), distributionId: view.id });
     const cloudFrontHeaders = (cache: string): Array<[string, string]> => [["X-Cache", `${cache} from cloudfront`], ["Via", VIA], ["X-Amz-Cf-Pop", POP], ["X-Amz-Cf-Id", requestId]];
-    const fail = (status: 502 | 503 | 504, result: string, detail: string, sentence?: string) => {
+    const fail = (status: 502 | 503 | 504, result: string, detail: string, sentence?: string, detailedResult = result) => {
       req.resume();
       if (res.headersSent) {
         res.destroy();
-        done(status, result, detail);
+        done(status, result, detail, detailedResult);
         return;
       }
       const body = errorPage(status, requestId, sentence);
       res.writeHead(status, [["Server", "CloudFront"], ["Content-Type", "text/html"], ["Content-Length", String(Buffer.byteLength(body))], ...cloudFrontHeaders(result)].flat());
       res.end(body);
-      done(status, result, detail);
+      done(status, result, detail, detailedResult);
     };
 
     // CloudFront's page names the problem: "The CloudFront function returned an invalid value: <detail>" (spec §4.3).
@@ -173,8 +176,8 @@ export class Edge {
     }
     if (!reply) {
       return error instanceof OriginTimeoutError
-        ? fail(504, "Error", `OriginReadTimeout: ${error.message}`, ORIGIN_TIMEOUT)
-        : fail(502, "Error", `OriginConnectError: ${error?.message ?? "no origin answered"}`, ORIGIN_UNREACHABLE);
+        ? fail(504, "Error", `OriginReadTimeout: ${error.message}`, ORIGIN_TIMEOUT, "OriginCommError")
+        : fail(502, "Error", `OriginConnectError: ${error?.message ?? "no origin answered"}`, ORIGIN_UNREACHABLE, "OriginConnectError");
     }
     const originReply = reply;
 

@@ -127,6 +127,7 @@ describe("request log", () => {
       uri: "/page?x=1",
       status: 200,
       result: "Miss",
+      detailedResult: "Miss",
       functions: ["viewer-request:viewer-request"],
       computeUtilization: expect.any(Number),
       durationMs: expect.any(Number),

@@ -166,6 +166,7 @@ function handler(event) {
     expect(res.body).toContain("<H1>502 ERROR</H1>");
     expect(res.body).toContain("CloudFront wasn't able to connect to the origin.");
     expect(logs.at(-1)?.detail).toMatch(/^OriginConnectError: /);
+    expect(logs.at(-1)).toMatchObject({ result: "Error", detailedResult: "OriginConnectError" });
   });
 
   it("a function's createRequestOriginGroup is honoured; selecting an unknown origin is a 502", async () => {
