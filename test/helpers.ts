@@ -54,6 +54,7 @@ export function cloudFrontClient(endpoint: string): CloudFrontClient {
 
 export interface RawResponse {
   status: number;
+  statusMessage: string;
   headers: Record<string, string | string[] | undefined>;
   body: string;
   rawHeaders: string[];
@@ -73,7 +74,7 @@ export function http(
       const chunks: Buffer[] = [];
       res.on("data", (chunk: Buffer) => chunks.push(chunk));
       res.on("end", () =>
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, rawHeaders: res.rawHeaders, body: Buffer.concat(chunks).toString("utf8") }),
+        resolve({ status: res.statusCode ?? 0, statusMessage: res.statusMessage ?? "", headers: res.headers, rawHeaders: res.rawHeaders, body: Buffer.concat(chunks).toString("utf8") }),
       );
     });
     req.on("error", reject);

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
 import type { RunResult } from "../runtime/function.js";
 import type { FunctionEvent, FunctionRequest, FunctionResponse } from "../runtime/event.js";
 import type { BehaviourConfig, ParsedDistributionConfig } from "../service/distributionConfig.js";
@@ -205,7 +205,7 @@ export class Edge {
     }
     const lines = [...headerLinesOf(response.headers), ...setCookieLinesOf(response)];
     const result = response.statusCode >= 400 ? "Error" : "Miss";
-    res.writeHead(response.statusCode, response.statusDescription ?? "", [...lines, ...cloudFrontHeaders(result)].flat());
+    res.writeHead(response.statusCode, reasonPhrase(response), [...lines, ...cloudFrontHeaders(result)].flat());
     const status = response.statusCode;
     originReply.body.pipe(res);
     originReply.body.on("end", () => done(status, result));
@@ -261,10 +261,15 @@ export class Edge {
       ...headerLinesOf(response.headers, "content-length"),
       ...setCookieLinesOf(response),
     ];
-    res.writeHead(response.statusCode, response.statusDescription ?? "", [...headers, ...cloudFrontHeaders].flat());
+    res.writeHead(response.statusCode, reasonPhrase(response), [...headers, ...cloudFrontHeaders].flat());
     res.end(body);
     done();
   }
+}
+
+/** The status line's reason: the function's or origin's own, else the standard phrase (spec §4.2). */
+function reasonPhrase(response: FunctionResponse): string {
+  return response.statusDescription || STATUS_CODES[response.statusCode] || "";
 }
 
 /** Header lines to write, Title-Case as CloudFront writes headers a function could have set; `except` is left out. */

@@ -199,6 +199,7 @@ function handler(event) {
     expect((await get("/assets/a%20b.txt", { "if-none-match": String(file.headers.etag) })).status).toBe(304);
     const missing = await get("/assets/nope.txt");
     expect(missing.status).toBe(403);
+    expect(missing.statusMessage).toBe("Forbidden");
     expect(missing.body).toContain("<Code>AccessDenied</Code>");
     expect(missing.headers["x-cache"]).toBe("Error from cloudfront");
     expect((await get("/assets/..%2f..%2fetc%2fpasswd")).status).toBe(403);
