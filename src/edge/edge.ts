@@ -1,20 +1,22 @@
 import { randomBytes } from "node:crypto";
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
-import type { RunResult } from "../runtime/function.js";
+import type { Readable } from "node:stream";
+import type { OriginCall } from "../runtime/engine.js";
 import type { FunctionEvent, FunctionRequest, FunctionResponse } from "../runtime/event.js";
-import type { BehaviourConfig, ParsedDistributionConfig } from "../service/distributionConfig.js";
+import type { RunResult } from "../runtime/function.js";
+import type { BehaviourConfig, FunctionAssociationConfig, ParsedDistributionConfig } from "../service/distributionConfig.js";
 import type { DistributionView } from "../service/distributions.js";
 import { responseFromOrigin, titleCase, valuesOf, viewerRequestEvent } from "./events.js";
-import { FORWARD_ALL, forwardingRules } from "./forwarding.js";
+import { FORWARD_ALL, forwardingRules, type ForwardingRules } from "./forwarding.js";
 import { cloudFrontHeaderValue } from "./viewerHeaders.js";
 import { fetchFromOrigin, OriginTimeoutError, type OriginReply, type OriginRequest, type S3Sources } from "./origin.js";
-import { originRequestOf, routeOf, type OriginCall, type OriginRoute } from "./originRequest.js";
+import { originRequestOf, routeOf, type OriginRoute } from "./originRequest.js";
 import { errorPage, escapeHtml, INVALID_VALUE, ORIGIN_TIMEOUT, ORIGIN_UNREACHABLE } from "./pages.js";
 
 /** What the edge needs from the rest of edgelite. */
 export interface EdgeServices {
   forHost(host: string): Promise<{ view: DistributionView; config: ParsedDistributionConfig } | undefined>;
-  runLive(functionArn: string, event: import("../runtime/event.js").FunctionEvent, options: { rawQueryString?: string | null }): Promise<RunResult | undefined>;
+  runLive(functionArn: string, event: FunctionEvent, options: { rawQueryString?: string | null }): Promise<RunResult | undefined>;
 }
 
 export interface EdgeLogEntry {
@@ -120,12 +122,24 @@ export class Edge {
 
     // CloudFront's page names the problem: "The CloudFront function returned an invalid value: <detail>" (spec §4.3).
     const invalid = (detail: string) => fail(502, "FunctionValidationError", detail, `${INVALID_VALUE} ${escapeHtml(detail)}`);
+    /** Runs an associated function's LIVE stage; undefined once an execution error has been answered (503). */
+    const run = async (association: FunctionAssociationConfig, runEvent: FunctionEvent, options: { rawQueryString?: string | null }, pending?: Readable) => {
+      const result = await this.services.runLive(association.functionArn, runEvent, options);
+      functions.push(`${association.eventType}:${association.functionArn.split("/").pop()}`);
+      if (!result || result.error) {
+        pending?.resume();
+        fail(503, "FunctionExecutionError", result?.errorMessage ?? "the function has no LIVE stage");
+        return undefined;
+      }
+      compute = result.computeUtilization;
+      return result;
+    };
 
     const path = (req.url ?? "/").split("?")[0]!;
     const behaviour = pickBehaviour(config.behaviours, path);
     const viewerIp = (req.socket.remoteAddress ?? "").replace(/^::ffff:/, "");
     const { event, rawQuery } = viewerRequestEvent(req, { distributionId: view.id, distributionDomainName: view.domainName, requestId, viewerIp, host });
-    const rules = this.forwardAll ? FORWARD_ALL : forwardingRules(behaviour);
+    const rules = this.rulesFor(behaviour);
     if (rules.cloudFrontHeaders.size > 0) {
       const viewer = { ip: viewerIp, port: req.socket.remotePort ?? 0, httpVersion: req.httpVersion, userAgent: req.headers["user-agent"] ?? "", country: this.viewerCountry };
       for (const name of rules.cloudFrontHeaders) {
@@ -138,17 +152,15 @@ export class Edge {
     const originCalls: OriginCall[] = [];
     const viewerRequestFn = behaviour.functions.find((f) => f.eventType === "viewer-request");
     if (viewerRequestFn) {
-      const result = await this.services.runLive(viewerRequestFn.functionArn, event, { rawQueryString: rawQuery });
-      functions.push(`viewer-request:${viewerRequestFn.functionArn.split("/").pop()}`);
-      if (!result || result.error) return fail(503, "FunctionExecutionError", result?.errorMessage ?? "the function has no LIVE stage");
-      compute = result.computeUtilization;
+      const result = await run(viewerRequestFn, event, { rawQueryString: rawQuery });
+      if (!result) return;
       if (result.validationErrors.length > 0 || !result.output) return invalid(result.validationErrors.join(" ") || "The function returned neither a request nor a response.");
       if ("response" in result.output) {
         req.resume();
         return this.sendGenerated(res, result.output.response, cloudFrontHeaders("FunctionGeneratedResponse"), () => done(result.output && "response" in result.output ? result.output.response.statusCode : 200, "FunctionGeneratedResponse"));
       }
       request = { ...result.output.request, method: event.request.method };
-      originCalls.push(...(result.originCalls as OriginCall[]));
+      originCalls.push(...result.originCalls);
     }
     // The default root object applies to a request for exactly "/", after the function (spec §1.2 leaves
     // open which the function sees; moving this line above the function would flip it).
@@ -185,13 +197,8 @@ export class Edge {
     const viewerResponseFn = behaviour.functions.find((f) => f.eventType === "viewer-response");
     // Viewer-response does not run when the origin answered 400 or above.
     if (viewerResponseFn && response.statusCode < 400) {
-      const result = await this.services.runLive(viewerResponseFn.functionArn, { ...event, context: { ...event.context, eventType: "viewer-response" }, request, response }, {});
-      functions.push(`viewer-response:${viewerResponseFn.functionArn.split("/").pop()}`);
-      if (!result || result.error) {
-        originReply.body.resume();
-        return fail(503, "FunctionExecutionError", result?.errorMessage ?? "the function has no LIVE stage");
-      }
-      compute = result.computeUtilization;
+      const result = await run(viewerResponseFn, { ...event, context: { ...event.context, eventType: "viewer-response" }, request, response }, {}, originReply.body);
+      if (!result) return;
       if (result.validationErrors.length > 0 || !result.output || !("response" in result.output)) {
         originReply.body.resume();
         return invalid(result.validationErrors.join(" ") || "A viewer-response function must return the response object.");
@@ -210,6 +217,10 @@ export class Edge {
     originReply.body.pipe(res);
     originReply.body.on("end", () => done(status, result));
     originReply.body.on("error", () => res.destroy());
+  }
+
+  private rulesFor(behaviour: BehaviourConfig): ForwardingRules {
+    return this.forwardAll ? FORWARD_ALL : forwardingRules(behaviour);
   }
 
   /** Tries the route's origins in order; the next one only after a listed status or a failure, and only when failover is allowed. */
@@ -244,7 +255,7 @@ export class Edge {
     const behaviour = pickBehaviour(config.behaviours, pagePath);
     const route = routeOf(config, behaviour.targetOriginId, []);
     if (typeof route === "string") return undefined;
-    const rules = this.forwardAll ? FORWARD_ALL : forwardingRules(behaviour);
+    const rules = this.rulesFor(behaviour);
     const pageRequest: FunctionRequest = { ...request, method: "GET", uri: pagePath, querystring: {} };
     const outgoing = originRequestOf(pageRequest, { ...event, request: { ...event.request, method: "GET" } }, null, rules, { via: VIA, requestId });
     const { reply } = await this.fetchRoute(route, outgoing, true);

@@ -1,14 +1,10 @@
+import type { OriginCall } from "../runtime/engine.js";
 import type { FunctionEvent, FunctionRequest } from "../runtime/event.js";
 import type { OriginConfig, ParsedDistributionConfig } from "../service/distributionConfig.js";
 import { queryStringOf, titleCase, valuesOf } from "./events.js";
 import { forwardsHeader, normalisedAcceptEncoding, selects, type ForwardingRules } from "./forwarding.js";
 import type { OriginRequest } from "./origin.js";
 
-/** What a viewer-request function asked of cf.updateRequestOrigin/selectRequestOriginById/createRequestOriginGroup. */
-export type OriginCall =
-  | { kind: "updateRequestOrigin"; params: Record<string, unknown> }
-  | { kind: "selectRequestOriginById"; originId: string; options?: { hostHeader?: string } }
-  | { kind: "createRequestOriginGroup"; params: { originIds: Array<{ originId: string; originOverrides?: { hostHeader?: string } }>; originOverrides?: { hostHeader?: string }; failoverCriteria: { statusCodes: number[] } } };
 
 /** The origins to try in order (one, or an origin group's primary then secondary) and when to move on. */
 export interface OriginRoute {

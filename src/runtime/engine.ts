@@ -21,10 +21,19 @@ export interface RawRun {
   originCalls: OriginCall[];
 }
 
-export interface OriginCall {
-  kind: "updateRequestOrigin" | "selectRequestOriginById" | "createRequestOriginGroup";
-  [key: string]: unknown;
+/** Overrides a function may give an origin it selects (only hostHeader has a local effect). */
+export interface OriginOverrides {
+  hostHeader?: string;
 }
+
+/**
+ * A call to cf.updateRequestOrigin/selectRequestOriginById/createRequestOriginGroup, as the cloudfront
+ * module records it once its arguments passed validation (src/runtime/modules/cloudfront.ts).
+ */
+export type OriginCall =
+  | { kind: "updateRequestOrigin"; params: Record<string, unknown> }
+  | { kind: "selectRequestOriginById"; originId: string; options?: OriginOverrides }
+  | { kind: "createRequestOriginGroup"; params: { originIds: Array<{ originId: string; originOverrides?: OriginOverrides }>; originOverrides?: OriginOverrides; failoverCriteria: { statusCodes: number[] } } };
 
 /** The key value store a run can read through cf.kvs() (2.0): its id, keys and metadata. */
 export interface KvsData {
