@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { median, spawnListening, type SpawnedServer } from "./harness.js";
+import { spawnListening, summariseRounds, type SpawnedServer } from "./harness.js";
 import { httpRequest, runLoad, type LoadOptions, type LoadResult } from "./loadgen.js";
 
 /**
@@ -67,20 +67,10 @@ export async function benchApi(): Promise<Record<string, unknown>> {
         }),
       );
     }
-    const summary = (list: Run[]) => ({
-      requestsPerSecond: Math.round(median(list.map((m) => m.requestsPerSecond))),
-      cpuMicrosPerRequest: list[0]?.cpuMicrosPerRequest === undefined ? undefined : median(list.map((m) => m.cpuMicrosPerRequest!)),
-      p50Ms: median(list.map((m) => m.p50Ms)),
-      p99Ms: median(list.map((m) => m.p99Ms)),
-      statuses: list.reduce<Record<string, number>>((all, m) => {
-        for (const [status, count] of Object.entries(m.statuses)) all[status] = (all[status] ?? 0) + count;
-        return all;
-      }, {}),
-    });
-    const base = summary(runs.baseline);
-    const basePut = summary(runs.baselinePut);
-    const describe = summary(runs.describe);
-    const update = summary(runs.update);
+    const base = summariseRounds(runs.baseline);
+    const basePut = summariseRounds(runs.baselinePut);
+    const describe = summariseRounds(runs.describe);
+    const update = summariseRounds(runs.update);
     return {
       rounds: ROUNDS,
       connections: CONNECTIONS,

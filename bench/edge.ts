@@ -1,7 +1,7 @@
 import autocannon from "autocannon";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
-import { median, spawnListening, type SpawnedServer } from "./harness.js";
+import { spawnListening, summariseRounds, type RoundResult, type SpawnedServer } from "./harness.js";
 
 /**
  * bench/edge: requests per second and p99 through the edge with a viewer-request and a viewer-response
@@ -29,17 +29,9 @@ const VIEWER_RESPONSE = `function handler(event) {
   return event.response;
 }`;
 
-interface LoadResult {
-  requestsPerSecond: number;
-  /** CPU time (all threads) of the server under test per request, in µs: steadier than rps on a noisy machine. */
-  serverCpuMicrosPerRequest?: number;
-  p50Ms: number;
-  p99Ms: number;
-  statuses: Record<string, number>;
-}
 
 /** Closed loop at full speed, or (with `rate`) a fixed number of requests per second over 10 connections. */
-async function load(url: string, path: string, host: string, server: SpawnedServer, rate?: number): Promise<LoadResult> {
+async function load(url: string, path: string, host: string, server: SpawnedServer, rate?: number): Promise<RoundResult> {
   const cpuBefore = server.cpuMicros();
   const pacing = rate === undefined ? { connections: CONNECTIONS } : { connections: 10, overallRate: rate };
   const result = await autocannon({ url: url + path, ...pacing, duration: DURATION_SECONDS, headers: { host, "user-agent": "bench Mobile" } });
@@ -47,8 +39,8 @@ async function load(url: string, path: string, host: string, server: SpawnedServ
   for (const [code, count] of Object.entries(result.statusCodeStats ?? {})) statuses[code] = (count as { count: number }).count;
   if (result.errors > 0) statuses.errors = result.errors;
   const cpuAfter = server.cpuMicros();
-  const load: LoadResult = { requestsPerSecond: result.requests.average, p50Ms: result.latency.p50, p99Ms: result.latency.p99, statuses };
-  if (cpuBefore !== undefined && cpuAfter !== undefined && result.requests.total > 0) load.serverCpuMicrosPerRequest = Math.round((cpuAfter - cpuBefore) / result.requests.total);
+  const load: RoundResult = { requestsPerSecond: result.requests.average, p50Ms: result.latency.p50, p99Ms: result.latency.p99, statuses };
+  if (cpuBefore !== undefined && cpuAfter !== undefined && result.requests.total > 0) load.cpuMicrosPerRequest = Math.round((cpuAfter - cpuBefore) / result.requests.total);
   return load;
 }
 
@@ -85,27 +77,17 @@ export async function benchEdge(): Promise<Record<string, unknown>> {
         `</Items></FunctionAssociations></DefaultCacheBehavior></DistributionConfig>`,
     );
     const domain = /<DomainName>(d[^<]+)<\/DomainName>/.exec(await created.text())![1]!;
-    const runs = { proxy: [] as LoadResult[], edge: [] as LoadResult[], pacedProxy: [] as LoadResult[], pacedEdge: [] as LoadResult[] };
+    const runs = { proxy: [] as RoundResult[], edge: [] as RoundResult[], pacedProxy: [] as RoundResult[], pacedEdge: [] as RoundResult[] };
     for (let round = 0; round < ROUNDS; round++) {
       runs.proxy.push(await load(proxy.url, "/products/index.html", new URL(proxy.url).host, proxy));
       runs.edge.push(await load(edgelite.url, "/products/", domain, edgelite));
       runs.pacedProxy.push(await load(proxy.url, "/products/index.html", new URL(proxy.url).host, proxy, PACED_RATE));
       runs.pacedEdge.push(await load(edgelite.url, "/products/", domain, edgelite, PACED_RATE));
     }
-    const summary = (list: LoadResult[]) => ({
-      requestsPerSecond: median(list.map((r) => r.requestsPerSecond)),
-      p50Ms: median(list.map((r) => r.p50Ms)),
-      p99Ms: median(list.map((r) => r.p99Ms)),
-      serverCpuMicrosPerRequest: median(list.map((r) => r.serverCpuMicrosPerRequest ?? Number.NaN)),
-      statuses: list.reduce<Record<string, number>>((all, r) => {
-        for (const [status, count] of Object.entries(r.statuses)) all[status] = (all[status] ?? 0) + count;
-        return all;
-      }, {}),
-    });
-    const bare = summary(runs.proxy);
-    const edge = summary(runs.edge);
-    const pacedBare = summary(runs.pacedProxy);
-    const pacedEdge = summary(runs.pacedEdge);
+    const bare = summariseRounds(runs.proxy);
+    const edge = summariseRounds(runs.edge);
+    const pacedBare = summariseRounds(runs.pacedProxy);
+    const pacedEdge = summariseRounds(runs.pacedEdge);
     return {
       rounds: ROUNDS,
       connections: CONNECTIONS,

@@ -49,3 +49,28 @@ export function median(values: number[]): number {
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
+
+/** One load round as the benches record it. */
+export interface RoundResult {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  statuses: Record<string, number>;
+  /** CPU time of the server under test per request (all its threads), in µs; undefined off Linux. */
+  cpuMicrosPerRequest?: number;
+}
+
+/** Several rounds of one load: medians of the figures, statuses summed. */
+export function summariseRounds(rounds: RoundResult[]): RoundResult {
+  const summary: RoundResult = {
+    requestsPerSecond: Math.round(median(rounds.map((r) => r.requestsPerSecond))),
+    p50Ms: median(rounds.map((r) => r.p50Ms)),
+    p99Ms: median(rounds.map((r) => r.p99Ms)),
+    statuses: rounds.reduce<Record<string, number>>((all, r) => {
+      for (const [status, count] of Object.entries(r.statuses)) all[status] = (all[status] ?? 0) + count;
+      return all;
+    }, {}),
+  };
+  if (rounds.every((r) => r.cpuMicrosPerRequest !== undefined)) summary.cpuMicrosPerRequest = median(rounds.map((r) => r.cpuMicrosPerRequest!));
+  return summary;
+}
