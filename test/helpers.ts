@@ -1,4 +1,4 @@
-import { CloudFrontClient } from "@aws-sdk/client-cloudfront";
+import { CloudFrontClient, CreateFunctionCommand, PublishFunctionCommand, type FunctionRuntime } from "@aws-sdk/client-cloudfront";
 import { mkdtempSync, rmSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
@@ -96,3 +96,10 @@ export function createFunctionXml(name: string, code: string, options: { runtime
 export const HANDLER = "function handler(event) { return event.request; }";
 export const encode = (text: string) => new TextEncoder().encode(text);
 export const decode = (bytes: Uint8Array | undefined) => new TextDecoder().decode(bytes);
+
+/** Creates a function and publishes it, as a distribution needs it; returns its ARN. */
+export async function createLiveFunction(client: CloudFrontClient, name: string, code: string, runtime: FunctionRuntime = "cloudfront-js-2.0"): Promise<string> {
+  const created = await client.send(new CreateFunctionCommand({ Name: name, FunctionConfig: { Comment: "", Runtime: runtime }, FunctionCode: encode(code) }));
+  await client.send(new PublishFunctionCommand({ Name: name, IfMatch: created.ETag }));
+  return created.FunctionSummary!.FunctionMetadata!.FunctionARN!;
+}

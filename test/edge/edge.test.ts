@@ -1,8 +1,8 @@
-import { CreateDistributionCommand, CreateFunctionCommand, DeleteFunctionCommand, FunctionInUse, PublishFunctionCommand, UpdateFunctionCommand } from "@aws-sdk/client-cloudfront";
+import { CreateDistributionCommand, DeleteFunctionCommand, FunctionInUse, PublishFunctionCommand, UpdateFunctionCommand } from "@aws-sdk/client-cloudfront";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { encode, http, startTestServer, type TestServer } from "../helpers.js";
+import { createLiveFunction, encode, http, startTestServer, type TestServer } from "../helpers.js";
 
 interface Seen {
   method: string;
@@ -32,11 +32,7 @@ describe("the edge: LIVE functions on real HTTP traffic", () => {
   let assets: Awaited<ReturnType<typeof startOrigin>>;
   let domain: string;
 
-  const fn = async (name: string, code: string) => {
-    const created = await t.client.send(new CreateFunctionCommand({ Name: name, FunctionConfig: { Comment: "", Runtime: "cloudfront-js-2.0" }, FunctionCode: encode(code) }));
-    await t.client.send(new PublishFunctionCommand({ Name: name, IfMatch: created.ETag }));
-    return created.FunctionSummary!.FunctionMetadata!.FunctionARN!;
-  };
+  const fn = (name: string, code: string) => createLiveFunction(t.client, name, code);
   const get = (path: string, headers: Record<string, string> = {}) => http(t.url, "GET", path, { headers: { host: domain, ...headers } });
 
   beforeAll(async () => {

@@ -1,11 +1,11 @@
-import { CreateDistributionCommand, CreateFunctionCommand, PublishFunctionCommand, type CacheBehavior, type DefaultCacheBehavior, type Origin } from "@aws-sdk/client-cloudfront";
+import { CreateDistributionCommand, type CacheBehavior, type DefaultCacheBehavior, type Origin } from "@aws-sdk/client-cloudfront";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EdgeLogEntry } from "../../src/edge/edge.js";
-import { encode, http, startTestServer, tempDir, type TestServer } from "../helpers.js";
+import { createLiveFunction, http, startTestServer, tempDir, type TestServer } from "../helpers.js";
 
 interface Seen {
   url: string;
@@ -36,11 +36,7 @@ describe("the edge: policies, origin groups, S3 origins, default root object", (
   let domain: string;
   let closedPort: number;
 
-  const fn = async (name: string, code: string) => {
-    const created = await t.client.send(new CreateFunctionCommand({ Name: name, FunctionConfig: { Comment: "", Runtime: "cloudfront-js-2.0" }, FunctionCode: encode(code) }));
-    await t.client.send(new PublishFunctionCommand({ Name: name, IfMatch: created.ETag }));
-    return created.FunctionSummary!.FunctionMetadata!.FunctionARN!;
-  };
+  const fn = (name: string, code: string) => createLiveFunction(t.client, name, code);
   const get = (path: string, headers: Record<string, string> = {}) => http(t.url, "GET", path, { headers: { host: domain, ...headers } });
   const behaviour = (pattern: string, target: string, extra: Partial<CacheBehavior> = {}): CacheBehavior => ({ PathPattern: pattern, TargetOriginId: target, ViewerProtocolPolicy: "allow-all", ...extra });
 
@@ -300,19 +296,17 @@ describe("CloudFront-* headers", () => {
     const origin = await startOrigin("origin");
     const t = await startTestServer("memory", { viewerCountry: "FR" });
     try {
-      const created = await t.client.send(new CreateFunctionCommand({
-        Name: "geo",
-        FunctionConfig: { Comment: "", Runtime: "cloudfront-js-2.0" },
-        FunctionCode: encode(`function handler(event) {
+      const arn = await createLiveFunction(
+        t.client,
+        "geo",
+        `function handler(event) {
   var h = event.request.headers;
   if (h['cloudfront-viewer-country'] && h['cloudfront-viewer-country'].value === 'FR') {
     return { statusCode: 302, statusDescription: 'Found', headers: { location: { value: '/fr' + event.request.uri } } };
   }
   return event.request;
-}`),
-      }));
-      await t.client.send(new PublishFunctionCommand({ Name: "geo", IfMatch: created.ETag }));
-      const arn = created.FunctionSummary!.FunctionMetadata!.FunctionARN!;
+}`,
+      );
       const distribution = (amplify: boolean) =>
         t.client.send(
           new CreateDistributionCommand({
