@@ -64,6 +64,7 @@ async function serve(options: ServeOptions): Promise<void> {
   const store = openStore({ inMemory: options.inMemory, dataDir: options.dataDir });
   const paint = colour(process.stdout);
   const log = createRequestLog({ format: options.logFormat, quiet: options.quiet });
+  const announce = (id: string, url: string) => log.info(`${paint.green("distribution")} ${id} serving at ${paint.bold(url)}`, "distribution", { id, url });
   const running = await startServer({
     store,
     host: options.host,
@@ -74,7 +75,7 @@ async function serve(options: ServeOptions): Promise<void> {
     kvsProvisioningMs: options.kvsProvisioningMs,
     onRequest: log.api,
     onEdgeRequest: log.edge,
-    onDistributionCreated: ({ id, url }) => log.info(`${paint.green("distribution")} ${id} serving at ${paint.bold(url)}`, "distribution", { id, url }),
+    onDistributionCreated: ({ id, url }) => announce(id, url),
     ...(options.s3 ? { s3Sources: options.s3 } : {}),
     forwardAll: options.forwardAll,
     viewerCountry: options.viewerCountry,
@@ -88,9 +89,7 @@ async function serve(options: ServeOptions): Promise<void> {
   });
 
   for await (const distribution of running.services.distributions.views()) {
-    if (!distribution.enabled) continue;
-    const url = running.distributionUrl(distribution.domainName);
-    log.info(`${paint.green("distribution")} ${distribution.id} serving at ${paint.bold(url)}`, "distribution", { id: distribution.id, url });
+    if (distribution.enabled) announce(distribution.id, running.distributionUrl(distribution.domainName));
   }
 
   let stopping = false;
