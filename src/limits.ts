@@ -54,3 +54,16 @@ export const KVS_LIST_KEYS_DEFAULT = 10;
 export const KVS_LIST_KEYS_MAX = 50;
 /** AWS takes ~35 s to provision a store; locally 0 by default (`--kvs-provisioning-ms`). */
 export const DEFAULT_KVS_PROVISIONING_MS = 0;
+
+// ---- distributions (CloudFront Developer Guide, "Path pattern"; the 2020-05-31 model's Origin and CustomOriginConfig)
+
+/** A cache behaviour's PathPattern: at most 255 characters. */
+export const MAX_PATH_PATTERN_LENGTH = 255;
+/** OriginReadTimeout (response timeout): 1-120 s, 30 by default (the model's CustomOriginConfig docs). */
+export const ORIGIN_READ_TIMEOUT_SECONDS = { min: 1, max: 120, default: 30 } as const;
+/** OriginKeepaliveTimeout: 1-120 s, 5 by default. */
+export const ORIGIN_KEEPALIVE_TIMEOUT_SECONDS = { min: 1, max: 120, default: 5 } as const;
+/** Origin ConnectionTimeout: 1-10 s, 10 by default. */
+export const ORIGIN_CONNECTION_TIMEOUT_SECONDS = { min: 1, max: 10, default: 10 } as const;
+/** Origin ConnectionAttempts: 1-3, 3 by default. */
+export const ORIGIN_CONNECTION_ATTEMPTS = { min: 1, max: 3, default: 3 } as const;

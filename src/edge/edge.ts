@@ -12,6 +12,7 @@ import { cloudFrontHeaderValue } from "./viewerHeaders.js";
 import { fetchFromOrigin, OriginTimeoutError, type OriginReply, type OriginRequest, type S3Sources } from "./origin.js";
 import { originRequestOf, routeOf, type OriginRoute } from "./originRequest.js";
 import { errorPage, escapeHtml, INVALID_VALUE, ORIGIN_TIMEOUT, ORIGIN_UNREACHABLE } from "./pages.js";
+import { pickBehaviour } from "./pathPattern.js";
 
 /** What the edge needs from the rest of edgelite. */
 export interface EdgeServices {
@@ -297,26 +298,4 @@ function setCookieLinesOf(response: FunctionResponse): Array<[string, string]> {
   return Object.entries(response.cookies).flatMap(([name, entry]) =>
     (entry.multiValue ?? [entry]).map((cookie): [string, string] => ["Set-Cookie", `${name}=${cookie.value}${cookie.attributes ? `; ${cookie.attributes}` : ""}`]),
   );
-}
-
-const patterns = new WeakMap<BehaviourConfig, RegExp>();
-
-function patternOf(behaviour: BehaviourConfig): RegExp {
-  let regex = patterns.get(behaviour);
-  if (!regex) {
-    const pattern = behaviour.pathPattern.replace(/^\//, "");
-    regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "s");
-    patterns.set(behaviour, regex);
-  }
-  return regex;
-}
-
-/** CloudFront's path patterns: `*` any run of characters (including `/`), `?` one character, case-sensitive, leading `/` optional; first match wins, the default last. */
-export function pickBehaviour(behaviours: BehaviourConfig[], path: string): BehaviourConfig {
-  const subject = path.replace(/^\//, "");
-  for (const behaviour of behaviours) {
-    if (behaviour.pathPattern === "*") return behaviour;
-    if (patternOf(behaviour).test(subject)) return behaviour;
-  }
-  return behaviours[behaviours.length - 1]!;
 }

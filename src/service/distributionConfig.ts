@@ -1,4 +1,5 @@
-import { CloudFrontError } from "./errors.js";
+import { MAX_PATH_PATTERN_LENGTH, ORIGIN_CONNECTION_ATTEMPTS, ORIGIN_CONNECTION_TIMEOUT_SECONDS, ORIGIN_KEEPALIVE_TIMEOUT_SECONDS, ORIGIN_READ_TIMEOUT_SECONDS } from "../limits.js";
+import { CloudFrontError, type CloudFrontErrorCode } from "./errors.js";
 
 /**
  * What edgelite reads from a DistributionConfig (the rest is stored whole and returned unchanged): its
@@ -20,6 +21,12 @@ export interface OriginConfig {
   customHeaders: Array<[string, string]>;
   /** CustomOriginConfig's OriginReadTimeout: how long the origin may stay silent (CloudFront's default, 30 s). */
   readTimeoutSeconds: number;
+  /** CustomOriginConfig's OriginKeepaliveTimeout (validated and kept; edgelite opens a connection per request). */
+  keepaliveTimeoutSeconds: number;
+  /** Origin ConnectionTimeout: how long establishing a connection may take. */
+  connectionTimeoutSeconds: number;
+  /** Origin ConnectionAttempts: how many times a failed connection is tried. */
+  connectionAttempts: number;
   /** Host toward the origin, set by a function's origin overrides (never by the config). */
   hostHeader?: string;
 }
@@ -125,6 +132,19 @@ function required(node: XmlObject, name: string, at: string): string {
   return value;
 }
 
+/**
+ * An origin's whole-number setting within CloudFront's range, its default when absent. Anything else (0, 61,
+ * `abc`, `1.5`, an empty element) is refused with the setting's own error code.
+ */
+function originSetting(value: string | undefined, range: { min: number; max: number; default: number }, code: CloudFrontErrorCode, name: string): number {
+  if (value === undefined) return range.default;
+  const number = /^\s*\d{1,9}\s*$/.test(value) ? Number(value) : Number.NaN;
+  if (!(number >= range.min && number <= range.max)) {
+    throw new CloudFrontError(code, `The ${name} specified for the origin is not valid: it must be a whole number from ${range.min} to ${range.max}, not "${value.slice(0, 32)}".`);
+  }
+  return number;
+}
+
 /** The HTTP statuses a CustomErrorResponse may name (CloudFront's list). */
 const CUSTOMIZABLE_ERROR_CODES = [400, 403, 404, 405, 414, 416, 500, 501, 502, 503, 504];
 
@@ -154,7 +174,10 @@ export function parseDistributionConfig(root: XmlObject): ParsedDistributionConf
       httpPort: Number(text(custom, "HTTPPort") ?? 80),
       httpsPort: Number(text(custom, "HTTPSPort") ?? 443),
       protocolPolicy: text(custom, "OriginProtocolPolicy") ?? "https-only",
-      readTimeoutSeconds: Number(text(custom, "OriginReadTimeout") ?? 30),
+      readTimeoutSeconds: originSetting(text(custom, "OriginReadTimeout"), ORIGIN_READ_TIMEOUT_SECONDS, "InvalidOriginReadTimeout", "OriginReadTimeout"),
+      keepaliveTimeoutSeconds: originSetting(text(custom, "OriginKeepaliveTimeout"), ORIGIN_KEEPALIVE_TIMEOUT_SECONDS, "InvalidOriginKeepaliveTimeout", "OriginKeepaliveTimeout"),
+      connectionTimeoutSeconds: originSetting(text(origin, "ConnectionTimeout"), ORIGIN_CONNECTION_TIMEOUT_SECONDS, "InvalidArgument", "ConnectionTimeout"),
+      connectionAttempts: originSetting(text(origin, "ConnectionAttempts"), ORIGIN_CONNECTION_ATTEMPTS, "InvalidArgument", "ConnectionAttempts"),
       customHeaders: headers,
     };
   });
@@ -218,9 +241,14 @@ export function parseDistributionConfig(root: XmlObject): ParsedDistributionConf
 
   const defaultNode = object(root, "DefaultCacheBehavior");
   if (!defaultNode) throw new CloudFrontError("MalformedXML", "1 validation error detected: Value null at 'distributionConfig.defaultCacheBehavior' failed to satisfy constraint: Member must not be null");
-  const behaviours = items(object(root, "CacheBehaviors"), "CacheBehavior", "CacheBehaviors").map((node, i) =>
-    behaviour(node, required(node, "PathPattern", `distributionConfig.cacheBehaviors.items.${i + 1}.member.pathPattern`), `distributionConfig.cacheBehaviors.items.${i + 1}.member`),
-  );
+  const behaviours = items(object(root, "CacheBehaviors"), "CacheBehavior", "CacheBehaviors").map((node, i) => {
+    const where = `distributionConfig.cacheBehaviors.items.${i + 1}.member`;
+    const pathPattern = required(node, "PathPattern", `${where}.pathPattern`);
+    if (pathPattern.length > MAX_PATH_PATTERN_LENGTH) {
+      throw new CloudFrontError("InvalidArgument", `The PathPattern of cache behavior ${i + 1} is ${pathPattern.length} characters long; CloudFront allows at most ${MAX_PATH_PATTERN_LENGTH}.`);
+    }
+    return behaviour(node, pathPattern, where);
+  });
   behaviours.push(behaviour(defaultNode, "*", "distributionConfig.defaultCacheBehavior"));
   const customErrorResponses = items(object(root, "CustomErrorResponses"), "CustomErrorResponse", "CustomErrorResponses").map((node, i): CustomErrorResponseConfig => {
     const errorCode = Number(required(node, "ErrorCode", `distributionConfig.customErrorResponses.items.${i + 1}.member.errorCode`));

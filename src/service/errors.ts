@@ -30,6 +30,8 @@ export const ERROR_STATUS = {
   InvalidErrorCode: 400,
   InvalidResponseCode: 400,
   InvalidFunctionAssociation: 400,
+  InvalidOriginKeepaliveTimeout: 400,
+  InvalidOriginReadTimeout: 400,
   NoSuchDistribution: 404,
   NoSuchOrigin: 404,
   NoSuchCachePolicy: 404,
