@@ -37,6 +37,12 @@ export const FUNCTION_MEMORY_BYTES = 2 * 1024 * 1024;
 export const ISOLATE_MEMORY_LIMIT_MB = 32;
 /** Logs per invocation are truncated at 10 KB. */
 export const FUNCTION_LOG_BYTES = 10_240;
+/**
+ * The largest result (as JSON text, in characters) a run may hand back. CloudFront publishes no figure; a
+ * result is built within the function's 2 MB memory quota, so anything larger is that quota exceeded
+ * (MemoryError), checked inside the isolate before the text is copied out.
+ */
+export const FUNCTION_RESULT_MAX_CHARS = FUNCTION_MEMORY_BYTES;
 /** Wall-clock backstop for work the statement meter cannot see (a catastrophic regex, a huge built-in call). */
 export const FUNCTION_WALL_CLOCK_LIMIT_MS = 1_000;
 

@@ -12,7 +12,8 @@ import { KeyValueStoreService } from "./service/keyValueStores.js";
 import { KvsError } from "./service/kvsErrors.js";
 import { TaggingService } from "./service/tagging.js";
 import { DistributionService } from "./service/distributions.js";
-import { Edge, type EdgeLogEntry } from "./edge/edge.js";
+import { Edge, sendEdgeFallback, type EdgeLogEntry } from "./edge/edge.js";
+import { sendFallback, sendResponse, type HeaderLine } from "./edge/writer.js";
 import type { S3Sources } from "./edge/origin.js";
 import type { Store } from "./store/types.js";
 
@@ -132,7 +133,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         },
         (error: unknown) => {
           console.error("edgelite: edge error", error);
-          if (!res.headersSent) res.writeHead(500).end();
+          sendEdgeFallback(res);
         },
       );
       return;
@@ -152,7 +153,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
     const finish = (reply: ApiReply, errorCode?: string) => {
       // While stopping, each connection closes after its in-flight response instead of idling on.
-      send(res, reply, requestId, stopping || closeAfterReply);
+      send(res, reply, requestId, stopping || closeAfterReply, operation?.protocol);
       options.onRequest?.({
         requestId,
         method,
@@ -250,21 +251,32 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
 }
 
-/** Writes the reply with one writeHead (a flat header list) and, for text, one write of head and body together. */
-function send(res: ServerResponse, reply: ApiReply, requestId: string, closeConnection: boolean): void {
+/**
+ * Writes an API or data-plane reply through the response writer (one writeHead, head and body together).
+ * A reply that cannot be written (a header value with a control character, say) is edgelite's bug: the
+ * caller gets a fixed InternalError in the protocol's shape instead, and the process goes on.
+ */
+function send(res: ServerResponse, reply: ApiReply, requestId: string, closeConnection: boolean, protocol: Operation["protocol"]): void {
   if (res.headersSent) return;
-  const headers: string[] = ["x-amzn-RequestId", requestId];
-  if (closeConnection) headers.push("Connection", "close");
-  if (reply.headers) for (const name in reply.headers) headers.push(name, reply.headers[name]!);
-  if (reply.body === undefined || reply.status === 204) {
-    res.writeHead(reply.status, headers);
-    res.end();
-    return;
+  const headers: HeaderLine[] = [["x-amzn-RequestId", requestId]];
+  if (reply.headers) for (const [name, value] of Object.entries(reply.headers)) headers.push([name, value]);
+  const bodiless = reply.body === undefined || reply.status === 204;
+  if (!bodiless) headers.push(["Content-Type", reply.contentType ?? "application/octet-stream"]);
+  try {
+    sendResponse(res, { status: reply.status, headers }, bodiless ? undefined : reply.body, { close: closeConnection });
+  } catch (error) {
+    console.error("edgelite: a reply could not be written", error);
+    sendFallback(res, apiFallback(requestId, protocol));
   }
-  const length = typeof reply.body === "string" ? Buffer.byteLength(reply.body) : reply.body.byteLength;
-  headers.push("Content-Type", reply.contentType ?? "application/octet-stream", "Content-Length", String(length));
-  res.writeHead(reply.status, headers);
-  res.end(reply.body);
+}
+
+/** The fixed InternalError reply of the last resort: nothing in it comes from the reply that failed. */
+function apiFallback(requestId: string, protocol: Operation["protocol"]): { status: 500; headers: HeaderLine[]; body: string } {
+  const error = new CloudFrontError("InternalError", "edgelite could not write its reply to this request; the reason has been logged.");
+  const safeId = /^[0-9a-f-]{36}$/.test(requestId) ? requestId : randomUUID();
+  return protocol === "rest-json"
+    ? { status: 500, headers: [["x-amzn-RequestId", safeId], ["x-amzn-ErrorType", error.code], ["Content-Type", "application/json"]], body: JSON.stringify({ __type: error.code, Message: error.message }) }
+    : { status: 500, headers: [["x-amzn-RequestId", safeId], ["Content-Type", "text/xml"]], body: errorResponseXml(error, safeId) };
 }
 
 function asCloudFrontError(error: unknown): CloudFrontError {

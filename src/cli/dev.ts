@@ -7,6 +7,7 @@ import { CloudFrontError } from "../service/errors.js";
 import { startServer, type RunningServer } from "../server.js";
 import { MemoryStore } from "../store/memory.js";
 import { colour } from "./format.js";
+import { installProcessGuard } from "./guard.js";
 import { createRequestLog, LOG_FORMATS, type LogFormat, type RequestLog } from "./log.js";
 import { parseCountry, parsePort } from "./parse.js";
 
@@ -62,6 +63,8 @@ async function dev(viewerRequestFile: string, options: DevOptions): Promise<void
     viewerCountry: options.viewerCountry,
     ...(folder !== undefined ? { s3Sources: new Map([[DEV_BUCKET, folder]]) } : {}),
   });
+  // From here on an error that escapes a request is logged and the server keeps serving.
+  installProcessGuard();
   const { functions, keyValueStores, distributions } = server.services;
 
   let kvsArn: string | undefined;

@@ -3,6 +3,7 @@ import { DEFAULT_KVS_PROVISIONING_MS, DEFAULT_MAX_FUNCTIONS_PER_ACCOUNT, DEFAULT
 import { DEFAULT_ACCOUNT_ID, startServer } from "../server.js";
 import { openStore } from "../store/index.js";
 import { colour } from "./format.js";
+import { installProcessGuard } from "./guard.js";
 import { createRequestLog, LOG_FORMATS, type LogFormat } from "./log.js";
 import { collectS3Source, parseAccountId, parseCountry, parseInteger, parsePort } from "./parse.js";
 
@@ -80,6 +81,8 @@ async function serve(options: ServeOptions): Promise<void> {
     forwardAll: options.forwardAll,
     viewerCountry: options.viewerCountry,
   });
+  // From here on an error that escapes a request is logged and the server keeps serving.
+  installProcessGuard();
   const storage = store.kind === "memory" ? "in memory" : `SQLite ${store.location}`;
   log.info(`${paint.green("edgelite")} listening on ${paint.bold(running.url)} ${paint.dim(`(${storage}, account ${options.accountId})`)}`, "listening", {
     url: running.url,

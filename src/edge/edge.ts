@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Readable } from "node:stream";
 import type { OriginCall } from "../runtime/engine.js";
 import type { FunctionEvent, FunctionRequest, FunctionResponse } from "../runtime/event.js";
 import type { RunResult } from "../runtime/function.js";
+import { fieldTextProblem, headerNameProblem, statusProblem } from "../runtime/validate.js";
 import type { BehaviourConfig, FunctionAssociationConfig, ParsedDistributionConfig } from "../service/distributionConfig.js";
 import type { DistributionView } from "../service/distributions.js";
 import { responseFromOrigin, titleCase, valuesOf, viewerRequestEvent } from "./events.js";
@@ -11,8 +12,9 @@ import { FORWARD_ALL, forwardingRules, type ForwardingRules } from "./forwarding
 import { cloudFrontHeaderValue } from "./viewerHeaders.js";
 import { fetchFromOrigin, OriginTimeoutError, type OriginReply, type OriginRequest, type S3Sources } from "./origin.js";
 import { originRequestOf, routeOf, type OriginRoute } from "./originRequest.js";
-import { errorPage, escapeHtml, INVALID_VALUE, ORIGIN_TIMEOUT, ORIGIN_UNREACHABLE } from "./pages.js";
+import { EDGE_FAILURE, errorPage, escapeHtml, INVALID_VALUE, ORIGIN_TIMEOUT, ORIGIN_UNREACHABLE } from "./pages.js";
 import { pickBehaviour } from "./pathPattern.js";
+import { contentLengthOf, sendFallback, sendResponse, streamResponse, UnwritableResponseError, type HeaderLine } from "./writer.js";
 
 /** What the edge needs from the rest of edgelite. */
 export interface EdgeServices {
@@ -115,9 +117,7 @@ export class Edge {
         done(status, result, detail, detailedResult);
         return;
       }
-      const body = errorPage(status, requestId, sentence);
-      res.writeHead(status, [["Server", "CloudFront"], ["Content-Type", "text/html"], ["Content-Length", String(Buffer.byteLength(body))], ...cloudFrontHeaders(result)].flat());
-      res.end(body);
+      sendResponse(res, { status, headers: [["Server", "CloudFront"], ["Content-Type", "text/html"], ...cloudFrontHeaders(result)] }, errorPage(status, requestId, sentence));
       done(status, result, detail, detailedResult);
     };
 
@@ -158,7 +158,9 @@ export class Edge {
       if (result.validationErrors.length > 0 || !result.output) return invalid(result.validationErrors.join(" ") || "The function returned neither a request nor a response.");
       if ("response" in result.output) {
         req.resume();
-        return this.sendGenerated(res, result.output.response, cloudFrontHeaders("FunctionGeneratedResponse"), () => done(result.output && "response" in result.output ? result.output.response.statusCode : 200, "FunctionGeneratedResponse"));
+        const generated = result.output.response;
+        if (!this.sendGenerated(res, generated, cloudFrontHeaders("FunctionGeneratedResponse"), invalid)) return;
+        return done(generated.statusCode, "FunctionGeneratedResponse");
       }
       request = { ...result.output.request, method: event.request.method };
       originCalls.push(...result.originCalls);
@@ -180,9 +182,8 @@ export class Edge {
       const page = await this.errorPageFromOrigin(config, customError.responsePagePath!, request, event, requestId);
       if (page) {
         const status = customError.responseCode ?? errorStatus;
-        const lines = headerLinesOf(responseFromOrigin(page.statusCode, page.statusMessage, page.rawHeaders).headers);
-        res.writeHead(status, [...lines, ...cloudFrontHeaders("Error")].flat());
-        page.body.pipe(res);
+        const lines = headerLinesOf(responseFromOrigin(page.statusCode, "", writableLines(page.rawHeaders)).headers);
+        streamResponse(res, { status, headers: [...lines, ...cloudFrontHeaders("Error")] }, page.body, { unsafe: "drop", ...lengthOf(page.rawHeaders) });
         page.body.on("end", () => done(status, "Error", `custom error response for ${errorStatus}: ${customError.responsePagePath}`));
         return;
       }
@@ -193,8 +194,16 @@ export class Edge {
         : fail(502, "Error", `OriginConnectError: ${error?.message ?? "no origin answered"}`, ORIGIN_UNREACHABLE, "OriginConnectError");
     }
     const originReply = reply;
-
-    let response = responseFromOrigin(originReply.statusCode, originReply.statusMessage, originReply.rawHeaders);
+    // An origin's status must be one a viewer can be sent; its odd reason phrase or header lines are left out
+    // before the viewer-response function sees them (nothing an origin sends may end up unwritable).
+    if (statusProblem(originReply.statusCode)) {
+      originReply.body.resume();
+      return fail(502, "Error", `OriginCommError: the origin answered with status ${originReply.statusCode}`, ORIGIN_TIMEOUT, "OriginCommError");
+    }
+    const originLines = writableLines(originReply.rawHeaders);
+    const originReason = fieldTextProblem("reason", originReply.statusMessage) ? "" : originReply.statusMessage;
+    let response = responseFromOrigin(originReply.statusCode, originReason, originLines);
+    let fromFunction = false;
     const viewerResponseFn = behaviour.functions.find((f) => f.eventType === "viewer-response");
     // Viewer-response does not run when the origin answered 400 or above.
     if (viewerResponseFn && response.statusCode < 400) {
@@ -205,19 +214,26 @@ export class Edge {
         return invalid(result.validationErrors.join(" ") || "A viewer-response function must return the response object.");
       }
       response = result.output.response;
+      fromFunction = true;
       if (response.body !== undefined) {
         originReply.body.resume();
         const generated = response;
-        return this.sendGenerated(res, generated, cloudFrontHeaders(generated.statusCode >= 400 ? "Error" : "Miss"), () => done(generated.statusCode, "Miss"));
+        if (!this.sendGenerated(res, generated, cloudFrontHeaders(generated.statusCode >= 400 ? "Error" : "Miss"), invalid)) return;
+        return done(generated.statusCode, "Miss");
       }
     }
     const lines = [...headerLinesOf(response.headers), ...setCookieLinesOf(response)];
     const result = response.statusCode >= 400 ? "Error" : "Miss";
-    res.writeHead(response.statusCode, reasonPhrase(response), [...lines, ...cloudFrontHeaders(result)].flat());
     const status = response.statusCode;
-    originReply.body.pipe(res);
+    try {
+      // Framing is the origin's: its own Content-Length (when valid), whatever a function set.
+      streamResponse(res, { status, reason: response.statusDescription ?? "", headers: [...lines, ...cloudFrontHeaders(result)] }, originReply.body, lengthOf(originLines));
+    } catch (error) {
+      if (!(error instanceof UnwritableResponseError)) throw error;
+      originReply.body.resume();
+      return fromFunction ? invalid(error.message) : fail(502, "Error", `OriginCommError: ${error.message}`, ORIGIN_TIMEOUT, "OriginCommError");
+    }
     originReply.body.on("end", () => done(status, result));
-    originReply.body.on("error", () => res.destroy());
   }
 
   private rulesFor(behaviour: BehaviourConfig): ForwardingRules {
@@ -265,30 +281,61 @@ export class Edge {
     return undefined;
   }
 
-  private sendGenerated(res: ServerResponse, response: FunctionResponse, cloudFrontHeaders: Array<[string, string]>, done: () => void): void {
+  /**
+   * A response the function made (with its body), Content-Length from that body (spec §4.2). False, with
+   * the validation error answered, when the writer refused it (the function's result was validated
+   * already, so this is a rule the writer alone knows).
+   */
+  private sendGenerated(res: ServerResponse, response: FunctionResponse, cloudFrontHeaders: Array<[string, string]>, invalid: (detail: string) => void): boolean {
     const body = response.body === undefined ? Buffer.alloc(0) : typeof response.body === "string" ? Buffer.from(response.body) : Buffer.from(response.body.data, response.body.encoding === "base64" ? "base64" : "utf8");
-    const headers: Array<[string, string]> = [
-      ["Server", "CloudFront"],
-      ["Content-Length", String(body.byteLength)],
-      ...headerLinesOf(response.headers, "content-length"),
-      ...setCookieLinesOf(response),
-    ];
-    res.writeHead(response.statusCode, reasonPhrase(response), [...headers, ...cloudFrontHeaders].flat());
-    res.end(body);
-    done();
+    const headers: HeaderLine[] = [["Server", "CloudFront"], ...headerLinesOf(response.headers), ...setCookieLinesOf(response), ...cloudFrontHeaders];
+    try {
+      // The status line's reason: the function's own, else the standard phrase (spec §4.2).
+      sendResponse(res, { status: response.statusCode, reason: response.statusDescription ?? "", headers }, body);
+      return true;
+    } catch (error) {
+      if (!(error instanceof UnwritableResponseError)) throw error;
+      invalid(error.message);
+      return false;
+    }
   }
 }
 
-/** The status line's reason: the function's or origin's own, else the standard phrase (spec §4.2). */
-function reasonPhrase(response: FunctionResponse): string {
-  return response.statusDescription || STATUS_CODES[response.statusCode] || "";
+/**
+ * The edge's last resort when serving a request failed unexpectedly (a bug of edgelite's): CloudFront's 502
+ * page with a fresh request id, nothing taken from the failed attempt.
+ */
+export function sendEdgeFallback(res: ServerResponse): void {
+  const requestId = newRequestId();
+  sendFallback(res, {
+    status: 502,
+    headers: [["Server", "CloudFront"], ["Content-Type", "text/html"], ["X-Cache", "Error from cloudfront"], ["Via", VIA], ["X-Amz-Cf-Pop", POP], ["X-Amz-Cf-Id", requestId]],
+    body: errorPage(502, requestId, EDGE_FAILURE),
+  });
 }
 
-/** Header lines to write, Title-Case as CloudFront writes headers a function could have set; `except` is left out. */
-function headerLinesOf(headers: FunctionRequest["headers"], except?: string): Array<[string, string]> {
+/** An origin's header lines without those that could not be written on (bad name or value characters). */
+function writableLines(rawHeaders: readonly string[]): string[] {
+  const lines: string[] = [];
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    const value = rawHeaders[i + 1]!;
+    if (headerNameProblem(name) || fieldTextProblem("value", value)) continue;
+    lines.push(name, value);
+  }
+  return lines;
+}
+
+/** `{ length }` when an origin gave one valid Content-Length, for streamResponse. */
+function lengthOf(rawHeaders: readonly string[]): { length?: number } {
+  const length = contentLengthOf(rawHeaders);
+  return length === undefined ? {} : { length };
+}
+
+/** Header lines to write, Title-Case as CloudFront writes headers a function could have set. */
+function headerLinesOf(headers: FunctionRequest["headers"]): Array<[string, string]> {
   const lines: Array<[string, string]> = [];
   for (const [name, entry] of Object.entries(headers)) {
-    if (name === except) continue;
     for (const value of valuesOf(entry)) lines.push([titleCase(name), value]);
   }
   return lines;

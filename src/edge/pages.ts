@@ -1,16 +1,20 @@
+import { VALIDATION_PREFIX } from "../runtime/validate.js";
+
 /** CloudFront's error pages (shared/spec/edge.md §4.3), with the request id as CloudFront prints it. */
 const SENTENCES: Record<number, string> = {
   502: "The CloudFront function returned an invalid value to CloudFront.",
   503: "The CloudFront function associated with the CloudFront distribution is invalid or could not run.",
 };
 
-/** The start of a validation error's sentence; the problem follows it. */
-export const INVALID_VALUE = "The CloudFront function returned an invalid value:";
+/** The start of a validation error's sentence; the problem follows it (one home: the runtime's rules). */
+export const INVALID_VALUE = VALIDATION_PREFIX;
 
 export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** CloudFront's sentences for its own origin failures. */
 export const ORIGIN_UNREACHABLE = "CloudFront wasn't able to connect to the origin.";
+/** edgelite's own failure while serving a request (no CloudFront wording is published for it; docs/security.md). */
+export const EDGE_FAILURE = "CloudFront wasn't able to process this request.";
 export const ORIGIN_TIMEOUT = "CloudFront attempted to establish a connection with the origin, but either the attempt failed or the origin closed the connection.";
 
 export function errorPage(status: 502 | 503 | 504, requestId: string, sentence = SENTENCES[status] ?? ORIGIN_UNREACHABLE): string {

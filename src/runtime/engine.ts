@@ -1,4 +1,4 @@
-import { FUNCTION_LOG_BYTES, FUNCTION_MEMORY_BYTES, FUNCTION_WALL_CLOCK_LIMIT_MS, ISOLATE_MEMORY_LIMIT_MB } from "../limits.js";
+import { FUNCTION_LOG_BYTES, FUNCTION_MEMORY_BYTES, FUNCTION_RESULT_MAX_CHARS, FUNCTION_WALL_CLOCK_LIMIT_MS, ISOLATE_MEMORY_LIMIT_MB } from "../limits.js";
 import type { GateResult } from "./gate.js";
 import { loadIsolatedVm, type Context, type Isolate, type Reference, type Script } from "./ivm.js";
 import { preludeSource } from "./prelude.js";
@@ -90,21 +90,22 @@ export class Sandbox {
     }
     const before = this.heapAtRest;
     this.currentKvs = input.kvs;
-    let text: string;
+    let text: unknown;
     try {
-      const first = this.runRef!.applySync(undefined, [input.eventJson, input.rawQuery, input.now, input.statementLimit, input.edgeLocation ? JSON.stringify(input.edgeLocation) : null, input.kvs?.id ?? null], {
+      const first: unknown = this.runRef!.applySync(undefined, [input.eventJson, input.rawQuery, input.now, input.statementLimit, input.edgeLocation ? JSON.stringify(input.edgeLocation) : null, input.kvs?.id ?? null], {
         timeout: FUNCTION_WALL_CLOCK_LIMIT_MS,
-      }) as string;
-      text = first === "PENDING" ? (this.collectRef!.applySync(undefined, [], { timeout: FUNCTION_WALL_CLOCK_LIMIT_MS }) as string) : first;
+      });
+      text = first === "PENDING" ? this.collectRef!.applySync(undefined, [], { timeout: FUNCTION_WALL_CLOCK_LIMIT_MS }) : first;
     } catch (error) {
-      return this.abandon(error as Error, input);
+      return this.abandon(error, input);
     }
     this.heapAtRest = this.isolate.getHeapStatisticsSync().used_heap_size;
     const heapGrowth = Math.max(0, this.heapAtRest - before);
-    const parsed = JSON.parse(text) as { output?: unknown; returned?: string; error?: EngineError; logs: string[]; count: number; originCalls: OriginCall[] };
+    const parsed = readOutcome(text);
     // Code that may have changed a built-in never shares its context with the next run (gate.ts).
-    if (this.gated.touchesIntrinsics) this.dropContext();
-    const run: RawRun = { output: parsed.output ?? null, logs: parsed.logs, statements: parsed.count, heapGrowth, originCalls: parsed.originCalls };
+    if (this.gated.touchesIntrinsics || !parsed) this.dropContext();
+    if (!parsed) return unreadable();
+    const run: RawRun = { output: parsed.output, logs: parsed.logs, statements: parsed.count, heapGrowth, originCalls: parsed.originCalls };
     if (parsed.returned !== undefined) run.returned = parsed.returned;
     if (parsed.error) {
       run.error = parsed.error;
@@ -122,10 +123,12 @@ export class Sandbox {
   }
 
   /** A run that the engine itself stopped: out of time or out of memory. The context cannot be trusted after. */
-  private abandon(error: Error, input: RunInput): RawRun {
+  private abandon(error: unknown, input: RunInput): RawRun {
     this.dropContext();
-    const outOfMemory = this.isolate.isDisposed || /memory limit/i.test(error.message);
-    if (!outOfMemory && !/timed out/i.test(error.message)) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    const outOfMemory = this.isolate.isDisposed || /memory limit/i.test(message);
+    // Anything else that escaped the prelude is still this function's failure, never edgelite's.
+    if (!outOfMemory && !/timed out/i.test(message)) return unreadable();
     if (outOfMemory) {
       if (!this.isolate.isDisposed) this.isolate.dispose();
       return { output: null, error: memoryError(), logs: [], statements: 0, heapGrowth: 0, limitExceeded: "memory", originCalls: [] };
@@ -155,7 +158,7 @@ export class Sandbox {
   private buildContext(): void {
     let prelude = preludes.get(this.runtime);
     if (!prelude) {
-      prelude = preludeSource(this.runtime, { logBytes: FUNCTION_LOG_BYTES });
+      prelude = preludeSource(this.runtime, { logBytes: FUNCTION_LOG_BYTES, resultChars: FUNCTION_RESULT_MAX_CHARS });
       preludes.set(this.runtime, prelude);
     }
     const context = this.isolate.createContextSync();
@@ -184,6 +187,63 @@ export class Sandbox {
     if (this.context && !this.isolate.isDisposed) this.context.release();
     this.context = undefined;
   }
+}
+
+/** The execution error of a run whose outcome could not be read back from the isolate. */
+function unreadable(): RawRun {
+  return {
+    output: null,
+    error: { name: "InternalError", message: "the function's result could not be read", text: "InternalError: the function's result could not be read" },
+    logs: [],
+    statements: 0,
+    heapGrowth: 0,
+    originCalls: [],
+  };
+}
+
+interface Outcome {
+  output: unknown;
+  returned?: string;
+  error?: EngineError;
+  logs: string[];
+  count: number;
+  originCalls: OriginCall[];
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * The prelude's outcome, checked field by field: user code can reach the built-ins the prelude's
+ * serialisation uses (a toJSON on Object.prototype, say), so nothing from the isolate is trusted by shape.
+ * Undefined when it is not what the prelude writes.
+ */
+function readOutcome(text: unknown): Outcome | undefined {
+  if (typeof text !== "string") return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(value)) return undefined;
+  const { outputJson, returned, error, logs, count, originCalls } = value;
+  if (!Array.isArray(logs) || !logs.every((line) => typeof line === "string")) return undefined;
+  if (typeof count !== "number" || !Array.isArray(originCalls) || !originCalls.every(isRecord)) return undefined;
+  if (returned !== undefined && typeof returned !== "string") return undefined;
+  const outcome: Outcome = { output: null, logs, count, originCalls: originCalls as OriginCall[] };
+  if (returned !== undefined) outcome.returned = returned;
+  if (error !== undefined) {
+    if (!isRecord(error) || typeof error.name !== "string" || typeof error.message !== "string" || typeof error.text !== "string") return undefined;
+    outcome.error = { name: error.name, message: error.message, text: error.text };
+    return outcome;
+  }
+  if (typeof outputJson !== "string") return undefined;
+  try {
+    outcome.output = JSON.parse(outputJson);
+  } catch {
+    return undefined;
+  }
+  return outcome;
 }
 
 function memoryError(): EngineError {

@@ -18,7 +18,7 @@ export interface RunResult {
   /** FunctionErrorMessage as TestFunction reports it: "" on success. */
   errorMessage: string;
   computeUtilization: number;
-  /** Production validation problems (a 502 at the edge); TestFunction does not report these. */
+  /** Production validation problems (a 502 at the edge; TestFunction states them in FunctionErrorMessage). */
   validationErrors: string[];
   /** Origin changes requested through the cloudfront module (2.0), for the edge to apply. */
   originCalls: OriginCall[];
@@ -83,7 +83,7 @@ export class CompiledFunction {
       error: undefined,
       errorMessage: "",
       computeUtilization: compute,
-      validationErrors: validateOutput(event, output),
+      validationErrors: validationOf(event, output),
       originCalls: raw.originCalls,
     };
   }
@@ -91,6 +91,23 @@ export class CompiledFunction {
   dispose(): void {
     this.sandbox?.dispose();
   }
+}
+
+/** The production checks; a result so odd that checking it fails is refused, never an error of edgelite's. */
+function validationOf(event: FunctionEvent, output: FunctionOutput | undefined): string[] {
+  try {
+    return validateOutput(event, output);
+  } catch (error) {
+    return [`The result could not be checked (${error instanceof Error ? error.message : String(error)}).`];
+  }
+}
+
+/**
+ * A run the runner could not complete (its worker failed or stopped): CloudFront's execution error, as a
+ * function that could not run is (503 at the edge, FunctionErrorMessage in TestFunction).
+ */
+export function runnerFailure(reason: string): RunResult {
+  return failure({ name: "InternalError", message: reason, text: `InternalError: ${reason}` }, [], 0);
 }
 
 function failure(error: EngineError, logs: string[], compute: number, originCalls: OriginCall[] = []): RunResult {

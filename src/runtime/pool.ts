@@ -5,7 +5,7 @@ import { Worker } from "node:worker_threads";
 import { codeDigest } from "./codeKey.js";
 import type { FunctionEvent } from "./event.js";
 import type { KvsData } from "./engine.js";
-import type { RunResult } from "./function.js";
+import { runnerFailure, type RunResult } from "./function.js";
 import type { PoolReply, PoolRequest } from "./pool-worker.js";
 import type { RuntimeName } from "./types.js";
 
@@ -120,8 +120,9 @@ export class RunnerPool {
         }
         slot.pending.delete(reply.id);
         if (!pending) continue;
+        // A run the worker could not complete is the function's execution error, not a failed call.
         if ("resultJson" in reply) pending.resolve(JSON.parse(reply.resultJson) as RunResult);
-        else if ("failure" in reply) pending.reject(new Error(reply.failure));
+        else if ("failure" in reply) pending.resolve(runnerFailure(reply.failure));
       }
       if (slot.pending.size === 0) slot.worker.unref();
     });
@@ -129,7 +130,7 @@ export class RunnerPool {
     const replace = (reason: string) => {
       if (replaced) return;
       replaced = true;
-      for (const pending of slot.pending.values()) pending.reject(new Error(`the function runner stopped: ${reason}`));
+      for (const pending of slot.pending.values()) pending.resolve(runnerFailure(`the function runner stopped: ${reason}`));
       slot.pending.clear();
       if (this.closed) return;
       const index = this.slots.indexOf(slot);

@@ -32,7 +32,7 @@ const EXTRA: Record<RuntimeName, { add: Record<string, string[]>; removeGlobals:
   },
 };
 
-export function preludeSource(runtime: RuntimeName, limits: { logBytes: number }): string {
+export function preludeSource(runtime: RuntimeName, limits: { logBytes: number; resultChars: number }): string {
   const extra = EXTRA[runtime];
   const allowed: Record<string, string[]> = {};
   for (const [target, names] of Object.entries(NJS_PROPERTIES as Record<string, string[]>)) {
@@ -43,6 +43,7 @@ export function preludeSource(runtime: RuntimeName, limits: { logBytes: number }
 (function (global) {
   const RUNTIME = ${JSON.stringify(runtime)};
   const LOG_LIMIT = ${limits.logBytes};
+  const RESULT_LIMIT = ${limits.resultChars};
   const ALLOWED = ${JSON.stringify(allowed)};
   const defineHidden = (object, name, value) => Object.defineProperty(object, name, { value, writable: false, enumerable: false, configurable: false });
   // Captured before pruning and before any user code, so nothing below depends on what a run may change.
@@ -207,17 +208,36 @@ export function preludeSource(runtime: RuntimeName, limits: { logBytes: number }
   let currentRawQuery = null;
   let lastEdgeLocationJson = null;
   const rawQueryString = function rawQueryString() { return currentRawQuery === null ? undefined : currentRawQuery; };
+  // What crosses to the host is built here, inside the run's time limit: a thrown value's getters or
+  // toString, a result's getters, toJSON or cycles run (and fail) as the function's own code would.
   const describeError = (error) => {
-    if (error instanceof Error || (error && typeof error === "object" && typeof error.name === "string" && typeof error.message === "string")) {
-      return { name: String(error.name), message: String(error.message), text: String(error) };
+    try {
+      if (error instanceof Error || (error && typeof error === "object" && typeof error.name === "string" && typeof error.message === "string")) {
+        return { name: String(error.name), message: String(error.message), text: String(error) };
+      }
+      return { name: "", message: String(error), text: String(error) };
+    } catch (unreadable) {
+      if (unreadable instanceof InternalError && unreadable.message === "execution time limit exceeded") return describeError(unreadable);
+      return { name: "TypeError", message: "the thrown value cannot be converted to a string", text: "TypeError: the thrown value cannot be converted to a string" };
     }
-    return { name: "", message: String(error), text: String(error) };
   };
   const finish = (outcome) => {
     outcome.logs = logs;
     outcome.count = meter.n;
     outcome.originCalls = runState.originCalls;
     return stringify(outcome);
+  };
+  /** The run's outcome with the handler's result as JSON; a result that cannot become JSON (within RESULT_LIMIT) is the function's error. */
+  const finishWith = (value) => {
+    let json;
+    try {
+      json = value === undefined ? "null" : stringify(value);
+    } catch (error) {
+      return finish({ error: describeError(error) });
+    }
+    if (json === undefined) json = "null";
+    if (json.length > RESULT_LIMIT) return finish({ error: { name: "MemoryError", message: "memory limit exceeded", text: "MemoryError: memory limit exceeded" } });
+    return finish({ outputJson: json, returned: typeof value });
   };
 
   defineHidden(global, "__edgelite$setup", function (factory, kvsHost) {
@@ -241,20 +261,19 @@ export function preludeSource(runtime: RuntimeName, limits: { logBytes: number }
           defineProperty(event.request, "rawQueryString", { value: rawQueryString, enumerable: false, configurable: true, writable: true });
         }
         result = handler(event);
+        if (result && typeof result.then === "function") {
+          resolved(result).then((value) => { settled = { value }; }, (error) => { settled = { error }; });
+          return "PENDING";
+        }
       } catch (error) {
         return finish({ error: describeError(error) });
       }
-      if (result && typeof result.then === "function") {
-        resolved(result).then((value) => { settled = { value }; }, (error) => { settled = { error }; });
-        return "PENDING";
-      }
-      return finish({ output: result === undefined ? null : result, returned: typeof result });
+      return finishWith(result);
     });
     defineHidden(global, "__edgelite$collect", function collect() {
       if (settled === null) return finish({ error: { name: "Error", message: "the handler's promise never settled", text: "Error: the handler's promise never settled" } });
       if ("error" in settled) return finish({ error: describeError(settled.error), async: true });
-      const value = settled.value;
-      return finish({ output: value === undefined ? null : value, returned: typeof value });
+      return finishWith(settled.value);
     });
   });
 })(globalThis);

@@ -12,6 +12,7 @@ import { decodeListMarker, encodeListMarker, type ListPosition } from "./listMar
 import { RunnerPool, type PoolKvs } from "../runtime/pool.js";
 import { parseEvent, type FunctionEvent } from "../runtime/event.js";
 import type { RunResult } from "../runtime/function.js";
+import { validationMessage } from "../runtime/validate.js";
 
 export type FunctionStatus = "UNPUBLISHED" | "UNASSOCIATED" | "DEPLOYED";
 
@@ -182,7 +183,9 @@ export class FunctionService {
       summary: await this.summarize(record, stage),
       computeUtilization: String(result.computeUtilization),
       logs: result.logs,
-      errorMessage: result.errorMessage,
+      // A result CloudFront would refuse in production (a 502 at the edge) is stated here too, in the
+      // 502 page's words, so a test shows it (docs/security.md, "Responses and function results").
+      errorMessage: result.errorMessage || validationMessage(result.validationErrors),
       output: result.output ? JSON.stringify(result.output) : "",
     };
   }
