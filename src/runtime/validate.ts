@@ -97,6 +97,10 @@ export function validateOutput(event: FunctionEvent, output: FunctionOutput | un
     else if (UNSAFE_URI.test(uri)) problems.push("The uri contains a space or control character; percent-encode it.");
     else if (ABOVE_LATIN1.test(uri)) problems.push("The uri contains a character above U+00FF; percent-encode it.");
     checkValues("cookie", request.cookies, problems);
+    for (const [name, entry] of Object.entries(request.cookies)) {
+      const unsafe = [name, ...stringValues(entry)].map((text) => fieldTextProblem(`The cookie ${quote(name)}`, text)).find(Boolean);
+      if (unsafe) problems.push(unsafe);
+    }
     checkHeaders(request.headers, event.request.headers, READ_ONLY["viewer-request"], problems);
     let queryLength = 0;
     if (typeof request.querystring === "string") {
