@@ -212,6 +212,25 @@ interface Outcome {
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
+const isOverrides = (value: unknown) => value === undefined || (isRecord(value) && (value.hostHeader === undefined || typeof value.hostHeader === "string"));
+
+/** An OriginCall of the shape the cloudfront module records (its arguments were validated there; this checks what came back). */
+function isOriginCall(call: unknown): call is OriginCall {
+  if (!isRecord(call)) return false;
+  if (call.kind === "selectRequestOriginById") return typeof call.originId === "string" && isOverrides(call.options);
+  if (call.kind === "updateRequestOrigin") return isRecord(call.params);
+  if (call.kind !== "createRequestOriginGroup" || !isRecord(call.params)) return false;
+  const { originIds, originOverrides, failoverCriteria } = call.params;
+  return (
+    Array.isArray(originIds) &&
+    originIds.every((member) => isRecord(member) && typeof member.originId === "string" && isOverrides(member.originOverrides)) &&
+    isOverrides(originOverrides) &&
+    isRecord(failoverCriteria) &&
+    Array.isArray(failoverCriteria.statusCodes) &&
+    failoverCriteria.statusCodes.every((code) => typeof code === "number")
+  );
+}
+
 /**
  * The prelude's outcome, checked field by field: user code can reach the built-ins the prelude's
  * serialisation uses (a toJSON on Object.prototype, say), so nothing from the isolate is trusted by shape.
@@ -228,7 +247,7 @@ function readOutcome(text: unknown): Outcome | undefined {
   if (!isRecord(value)) return undefined;
   const { outputJson, returned, error, logs, count, originCalls } = value;
   if (!Array.isArray(logs) || !logs.every((line) => typeof line === "string")) return undefined;
-  if (typeof count !== "number" || !Array.isArray(originCalls) || !originCalls.every(isRecord)) return undefined;
+  if (typeof count !== "number" || !Array.isArray(originCalls) || !originCalls.every(isOriginCall)) return undefined;
   if (returned !== undefined && typeof returned !== "string") return undefined;
   const outcome: Outcome = { output: null, logs, count, originCalls: originCalls as OriginCall[] };
   if (returned !== undefined) outcome.returned = returned;

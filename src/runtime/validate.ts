@@ -191,10 +191,12 @@ function checkHeaders(headers: Record<string, ValueEntry>, original: Record<stri
   }
 }
 
+/** Whether a header is unchanged; either side may hold anything a test event or a result carried. */
 function sameEntry(a: ValueEntry | undefined, b: ValueEntry | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
   if (a.value !== b.value) return false;
-  const left = a.multiValue ?? [];
-  const right = Array.isArray(b.multiValue) ? b.multiValue : [];
-  return left.length === right.length && left.every((item, i) => item.value === right[i]!.value);
+  const left: unknown[] = Array.isArray(a.multiValue) ? a.multiValue : [];
+  const right: unknown[] = Array.isArray(b.multiValue) ? b.multiValue : [];
+  const valueOf = (item: unknown) => (typeof item === "object" && item !== null ? (item as { value?: unknown }).value : undefined);
+  return left.length === right.length && left.every((item, i) => valueOf(item) === valueOf(right[i]));
 }

@@ -69,6 +69,10 @@ const REQUEST_VECTORS: Record<string, { code: string; expect: 502 | 503 }> = {
   "throw-unprintable": { code: `throw { toString: function () { throw new Error("again"); } };`, expect: 503 },
   "throw-looping-name": { code: `var e = {}; Object.defineProperty(e, "name", { get: function () { for (;;) {} } }); throw e;`, expect: 503 },
   "prototype-tojson": { code: `Object.prototype.toJSON = function () { return 1; }; return event.request;`, expect: 503 },
+  "forged-origin-call": {
+    code: `var cf = require("cloudfront"); Object.prototype.toJSON = function () { return this.kind === "selectRequestOriginById" ? { kind: "createRequestOriginGroup", params: 5 } : this; }; cf.selectRequestOriginById("good"); return event.request;`,
+    expect: 503,
+  },
   "array-prototype-tojson": { code: `Array.prototype.toJSON = function () { return "x"; }; return event.request;`, expect: 503 },
 };
 
@@ -254,6 +258,22 @@ describe("no function result or origin reply ends the process or turns into a 50
       if (name === "value-latin1") expect(res.headers["x-a"]).toBe(Buffer.from("caf\xe9", "latin1").toString("latin1"));
     }
     expect((await get(healthy, "/")).status).toBe(200);
+  });
+
+  it("TestFunction answers odd but valid test events with a result, never InternalError", async () => {
+    const created = await t.client.send(new CreateFunctionCommand({ Name: "odd-events", FunctionConfig: { Comment: "", Runtime: "cloudfront-js-2.0" }, FunctionCode: encode("function handler(event) { return event.request; }") }));
+    const odd = [
+      { host: { value: "a", multiValue: "x" } },
+      { host: { value: "a", multiValue: [null, 5, { value: 7 }] } },
+      { "x-a": { value: "a\r\nb" } },
+      { "bad name": { value: "x" } },
+    ];
+    for (const headers of odd) {
+      const event = { version: "1.0", context: { eventType: "viewer-request" }, viewer: { ip: "1.2.3.4" }, request: { method: "GET", uri: "/", querystring: {}, headers, cookies: {} } };
+      const out = await t.client.send(new TestFunctionCommand({ Name: "odd-events", IfMatch: created.ETag, EventObject: encode(JSON.stringify(event)) }));
+      expect(out.$metadata.httpStatusCode).toBe(200);
+      expect(out.TestResult?.FunctionErrorMessage ?? "").not.toContain("InternalError");
+    }
   });
 
   it("TestFunction reports each viewer-request vector as AWS's result (200), never InternalError", async () => {
