@@ -10,8 +10,15 @@ import { isIP, type LookupFunction } from "node:net";
  * agent that resolves any `<account>.<host>` to the server. Requires the two packages to be installed:
  *
  *     npm install -D @aws-sdk/client-cloudfront-keyvaluestore @aws-sdk/signature-v4a
+ *
+ * `credentials` matter only for a server started with --auth; `config` passes any other client setting.
  */
-export async function keyValueStoreClient(options: { endpoint: string; region?: string }): Promise<import("@aws-sdk/client-cloudfront-keyvaluestore").CloudFrontKeyValueStoreClient> {
+export async function keyValueStoreClient(options: {
+  endpoint: string;
+  region?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  config?: Omit<import("@aws-sdk/client-cloudfront-keyvaluestore").CloudFrontKeyValueStoreClientConfig, "endpoint" | "region" | "credentials" | "requestHandler">;
+}): Promise<import("@aws-sdk/client-cloudfront-keyvaluestore").CloudFrontKeyValueStoreClient> {
   await import("@aws-sdk/signature-v4a");
   const { CloudFrontKeyValueStoreClient } = await import("@aws-sdk/client-cloudfront-keyvaluestore");
   const url = new URL(options.endpoint);
@@ -20,9 +27,10 @@ export async function keyValueStoreClient(options: { endpoint: string; region?: 
   if (isIP(target)) url.hostname = "edgelite.localhost";
   const resolveToServer: LookupFunction = (_hostname, lookupOptions, callback) => lookup(target, lookupOptions, callback);
   return new CloudFrontKeyValueStoreClient({
+    ...options.config,
     endpoint: url.toString().replace(/\/$/, ""),
     region: options.region ?? "us-east-1",
-    credentials: { accessKeyId: "edgelite", secretAccessKey: "edgelite" },
+    credentials: options.credentials ?? { accessKeyId: "edgelite", secretAccessKey: "edgelite" },
     requestHandler: { httpAgent: new Agent({ keepAlive: true, lookup: resolveToServer }) },
   });
 }

@@ -73,3 +73,12 @@ export const ORIGIN_KEEPALIVE_TIMEOUT_SECONDS = { min: 1, max: 120, default: 5 }
 export const ORIGIN_CONNECTION_TIMEOUT_SECONDS = { min: 1, max: 10, default: 10 } as const;
 /** Origin ConnectionAttempts: 1-3, 3 by default. */
 export const ORIGIN_CONNECTION_ATTEMPTS = { min: 1, max: 3, default: 3 } as const;
+
+// ---- who may call (--auth, --allowed-host, --cors; docs/security.md)
+
+/** A signed request's X-Amz-Date may be this far from the server's clock either way (AWS: 15 minutes). */
+export const SIGNATURE_CLOCK_SKEW_MS = 15 * 60 * 1000;
+/** Longest presigned URL lifetime (X-Amz-Expires), as AWS: one week. */
+export const MAX_PRESIGNED_EXPIRES_SECONDS = 7 * 24 * 60 * 60;
+/** How long a browser may cache a CORS preflight answer (--cors). */
+export const CORS_PREFLIGHT_MAX_AGE_SECONDS = 600;

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { AccessGuard, type AccessOptions } from "./api/access/guard.js";
 import { errorResponseXml } from "./api/cloudfront/errorResponse.js";
 import type { ApiReply, ApiServices, Operation } from "./api/cloudfront/operation.js";
 import { route, type RouteMatch } from "./api/cloudfront/router.js";
@@ -57,6 +58,8 @@ export interface ServerOptions {
   viewerCountry?: string;
   /** Serve every request (but the health check) as edge traffic of this host's distribution (`edgelite dev`). */
   edgeHost?: string;
+  /** Who may call the API and the data plane: extra Hosts, --cors origins, --auth credentials (src/api/access). */
+  access?: AccessOptions;
 }
 
 export interface RunningServer {
@@ -121,6 +124,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     },
     { ...(options.onEdgeRequest ? { log: options.onEdgeRequest } : {}), ...(options.s3Sources ? { s3: options.s3Sources } : {}), forwardAll: options.forwardAll ?? false, ...(options.viewerCountry ? { viewerCountry: options.viewerCountry } : {}) },
   );
+  const access = new AccessGuard({ ...options.access, allowedHosts: [...(options.host ? [options.host] : []), ...(options.access?.allowedHosts ?? [])] }, clock);
   let stopping = false;
   const server = createServer((req, res) => {
     // A Host that names a distribution (its DomainName or an alias) is edge traffic; anything else is the API.
@@ -182,24 +186,36 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       finish({ status: 200, body: health, contentType: "application/json" });
       return;
     }
-    let match: RouteMatch;
+    let match: RouteMatch | undefined;
+    let routeError: unknown;
     try {
       match = route(method, path);
     } catch (error) {
-      fail(error);
+      routeError = error;
+    }
+    operation = match?.operation;
+    // Who may call (src/api/access): the Host, a browser's Origin, CORS preflights; the signature once the body is read.
+    const admission = access.admit(req, res, operation);
+    if (admission && "reply" in admission) {
+      finish(admission.reply);
       return;
     }
-    operation = match.operation;
+    if (admission || match === undefined) {
+      fail(admission ? admission.error : routeError);
+      return;
+    }
+    const routed = match;
     const query = new URLSearchParams(queryAt === -1 ? "" : rawUrl.slice(queryAt + 1));
     const dispatch = async () => {
       try {
         const body = await readBody(req, MAX_REQUEST_BODY_BYTES);
-        finish(await match.operation.handle({ method, path, query, headers: req.headers, body, params: match.params }, services));
+        await access.authenticate(req, body, routed.operation);
+        finish(await routed.operation.handle({ method, path, query, headers: req.headers, body, params: routed.params }, services));
       } catch (error) {
         if (error instanceof BodyTooLargeError) {
           closeAfterReply = true;
           fail(
-            CODE_CARRYING.has(match.operation.name)
+            CODE_CARRYING.has(routed.operation.name)
               ? new CloudFrontError("FunctionSizeLimitExceeded", `The request body is larger than ${MAX_REQUEST_BODY_BYTES} bytes; function code may be at most 10 KB.`)
               : new CloudFrontError("EntitySizeLimitExceeded", `The request body is larger than ${MAX_REQUEST_BODY_BYTES} bytes.`),
           );

@@ -43,12 +43,13 @@ export async function startTestServer(kind: StoreKind = "sqlite", options: Parti
   };
 }
 
-export function cloudFrontClient(endpoint: string): CloudFrontClient {
+export function cloudFrontClient(endpoint: string, options: { credentials?: { accessKeyId: string; secretAccessKey: string }; systemClockOffset?: number } = {}): CloudFrontClient {
   return new CloudFrontClient({
     endpoint,
     region: "us-east-1",
-    credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" },
+    credentials: options.credentials ?? { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" },
     maxAttempts: 1,
+    ...(options.systemClockOffset !== undefined ? { systemClockOffset: options.systemClockOffset } : {}),
   });
 }
 

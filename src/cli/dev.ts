@@ -6,6 +6,7 @@ import type { RuntimeName } from "../runtime/types.js";
 import { CloudFrontError } from "../service/errors.js";
 import { startServer, type RunningServer } from "../server.js";
 import { MemoryStore } from "../store/memory.js";
+import { reachableFromNetwork } from "./access.js";
 import { colour } from "./format.js";
 import { installProcessGuard } from "./guard.js";
 import { createRequestLog, LOG_FORMATS, type LogFormat, type RequestLog } from "./log.js";
@@ -54,6 +55,9 @@ async function dev(viewerRequestFile: string, options: DevOptions): Promise<void
     throw new Error(`--origin must be an http:// or https:// URL or a folder; ${options.origin} is neither`);
   }
   const log = createRequestLog({ format: options.logFormat });
+  if (reachableFromNetwork(options.host)) {
+    console.error(colour(process.stderr).red(`edgelite: WARNING: listening on ${options.host}, which other machines can reach: anyone who can connect to this port runs your functions and reaches ${options.origin} through them. Listen on 127.0.0.1 unless that is what you want.`));
+  }
   const server = await startServer({
     store: new MemoryStore(),
     host: options.host,

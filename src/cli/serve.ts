@@ -2,12 +2,13 @@ import { Option, type Command } from "commander";
 import { DEFAULT_KVS_PROVISIONING_MS, DEFAULT_MAX_FUNCTIONS_PER_ACCOUNT, DEFAULT_MAX_KEY_VALUE_STORES_PER_ACCOUNT } from "../limits.js";
 import { DEFAULT_ACCOUNT_ID, startServer } from "../server.js";
 import { openStore } from "../store/index.js";
+import { accessOptions, collectAllowedHost, collectAuth, collectCorsOrigin, exposureWarning, type AccessFlags } from "./access.js";
 import { colour } from "./format.js";
 import { installProcessGuard } from "./guard.js";
 import { createRequestLog, LOG_FORMATS, type LogFormat } from "./log.js";
 import { collectS3Source, parseAccountId, parseCountry, parseInteger, parsePort } from "./parse.js";
 
-interface ServeOptions {
+interface ServeOptions extends AccessFlags {
   host: string;
   port: number;
   dataDir: string;
@@ -38,6 +39,9 @@ export function registerServe(program: Command): void {
     .option("--s3 <bucket=source>", "serve an S3 origin's bucket from a local folder or an S3-compatible URL (repeatable)", collectS3Source)
     .option("--forward-all", "forward every header, cookie and query string to origins, whatever the cache and origin request policies say", false)
     .option("--viewer-country <code>", "CloudFront-Viewer-Country at the edge, where a policy asks for it", parseCountry, "US")
+    .option("--auth <key:secret>", "require AWS-signed requests (SigV4 / SigV4A) by this access key and secret (repeatable; or EDGELITE_AUTH=key:secret,…)", collectAuth)
+    .option("--allowed-host <name>", "answer the API for this Host too, besides localhost names, loopback addresses and --host (repeatable; .example.com allows subdomains)", collectAllowedHost)
+    .option("--cors <origin>", "let web pages at this origin (e.g. http://localhost:3000) call the API from a browser (repeatable)", collectCorsOrigin)
     .option("-q, --quiet", "do not log each request", false)
     .addOption(new Option("--log-format <format>", "request log: pretty (coloured lines) or json (one JSON object per line on stdout)").choices(LOG_FORMATS).default("pretty"))
     .addHelpText(
@@ -49,8 +53,12 @@ Examples:
   $ aws cloudfront list-functions --endpoint-url http://127.0.0.1:4599
   $ edgelite serve --log-format json | jq 'select(.status >= 400)'
   $ edgelite serve --s3 my-site-bucket=./public --s3 media=http://localhost:9000/media
+  $ edgelite serve --host 0.0.0.0 --allowed-host devbox.lan --auth AKIDEDGELITE:s3cret
 
-Point any AWS client at the printed URL (endpoint override); credentials and region can be anything.
+Point any AWS client at the printed URL (endpoint override); credentials and region can be anything,
+unless --auth is given: then requests must be signed with one of its key pairs (AWS_ACCESS_KEY_ID /
+AWS_SECRET_ACCESS_KEY). The API answers only localhost names, loopback addresses, --host and
+--allowed-host, and refuses requests from web pages unless their origin is given with --cors.
 A distribution is served on the same port at http://<its DomainName>:<port>/ (DomainNames end in
 .cloudfront.localhost, which browsers resolve to this machine). Origins get what the behaviour's cache
 and origin request policies forward (AWS's managed policies are known by id); --forward-all sends
@@ -62,6 +70,9 @@ everything, like Managed-AllViewer. An S3 origin (<bucket>.s3.<region>.amazonaws
 }
 
 async function serve(options: ServeOptions): Promise<void> {
+  const access = accessOptions(options);
+  const warning = exposureWarning(options.host, (access.credentials?.size ?? 0) > 0);
+  if (warning) console.error(colour(process.stderr).red(warning));
   const store = openStore({ inMemory: options.inMemory, dataDir: options.dataDir });
   const paint = colour(process.stdout);
   const log = createRequestLog({ format: options.logFormat, quiet: options.quiet });
@@ -80,6 +91,7 @@ async function serve(options: ServeOptions): Promise<void> {
     ...(options.s3 ? { s3Sources: options.s3 } : {}),
     forwardAll: options.forwardAll,
     viewerCountry: options.viewerCountry,
+    access,
   });
   // From here on an error that escapes a request is logged and the server keeps serving.
   installProcessGuard();

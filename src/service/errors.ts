@@ -1,4 +1,18 @@
 /**
+ * Who may call: AWS's answers to unsigned, unknown-key, mis-signed and stale requests (common to its
+ * services; all 403 here, see docs/security.md), and to a Host or Origin edgelite does not serve.
+ */
+export const AUTH_ERROR_STATUS = {
+  MissingAuthenticationToken: 403,
+  InvalidClientTokenId: 403,
+  SignatureDoesNotMatch: 403,
+  IncompleteSignature: 403,
+  RequestExpired: 403,
+} as const;
+
+export type AuthErrorCode = keyof typeof AUTH_ERROR_STATUS;
+
+/**
  * CloudFront's error codes with the HTTP status the service model gives each. A service method throws
  * CloudFrontError; only src/api turns it into the wire format.
  */
@@ -43,6 +57,7 @@ export const ERROR_STATUS = {
   MethodNotAllowed: 405,
   NotImplemented: 501,
   InternalError: 500,
+  ...AUTH_ERROR_STATUS,
 } as const;
 
 export type CloudFrontErrorCode = keyof typeof ERROR_STATUS;

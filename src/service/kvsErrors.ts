@@ -1,3 +1,5 @@
+import { AUTH_ERROR_STATUS } from "./errors.js";
+
 /**
  * Errors of the KeyValueStore data plane (cloudfront-keyvaluestore, REST-JSON): their own codes and
  * statuses from that service's model. Turned into `x-amzn-ErrorType` + JSON only in src/api/kvs.
@@ -11,6 +13,7 @@ export const KVS_ERROR_STATUS = {
   InternalServerException: 500,
   // edgelite's own, for requests that are no data-plane operation.
   UnknownOperationException: 404,
+  ...AUTH_ERROR_STATUS,
 } as const;
 
 export type KvsErrorCode = keyof typeof KVS_ERROR_STATUS;

@@ -7,7 +7,9 @@ import { epochSeconds, ifMatch, jsonBody, requiredString } from "./common.js";
  * percent-encoded as one path label (`arn%3Aaws%3A…%2F<id>`); the router splits the path first and
  * decodes each label after, so keys may contain `/`.
  */
-const STORE = "/key-value-stores/{KvsARN}";
+/** Every data-plane path starts so; nothing else does. */
+export const DATA_PLANE_PATH_PREFIX = "/key-value-stores/";
+const STORE = `${DATA_PLANE_PATH_PREFIX}{KvsARN}`;
 
 export const describeKeyValueStoreData: Operation = {
   name: "DescribeKeyValueStore (data plane)",
