@@ -245,7 +245,7 @@ function readOutcome(text: unknown): Outcome | undefined {
     return undefined;
   }
   if (!isRecord(value)) return undefined;
-  const { outputJson, returned, error, logs, count, originCalls } = value;
+  const { returned, error, logs, count, originCalls } = value;
   if (!Array.isArray(logs) || !logs.every((line) => typeof line === "string")) return undefined;
   if (typeof count !== "number" || !Array.isArray(originCalls) || !originCalls.every(isOriginCall)) return undefined;
   if (returned !== undefined && typeof returned !== "string") return undefined;
@@ -256,12 +256,8 @@ function readOutcome(text: unknown): Outcome | undefined {
     outcome.error = { name: error.name, message: error.message, text: error.text };
     return outcome;
   }
-  if (typeof outputJson !== "string") return undefined;
-  try {
-    outcome.output = JSON.parse(outputJson);
-  } catch {
-    return undefined;
-  }
+  if (!("output" in value)) return undefined;
+  outcome.output = value.output;
   return outcome;
 }
 

@@ -221,11 +221,13 @@ export function preludeSource(runtime: RuntimeName, limits: { logBytes: number; 
       return { name: "TypeError", message: "the thrown value cannot be converted to a string", text: "TypeError: the thrown value cannot be converted to a string" };
     }
   };
-  const finish = (outcome) => {
+  const finish = (outcome, outputJson) => {
     outcome.logs = logs;
     outcome.count = meter.n;
     outcome.originCalls = runState.originCalls;
-    return stringify(outcome);
+    const text = stringify(outcome);
+    // The result's JSON goes in as it is (parsed once on the host); the host checks the whole by shape.
+    return outputJson === undefined || typeof text !== "string" ? text : '{"output":' + outputJson + "," + text.slice(1);
   };
   /** The run's outcome with the handler's result as JSON; a result that cannot become JSON (within RESULT_LIMIT) is the function's error. */
   const finishWith = (value) => {
@@ -237,7 +239,7 @@ export function preludeSource(runtime: RuntimeName, limits: { logBytes: number; 
     }
     if (json === undefined) json = "null";
     if (json.length > RESULT_LIMIT) return finish({ error: { name: "MemoryError", message: "memory limit exceeded", text: "MemoryError: memory limit exceeded" } });
-    return finish({ outputJson: json, returned: typeof value });
+    return finish({ returned: typeof value }, json);
   };
 
   defineHidden(global, "__edgelite$setup", function (factory, kvsHost) {

@@ -26,7 +26,6 @@ const DISALLOWED = new Set([
   "x-amzn-cf-id", "x-amzn-cf-xff", "x-amzn-errortype", "x-amzn-fle-profile", "x-amzn-header-count", "x-amzn-header-order",
   "x-amzn-lambda-integration-tag", "x-amzn-requestid", "x-cache", "x-forwarded-proto", "x-real-ip",
 ]);
-const DISALLOWED_PREFIXES = ["x-amz-cf-", "x-edge-"];
 /**
  * Read-only per event (restrictions page). A response a function generates in viewer-request has no
  * original headers, so its framing headers are refused there as read-only too: Transfer-Encoding, as in
@@ -40,7 +39,7 @@ const READ_ONLY = {
 };
 const MAX_URL_LENGTH = 8_192;
 // eslint-disable-next-line no-control-regex
-const UNSAFE_QUERY = /[\s#\u0000-\u001f\u007f]/;
+const UNSAFE_QUERY = /[\s#\u0000-\u001f\u007f]|[^\u0000-\u00ff]/;
 // eslint-disable-next-line no-control-regex
 const UNSAFE_URI = /[\s\u0000-\u001f\u007f]/;
 
@@ -96,27 +95,22 @@ export function validateOutput(event: FunctionEvent, output: FunctionOutput | un
     if (typeof uri !== "string" || !uri.startsWith("/")) problems.push(`The uri must be a string starting with "/" (got ${typeof uri === "string" ? quote(uri) : String(uri)}).`);
     else if (UNSAFE_URI.test(uri)) problems.push("The uri contains a space or control character; percent-encode it.");
     else if (ABOVE_LATIN1.test(uri)) problems.push("The uri contains a character above U+00FF; percent-encode it.");
-    checkValues("cookie", request.cookies, problems);
-    for (const [name, entry] of Object.entries(request.cookies)) {
-      const unsafe = [name, ...stringValues(entry)].map((text) => fieldTextProblem(`The cookie ${quote(name)}`, text)).find(Boolean);
-      if (unsafe) problems.push(unsafe);
+    for (const name of Object.keys(request.cookies)) {
+      if (!SAFE_FIELD.test(name)) problems.push(fieldTextProblem(`The cookie ${quote(name)}`, name)!);
+      checkEntry("cookie", name, request.cookies[name]!, SAFE_FIELD, problems);
     }
     checkHeaders(request.headers, event.request.headers, READ_ONLY["viewer-request"], problems);
     let queryLength = 0;
-    if (typeof request.querystring === "string") {
-      if (UNSAFE_QUERY.test(request.querystring) || ABOVE_LATIN1.test(request.querystring)) problems.push("The query string contains a space, control character, \"#\" or a character above U+00FF; percent-encode it.");
-      queryLength = request.querystring.length;
+    const query = request.querystring;
+    if (typeof query === "string") {
+      if (UNSAFE_QUERY.test(query)) problems.push(QUERY_PROBLEM);
+      queryLength = query.length;
     } else {
-      checkValues("querystring", request.querystring, problems);
-      for (const [name, entry] of Object.entries(request.querystring)) {
-        const texts = stringValues(entry);
-        for (const text of [name, ...texts]) {
-          if (UNSAFE_QUERY.test(text) || ABOVE_LATIN1.test(text)) {
-            problems.push(`Query string parameter ${quote(name)} contains a space, control character, "#" or a character above U+00FF; percent-encode it.`);
-            break;
-          }
-        }
-        queryLength += texts.reduce((m, v) => m + name.length + v.length + 2, 0);
+      for (const name of Object.keys(query)) {
+        const entry = query[name]!;
+        if (UNSAFE_QUERY.test(name)) problems.push(`Query string parameter ${quote(name)}: ${QUERY_PROBLEM}`);
+        else checkEntry("querystring", name, entry, SAFE_QUERY, problems);
+        queryLength += entryLength(name, entry);
       }
     }
     const length = (typeof uri === "string" ? uri.length : 0) + queryLength;
@@ -132,12 +126,17 @@ export function validateOutput(event: FunctionEvent, output: FunctionOutput | un
   }
   const original = eventType === "viewer-response" ? event.response?.headers ?? {} : {};
   checkHeaders(response.headers, original, eventType === "viewer-response" ? READ_ONLY["viewer-response"] : READ_ONLY.generated, problems);
-  for (const [name, entry] of Object.entries(response.cookies)) {
-    const items: Array<{ value: unknown; attributes?: unknown }> = [entry, ...(Array.isArray(entry.multiValue) ? entry.multiValue : [])];
-    const problem =
-      fieldTextProblem(`The cookie name ${quote(name)}`, name) ??
-      items.map((item) => fieldTextProblem(`Cookie ${quote(name)}'s value`, item.value) ?? (item.attributes === undefined ? undefined : fieldTextProblem(`Cookie ${quote(name)}'s attributes`, item.attributes))).find(Boolean);
-    if (problem) problems.push(problem);
+  for (const name of Object.keys(response.cookies)) {
+    const entry = response.cookies[name]!;
+    if (!SAFE_FIELD.test(name)) problems.push(fieldTextProblem(`The cookie name ${quote(name)}`, name)!);
+    checkEntry("cookie", name, entry, SAFE_FIELD, problems);
+    const items: Array<{ attributes?: unknown }> = Array.isArray(entry.multiValue) ? [entry, ...entry.multiValue] : [entry];
+    for (const item of items) {
+      if (item.attributes !== undefined && (typeof item.attributes !== "string" || !SAFE_FIELD.test(item.attributes))) {
+        problems.push(fieldTextProblem(`Cookie ${quote(name)}'s attributes`, item.attributes)!);
+        break;
+      }
+    }
   }
   const body: unknown = response.body;
   if (body !== undefined) {
@@ -155,36 +154,55 @@ export function validateOutput(event: FunctionEvent, output: FunctionOutput | un
   return problems;
 }
 
+// eslint-disable-next-line no-control-regex
 const ABOVE_LATIN1 = /[^\u0000-\u00ff]/;
+/** Text a header value, reason phrase or cookie may be: tab, visible ASCII, space, Latin-1 (the negation of UNSAFE_FIELD_CHAR). */
+const SAFE_FIELD = /^[\t\x20-\x7e\x80-\xff]*$/;
+/** Text a query string parameter may be: no space, control character, "#" or character above U+00FF. */
+const SAFE_QUERY = /^[\x21\x22\x24-\x7e\x80-\x9f\xa1-\xff]*$/;
+const QUERY_PROBLEM = 'The query string contains a space, control character, "#" or a character above U+00FF; percent-encode it.';
 
-/** The string values of an entry (value, or every multiValue item); anything else is left out (checkValues reports it). */
-function stringValues(entry: ValueEntry): string[] {
-  const items: unknown[] = Array.isArray(entry.multiValue) && entry.multiValue.length > 0 ? entry.multiValue.map((item) => item.value) : [entry.value];
-  return items.filter((item): item is string => typeof item === "string");
-}
-
-function checkValues(kind: string, map: Record<string, ValueEntry>, problems: string[]): void {
-  for (const [name, entry] of Object.entries(map)) {
-    const items: unknown[] = [entry.value, ...(Array.isArray(entry.multiValue) ? entry.multiValue.map((item) => item.value) : [])];
-    if (items.some((item) => typeof item !== "string")) problems.push(`The ${kind} ${quote(name)} must have string values.`);
+/** One entry's values (value, and each multiValue item's): strings, each matching `safe`; one problem at most. */
+function checkEntry(kind: string, name: string, entry: ValueEntry, safe: RegExp, problems: string[]): void {
+  const multi: unknown = entry.multiValue;
+  const count = Array.isArray(multi) ? multi.length : 0;
+  for (let i = -1; i < count; i++) {
+    const value: unknown = i === -1 ? entry.value : ((multi as unknown[])[i] as { value?: unknown } | null)?.value;
+    if (typeof value !== "string") {
+      problems.push(`The ${kind} ${quote(name)} must have string values.`);
+      return;
+    }
+    if (!safe.test(value)) {
+      problems.push(kind === "querystring" ? `Query string parameter ${quote(name)}: ${QUERY_PROBLEM}` : fieldTextProblem(`The value of ${kind} ${quote(name)}`, value) ?? `The value of ${kind} ${quote(name)} cannot be sent.`);
+      return;
+    }
   }
 }
 
-function checkHeaders(headers: Record<string, ValueEntry>, original: Record<string, ValueEntry>, readOnly: string[], problems: string[]): void {
-  checkValues("header", headers, problems);
-  for (const [name, entry] of Object.entries(headers)) {
-    const invalidName = headerNameProblem(name);
-    if (invalidName) {
-      problems.push(invalidName);
+/** What a query parameter adds to the URL's length (`name=value&` per value). */
+function entryLength(name: string, entry: ValueEntry): number {
+  const multi: unknown = entry.multiValue;
+  if (!Array.isArray(multi) || multi.length === 0) return typeof entry.value === "string" ? name.length + entry.value.length + 2 : 0;
+  let length = 0;
+  for (const item of multi as Array<{ value?: unknown } | null>) if (typeof item?.value === "string") length += name.length + item.value.length + 2;
+  return length;
+}
+
+function checkHeaders(headers: Record<string, ValueEntry>, original: Record<string, ValueEntry>, readOnly: readonly string[], problems: string[]): void {
+  for (const name of Object.keys(headers)) {
+    if (!TOKEN.test(name)) {
+      problems.push(headerNameProblem(name)!);
       continue;
     }
-    if (name !== name.toLowerCase()) problems.push(`Header names must be lowercase (${quote(name)}).`);
-    const lower = name.toLowerCase();
-    if (DISALLOWED.has(lower) || DISALLOWED_PREFIXES.some((prefix) => lower.startsWith(prefix))) {
+    let lower = name;
+    if (/[A-Z]/.test(name)) {
+      problems.push(`Header names must be lowercase (${quote(name)}).`);
+      lower = name.toLowerCase();
+    }
+    if (DISALLOWED.has(lower) || lower.startsWith("x-amz-cf-") || lower.startsWith("x-edge-")) {
       problems.push(`The header ${quote(lower)} cannot be added or changed by a function.`);
     }
-    const unsafe = stringValues(entry).map((value) => fieldTextProblem(`The value of header ${quote(name)}`, value)).find(Boolean);
-    if (unsafe) problems.push(unsafe);
+    checkEntry("header", name, headers[name]!, SAFE_FIELD, problems);
   }
   for (const name of readOnly) {
     if (!sameEntry(original[name], headers[name])) problems.push(`The header "${name}" is read-only in this event.`);
