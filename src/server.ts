@@ -127,6 +127,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const access = new AccessGuard({ ...options.access, allowedHosts: [...(options.host ? [options.host] : []), ...(options.access?.allowedHosts ?? [])] }, clock);
   let stopping = false;
   const server = createServer((req, res) => {
+    const devRefusal = options.edgeHost !== undefined && req.url !== HEALTH_PATH ? access.devHostRefusal(req) : undefined;
+    if (devRefusal !== undefined) {
+      req.resume();
+      sendResponse(res, { status: 403, headers: [["Content-Type", "text/plain; charset=utf-8"]] }, `${devRefusal}\n`);
+      return;
+    }
     // A Host that names a distribution (its DomainName or an alias) is edge traffic; anything else is the API.
     const host = req.headers.host ?? "";
     const edgeTraffic = options.edgeHost ? req.url !== HEALTH_PATH : /[a-z]/i.test(host) && !/^localhost(:\d+)?$/i.test(host);

@@ -6,7 +6,7 @@ import type { RuntimeName } from "../runtime/types.js";
 import { CloudFrontError } from "../service/errors.js";
 import { startServer, type RunningServer } from "../server.js";
 import { MemoryStore } from "../store/memory.js";
-import { reachableFromNetwork } from "./access.js";
+import { collectAllowedHost, reachableFromNetwork } from "./access.js";
 import { colour } from "./format.js";
 import { installProcessGuard } from "./guard.js";
 import { createRequestLog, LOG_FORMATS, type LogFormat, type RequestLog } from "./log.js";
@@ -21,6 +21,7 @@ interface DevOptions {
   kvs?: string;
   logFormat: LogFormat;
   viewerCountry: string;
+  allowedHost?: string[];
 }
 
 const DEV_DOMAIN = "dev.cloudfront.localhost";
@@ -39,6 +40,7 @@ export function registerDev(program: Command): void {
     .option("-r, --runtime <runtime>", "1.0 or 2.0", "2.0")
     .option("--kvs <file.json>", "a key value store for cf.kvs(), in CloudFront's import format (2.0)")
     .option("--viewer-country <code>", "the CloudFront-Viewer-Country your function sees", parseCountry, "US")
+    .option("--allowed-host <name>", "serve this Host too, besides localhost names, loopback addresses and --host (repeatable; .example.com allows subdomains)", collectAllowedHost)
     .addOption(new Option("--log-format <format>", "request log: pretty (coloured lines) or json (one JSON object per line on stdout)").choices(LOG_FORMATS).default("pretty"))
     .addHelpText("after", "\nExample:\n  $ edgelite dev rewrite.js --origin http://localhost:3000\n  $ curl -i http://127.0.0.1:8080/blog/\n  $ edgelite dev rewrite.js --origin ./public   # a folder, served as an S3 origin (/ → index.html)\n  $ edgelite dev geo.js --origin http://localhost:3000 --viewer-country FR\n\nEverything is forwarded to the origin, and CloudFront-Viewer-* / CloudFront-Is-*-Viewer headers are added\n(like the Managed-AllViewerAndCloudFrontHeaders-2022-06 policy); nothing is cached.")
     .action(async (viewerRequest: string, options: DevOptions) => {
@@ -63,6 +65,7 @@ async function dev(viewerRequestFile: string, options: DevOptions): Promise<void
     host: options.host,
     port: options.port,
     edgeHost: DEV_DOMAIN,
+    access: { allowedHosts: options.allowedHost ?? [] },
     onEdgeRequest: log.edge,
     viewerCountry: options.viewerCountry,
     ...(folder !== undefined ? { s3Sources: new Map([[DEV_BUCKET, folder]]) } : {}),

@@ -63,6 +63,18 @@ describe("who may talk to edgelite: Host and browser Origin", () => {
     expect(data.status).toBe(200);
   });
 
+  it("in dev mode (every Host is the edge), refuses a Host that is not loopback, naming --allowed-host", async () => {
+    t = await startTestServer("memory", { edgeHost: "dev.cloudfront.localhost" });
+    const refused = await http(t.url, "GET", "/", { headers: { host: "rebound.example:8080" } });
+    expect(refused.status).toBe(403);
+    expect(refused.headers["content-type"]).toBe("text/plain; charset=utf-8");
+    expect(refused.body).toContain("edgelite dev answers only for loopback hosts");
+    expect(refused.body).toContain("--allowed-host rebound.example");
+    expect((await http(t.url, "GET", "/_edgelite/health", { headers: { host: "rebound.example" } })).status).toBe(200);
+    // A loopback Host reaches the edge (no distribution yet, so the request falls through to the API's answer).
+    expect((await http(t.url, "GET", "/", { headers: { host: "localhost:8080" } })).status).not.toBe(403);
+  });
+
   it("refuses a cross-origin text/plain POST from a web page, and creates nothing", async () => {
     t = await startTestServer("memory");
     const posted = await http(t.url, "POST", "/2020-05-31/function", {

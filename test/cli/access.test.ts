@@ -1,11 +1,12 @@
-import { execFile } from "node:child_process";
+import { CreateKeyValueStoreCommand } from "@aws-sdk/client-cloudfront";
+import { execFile, spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exposureWarning } from "../../src/cli/access.js";
-import { http, tempDir, XMLNS } from "../helpers.js";
-import { runCli, spawnServer, type ServerProcess } from "../process.js";
+import { cloudFrontClient, http, tempDir, XMLNS } from "../helpers.js";
+import { BIN, runCli, spawnServer, type ServerProcess } from "../process.js";
 
 const run = promisify(execFile);
 const KEY = "AKIDCLITEST";
@@ -51,8 +52,10 @@ describe("serve --auth with command-line clients", () => {
   });
 
   it("kvs import signs with AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (SigV4, then SigV4A for the data plane)", async () => {
-    const created = await run(aws, ["cloudfront", "create-key-value-store", "--name", "cli-store", "--endpoint-url", server.url, "--output", "json"], { env: env(SECRET) });
-    expect(JSON.parse(created.stdout).KeyValueStore.Name).toBe("cli-store");
+    // Debian's AWS CLI (2.9) predates key value stores: the SDK creates this one.
+    const client = cloudFrontClient(server.url, { credentials: { accessKeyId: KEY, secretAccessKey: SECRET } });
+    await client.send(new CreateKeyValueStoreCommand({ Name: "cli-store" }));
+    client.destroy();
     const file = join(dir.path, "keys.json");
     writeFileSync(file, JSON.stringify({ data: Array.from({ length: 60 }, (_, i) => ({ key: `k${i}`, value: `v${i}` })) }));
     const imported = await runCli(["kvs", "import", "cli-store", file, "--endpoint", server.url], { AWS_ACCESS_KEY_ID: KEY, AWS_SECRET_ACCESS_KEY: SECRET });
@@ -83,6 +86,27 @@ describe("serve: EDGELITE_AUTH, bad flags and the exposure warning", () => {
       const result = await runCli(["serve", "--in-memory", "--port", "0", ...args]);
       expect(result.code, args.join(" ")).not.toBe(0);
       expect(result.stderr).toContain(args[0]!);
+    }
+  });
+
+  it("edgelite dev serves a Host given with --allowed-host and refuses others", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir.path, "fn.js"), "function handler(event) { return { statusCode: 200, statusDescription: 'OK', body: { encoding: 'text', data: 'dev ok' } }; }");
+    const child = spawn(process.execPath, [BIN, "dev", join(dir.path, "fn.js"), "--origin", dir.path, "--port", "0", "--allowed-host", "devbox.lan"], { env: { ...process.env, NO_COLOR: "1" } });
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    try {
+      for (let tries = 0; tries < 200 && !/serving (http:\/\/\S+?)\/ /.test(out); tries++) await new Promise((resolve) => setTimeout(resolve, 50));
+      const url = /serving (http:\/\/\S+?)\/ /.exec(out)?.[1];
+      expect(url, out).toBeDefined();
+      expect((await http(url!, "GET", "/", { headers: { host: "devbox.lan:8080" } })).body).toBe("dev ok");
+      expect((await http(url!, "GET", "/", { headers: { host: "127.0.0.1" } })).body).toBe("dev ok");
+      expect((await http(url!, "GET", "/", { headers: { host: "evil.example" } })).status).toBe(403);
+    } finally {
+      child.kill("SIGTERM");
+      await new Promise((resolve) => child.once("exit", resolve));
+      dir.remove();
     }
   });
 

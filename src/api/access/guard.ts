@@ -51,11 +51,19 @@ export class AccessGuard {
   }
 
   /**
+   * `edgelite dev` serves every Host as its distribution: the same allow-list keeps a rebound page from
+   * reading the developer's origin through it. Undefined when allowed, else the refusal's text.
+   */
+  devHostRefusal(req: IncomingMessage): string | undefined {
+    return this.allowsHost(req) ? undefined : hostMessage(req.headers.host ?? "", "edgelite dev answers");
+  }
+
+  /**
    * Before routing: a refusal (bad Host, foreign page), the answer to a CORS preflight, or nothing (go on; for
    * a --cors origin the CORS headers are already set on `res`). `operation` (when the path routes) picks the format.
    */
   admit(req: IncomingMessage, res: ServerResponse, operation: Operation | undefined): Admission {
-    if (!this.allowsHost(req)) return { error: refusal(operation, hostMessage(req.headers.host ?? "")) };
+    if (!this.allowsHost(req)) return { error: refusal(operation, hostMessage(req.headers.host ?? "", "edgelite answers its API")) };
     const verdict = this.origins.judge(req.headers);
     if (!verdict.allowed) {
       return {
@@ -92,11 +100,11 @@ function authError(protocol: "rest-xml" | "rest-json", code: AuthErrorCode, mess
   return protocol === "rest-json" ? new KvsError(code, message) : new CloudFrontError(code, message);
 }
 
-function hostMessage(header: string): string {
+function hostMessage(header: string, who: string): string {
   const name = hostName(header);
   const shown = name !== undefined && name.length <= 253 ? name : undefined;
   return (
-    `edgelite answers its API only for loopback hosts (localhost, *.localhost, 127.0.0.1, [::1]), the --host it listens on and each --allowed-host; ` +
+    `${who} only for loopback hosts (localhost, *.localhost, 127.0.0.1, [::1]), the --host it listens on and each --allowed-host; ` +
     `${shown === undefined ? "this request's Host is not one of them" : `Host '${shown}' is not one of them`} (a web page could reach the API through DNS rebinding). ` +
     `If you reach edgelite under this name on purpose, start it with --allowed-host ${shown === undefined ? "<name>" : withoutAccountLabel(shown)}.`
   );
