@@ -117,7 +117,7 @@ export class Edge {
         done(status, result, detail, detailedResult);
         return;
       }
-      sendResponse(res, { status, headers: [["Server", "CloudFront"], ["Content-Type", "text/html"], ...cloudFrontHeaders(result)] }, errorPage(status, requestId, sentence));
+      sendResponse(res, { status, headers: [["Server", "CloudFront"], ["Content-Type", "text/html"], ...cloudFrontHeaders(result)] }, errorPage(status, requestId, sentence), { lengthAt: 2 });
       done(status, result, detail, detailedResult);
     };
 
@@ -183,7 +183,7 @@ export class Edge {
       if (page) {
         const status = customError.responseCode ?? errorStatus;
         const lines = headerLinesOf(responseFromOrigin(page.statusCode, "", writableLines(page.rawHeaders)).headers);
-        streamResponse(res, { status, headers: [...lines, ...cloudFrontHeaders("Error")] }, page.body, { unsafe: "drop", ...lengthOf(page.rawHeaders) });
+        streamResponse(res, { status, headers: [...lines, ...cloudFrontHeaders("Error")] }, page.body, { unsafe: "drop", lengthAt: lines.length, ...lengthOf(page.rawHeaders) });
         page.body.on("end", () => done(status, "Error", `custom error response for ${errorStatus}: ${customError.responsePagePath}`));
         return;
       }
@@ -227,7 +227,7 @@ export class Edge {
     const status = response.statusCode;
     try {
       // Framing is the origin's: its own Content-Length (when valid), whatever a function set.
-      streamResponse(res, { status, reason: response.statusDescription ?? "", headers: [...lines, ...cloudFrontHeaders(result)] }, originReply.body, lengthOf(originLines));
+      streamResponse(res, { status, reason: response.statusDescription ?? "", headers: [...lines, ...cloudFrontHeaders(result)] }, originReply.body, { lengthAt: lines.length, ...lengthOf(originLines) });
     } catch (error) {
       if (!(error instanceof UnwritableResponseError)) throw error;
       originReply.body.resume();
@@ -291,7 +291,8 @@ export class Edge {
     const headers: HeaderLine[] = [["Server", "CloudFront"], ...headerLinesOf(response.headers), ...setCookieLinesOf(response), ...cloudFrontHeaders];
     try {
       // The status line's reason: the function's own, else the standard phrase (spec §4.2).
-      sendResponse(res, { status: response.statusCode, reason: response.statusDescription ?? "", headers }, body);
+      // Server, Content-Length, then the function's headers and CloudFront's (spec §4.2's order).
+      sendResponse(res, { status: response.statusCode, reason: response.statusDescription ?? "", headers }, body, { lengthAt: 1 });
       return true;
     } catch (error) {
       if (!(error instanceof UnwritableResponseError)) throw error;

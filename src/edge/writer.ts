@@ -32,6 +32,8 @@ export interface WriteOptions {
    * under "drop". A bad status is always refused.
    */
   unsafe?: "refuse" | "drop";
+  /** Where Content-Length goes among the given header lines (its index; the end by default): CloudFront writes it early. */
+  lengthAt?: number;
 }
 
 /** The response could not be written as given; nothing was sent. `problems` says why. */
@@ -102,7 +104,12 @@ export function checkedHead(head: ResponseHead, options: WriteOptions & { length
     else problems.push(reasonProblem);
   }
   const lines: string[] = [];
-  for (const [name, value] of head.headers) {
+  const length = options.length === undefined ? undefined : String(options.length);
+  const lengthAt = Math.min(options.lengthAt ?? head.headers.length, head.headers.length);
+  for (let i = 0; i <= head.headers.length; i++) {
+    if (i === lengthAt && length !== undefined) lines.push("Content-Length", length);
+    if (i === head.headers.length) break;
+    const [name, value] = head.headers[i]!;
     if (isFramingHeader(name)) continue;
     const problem = headerNameProblem(name) ?? fieldTextProblem(`The value of header ${JSON.stringify(name)}`, value);
     if (problem) {
@@ -112,7 +119,6 @@ export function checkedHead(head: ResponseHead, options: WriteOptions & { length
     lines.push(name, value);
   }
   if (problems.length > 0) throw new UnwritableResponseError(problems);
-  if (options.length !== undefined) lines.push("Content-Length", String(options.length));
   if (options.close) lines.push("Connection", "close");
   return { status: head.status, reason, lines };
 }

@@ -71,6 +71,12 @@ describe("the response writer", () => {
     expect(res.rawHeaders.filter((name) => name.toLowerCase() === "content-length")).toHaveLength(1);
   });
 
+  it("puts Content-Length where asked (CloudFront writes it right after Server)", () => {
+    const head = checkedHead({ status: 302, headers: [["Server", "CloudFront"], ["Location", "/x"], ["X-Amz-Cf-Id", "id"]] }, { length: 0, lengthAt: 1 });
+    expect(head.lines).toEqual(["Server", "CloudFront", "Content-Length", "0", "Location", "/x", "X-Amz-Cf-Id", "id"]);
+    expect(checkedHead({ status: 200, headers: [["A", "1"]] }, { length: 5 }).lines).toEqual(["A", "1", "Content-Length", "5"]);
+  });
+
   it("drops what it cannot write when asked to (an origin's lines), and uses the standard reason", () => {
     const head = checkedHead({ status: 200, reason: "O\u0001K", headers: [["X-Good", "1"], ["X Bad", "2"], ["X-Bad", "\u0100"]] }, { unsafe: "drop" });
     expect(head.reason).toBe("OK");
