@@ -53,6 +53,12 @@ export const DEFAULT_MAX_KEY_VALUE_STORES_PER_ACCOUNT = 50;
 export const KVS_MAX_KEY_BYTES = 512;
 export const KVS_MAX_VALUE_BYTES = 1024;
 export const KVS_MAX_STORE_BYTES = 5 * 1024 * 1024;
+/**
+ * An import file (CreateKeyValueStore's ImportSource, `edgelite kvs import`): "File size – 5 MB" on the
+ * "File format for key-value pairs" page, so the JSON syntax counts against the same 5 MB as the data.
+ * Larger files are refused from their size before their bytes are read.
+ */
+export const KVS_IMPORT_FILE_MAX_BYTES = KVS_MAX_STORE_BYTES;
 /** UpdateKeys: at most 50 keys and 3 MB per request. */
 export const KVS_MAX_BATCH_KEYS = 50;
 export const KVS_MAX_BATCH_BYTES = 3 * 1024 * 1024;

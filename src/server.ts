@@ -50,6 +50,8 @@ export interface ServerOptions {
   onEdgeRequest?: (entry: EdgeLogEntry) => void;
   /** Told of each new distribution, with the URL that serves it. */
   onDistributionCreated?: (distribution: { id: string; domainName: string; url: string }) => void;
+  /** Folders CreateKeyValueStore may read `file://` import sources from (`--import-dir`); none by default. */
+  importDirs?: readonly string[];
   /** Local sources of S3 origins by bucket name: a folder, or the URL of an S3-compatible server. */
   s3Sources?: S3Sources;
   /** The edge forwards every header, cookie and query string to origins, whatever the policies say. */
@@ -90,6 +92,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     accountId,
     maxStores: options.maxKeyValueStores ?? DEFAULT_MAX_KEY_VALUE_STORES_PER_ACCOUNT,
     provisioningMs: options.kvsProvisioningMs ?? DEFAULT_KVS_PROVISIONING_MS,
+    importDirs: options.importDirs ?? [],
     functionsUsing: (arn) => functions.functionsUsingStore(arn),
   });
   const distributions: DistributionService = new DistributionService({
@@ -175,7 +178,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       });
     };
     const fail = (error: unknown) => {
-      if (operation?.protocol === "rest-json") {
+      if (operation?.protocol === "rest-json" || error instanceof KvsError) {
         const { code, status, message } = error instanceof KvsError || error instanceof CloudFrontError ? error : asCloudFrontError(error);
         // The data plane's errors: the type in x-amzn-ErrorType and __type, the text in Message.
         finish({ status, body: JSON.stringify({ __type: code, Message: message }), contentType: "application/json", headers: { "x-amzn-ErrorType": code } }, code);

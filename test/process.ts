@@ -1,4 +1,4 @@
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 export const BIN = fileURLToPath(new URL("../bin/edgelite.js", import.meta.url));
@@ -47,4 +47,26 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ c
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     child.on("exit", (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** Starts `edgelite dev` on a free port and waits for its "serving <url>" line. */
+export async function startDev(args: string[]): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const child = spawn(process.execPath, [BIN, "dev", ...args, "--port", "0"], { env: { ...process.env, NO_COLOR: "1" } });
+  let out = "";
+  child.stdout!.on("data", (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => (out += chunk.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setInterval(() => {
+      const match = /serving (http:\/\/\S+?)\/ /.exec(out);
+      if (match) {
+        clearInterval(timer);
+        resolve(match[1]!);
+      }
+    }, 20);
+    child.on("exit", () => {
+      clearInterval(timer);
+      reject(new Error(out));
+    });
+  });
+  return { child, url, output: () => out };
 }

@@ -1,6 +1,7 @@
 import { Option, type Command } from "commander";
-import { watch, readFileSync, statSync } from "node:fs";
-import { resolve } from "node:path";
+import { watch, readFileSync, realpathSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { gate, GateSyntaxError } from "../runtime/gate.js";
 import type { RuntimeName } from "../runtime/types.js";
 import { CloudFrontError } from "../service/errors.js";
@@ -56,6 +57,8 @@ async function dev(viewerRequestFile: string, options: DevOptions): Promise<void
   if (folder !== undefined && !statSync(folder, { throwIfNoEntry: false })?.isDirectory()) {
     throw new Error(`--origin must be an http:// or https:// URL or a folder; ${options.origin} is neither`);
   }
+  // The real path: the import reads only files whose real path lies in an allowed folder (its own, here).
+  const kvsFile = options.kvs === undefined ? undefined : realFile(options.kvs, "--kvs");
   const log = createRequestLog({ format: options.logFormat });
   if (reachableFromNetwork(options.host)) {
     console.error(colour(process.stderr).red(`edgelite: WARNING: listening on ${options.host}, which other machines can reach: anyone who can connect to this port runs your functions and reaches ${options.origin} through them. Listen on 127.0.0.1 unless that is what you want.`));
@@ -68,6 +71,8 @@ async function dev(viewerRequestFile: string, options: DevOptions): Promise<void
     access: { allowedHosts: options.allowedHost ?? [] },
     onEdgeRequest: log.edge,
     viewerCountry: options.viewerCountry,
+    // The --kvs file is imported through CreateKeyValueStore, which reads only from allowed folders.
+    ...(kvsFile !== undefined ? { importDirs: [dirname(kvsFile)] } : {}),
     ...(folder !== undefined ? { s3Sources: new Map([[DEV_BUCKET, folder]]) } : {}),
   });
   // From here on an error that escapes a request is logged and the server keeps serving.
@@ -75,8 +80,8 @@ async function dev(viewerRequestFile: string, options: DevOptions): Promise<void
   const { functions, keyValueStores, distributions } = server.services;
 
   let kvsArn: string | undefined;
-  if (options.kvs) {
-    const store = await keyValueStores.create({ name: "dev", comment: "edgelite dev", tags: [], importSource: { sourceType: "S3", sourceArn: `file://${resolve(options.kvs)}` } });
+  if (kvsFile !== undefined) {
+    const store = await keyValueStores.create({ name: "dev", comment: "edgelite dev", tags: [], importSource: { sourceType: "S3", sourceArn: pathToFileURL(kvsFile).href } });
     kvsArn = store.arn;
     const { itemCount } = await keyValueStores.describeData(store.arn);
     log.info(paint.dim(`key value store ${store.id}: ${itemCount} keys from ${options.kvs}`), "key value store", { id: store.id, keys: itemCount, file: options.kvs });
@@ -130,6 +135,14 @@ async function dev(viewerRequestFile: string, options: DevOptions): Promise<void
     });
   }
   stopOnSignals(server, log);
+}
+
+function realFile(file: string, flag: string): string {
+  try {
+    return realpathSync(resolve(file));
+  } catch {
+    throw new Error(`${flag} ${file}: no such file`);
+  }
 }
 
 function urlOriginXml(origin: URL): string {

@@ -1,10 +1,10 @@
 import { SignatureV4 } from "@smithy/signature-v4";
 import { SignatureV4a } from "@smithy/signature-v4a";
 import type { Command } from "commander";
-import { readFileSync } from "node:fs";
 import { NodeSha256 } from "../api/access/signature.js";
 import { KVS_MAX_BATCH_KEYS } from "../limits.js";
-import { parseImportFile } from "../service/keyValueStores.js";
+import { readImportFile } from "../service/importFile.js";
+import { parseImportFile } from "../service/importFormat.js";
 import { colour } from "./format.js";
 
 /**
@@ -21,7 +21,7 @@ export function registerKvs(program: Command): void {
     .option("--endpoint <url>", "the edgelite server", "http://127.0.0.1:4599")
     .addHelpText(
       "after",
-      "\nExample:\n  $ edgelite kvs import redirects ./redirects.json\n\nCreateKeyValueStore also takes the file directly: ImportSource {SourceType: S3, SourceARN: file:///abs/path.json}.\n" +
+      "\nExample:\n  $ edgelite kvs import redirects ./redirects.json\n\nCreateKeyValueStore also takes the file directly, from a folder the server was started with\n(edgelite serve --import-dir <folder>): ImportSource {SourceType: S3, SourceARN: file:///abs/folder/path.json}.\n" +
         "With AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY set, requests are signed (SigV4, SigV4A for the data plane), as a server started with --auth requires.",
     )
     .action(async (store: string, file: string, options: { endpoint: string }) => {
@@ -31,7 +31,9 @@ export function registerKvs(program: Command): void {
 
 async function importKeys(storeName: string, file: string, endpoint: string): Promise<void> {
   const paint = colour(process.stdout);
-  const entries = parseImportFile(readFileSync(file, "utf8"), file);
+  // The same reader as CreateKeyValueStore's (a regular file of at most 5 MB), without its folder rule:
+  // the user named this file on their own command line.
+  const entries = parseImportFile(await readImportFile(file, file), file);
   const send = signedFetch(process.env);
   const described = await send("cloudfront", `${endpoint}/2020-05-31/key-value-store/${encodeURIComponent(storeName)}`);
   const text = await described.text();

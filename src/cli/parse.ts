@@ -30,6 +30,13 @@ export function collectS3Source(value: string, previous: Map<string, string> = n
   return new Map(previous).set(bucket, folder);
 }
 
+/** `--import-dir <folder>`, repeatable: the folders CreateKeyValueStore may read `file://` import sources from. */
+export function collectImportDir(value: string, previous: readonly string[] = []): string[] {
+  const folder = resolve(value);
+  if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw new InvalidArgumentError(`${value} is not a folder`);
+  return [...previous, folder];
+}
+
 /** `--viewer-country <code>`: an ISO 3166-1 alpha-2 code, as CloudFront-Viewer-Country carries it. */
 export function parseCountry(value: string): string {
   if (!/^[A-Za-z]{2}$/.test(value)) throw new InvalidArgumentError(`expected a two-letter country code such as US or FR, got "${value}"`);

@@ -6,7 +6,7 @@ import { accessOptions, collectAllowedHost, collectAuth, collectCorsOrigin, expo
 import { colour } from "./format.js";
 import { installProcessGuard } from "./guard.js";
 import { createRequestLog, LOG_FORMATS, type LogFormat } from "./log.js";
-import { collectS3Source, parseAccountId, parseCountry, parseInteger, parsePort } from "./parse.js";
+import { collectImportDir, collectS3Source, parseAccountId, parseCountry, parseInteger, parsePort } from "./parse.js";
 
 interface ServeOptions extends AccessFlags {
   host: string;
@@ -20,6 +20,7 @@ interface ServeOptions extends AccessFlags {
   quiet: boolean;
   logFormat: LogFormat;
   s3?: Map<string, string>;
+  importDir?: string[];
   forwardAll: boolean;
   viewerCountry: string;
 }
@@ -37,6 +38,7 @@ export function registerServe(program: Command): void {
     .option("--max-key-value-stores <n>", "key value stores allowed per account", parseInteger, DEFAULT_MAX_KEY_VALUE_STORES_PER_ACCOUNT)
     .option("--kvs-provisioning-ms <ms>", "how long a new key value store stays PROVISIONING (AWS: ~35000)", parseInteger, DEFAULT_KVS_PROVISIONING_MS)
     .option("--s3 <bucket=source>", "serve an S3 origin's bucket from a local folder or an S3-compatible URL (repeatable)", collectS3Source)
+    .option("--import-dir <folder>", "let CreateKeyValueStore read file:// import sources from this folder (repeatable; off by default)", collectImportDir)
     .option("--forward-all", "forward every header, cookie and query string to origins, whatever the cache and origin request policies say", false)
     .option("--viewer-country <code>", "CloudFront-Viewer-Country at the edge, where a policy asks for it", parseCountry, "US")
     .option("--auth <key:secret>", "require AWS-signed requests (SigV4 / SigV4A) by this access key and secret (repeatable; or EDGELITE_AUTH=key:secret,…)", collectAuth)
@@ -54,6 +56,7 @@ Examples:
   $ edgelite serve --log-format json | jq 'select(.status >= 400)'
   $ edgelite serve --s3 my-site-bucket=./public --s3 media=http://localhost:9000/media
   $ edgelite serve --host 0.0.0.0 --allowed-host devbox.lan --auth AKIDEDGELITE:s3cret
+  $ edgelite serve --import-dir ./kvs-data   # then ImportSource SourceARN=file:///abs/path/kvs-data/redirects.json
 
 Point any AWS client at the printed URL (endpoint override); credentials and region can be anything,
 unless --auth is given: then requests must be signed with one of its key pairs (AWS_ACCESS_KEY_ID /
@@ -62,7 +65,9 @@ AWS_SECRET_ACCESS_KEY). The API answers only localhost names, loopback addresses
 A distribution is served on the same port at http://<its DomainName>:<port>/ (DomainNames end in
 .cloudfront.localhost, which browsers resolve to this machine). Origins get what the behaviour's cache
 and origin request policies forward (AWS's managed policies are known by id); --forward-all sends
-everything, like Managed-AllViewer. An S3 origin (<bucket>.s3.<region>.amazonaws.com) needs --s3.`,
+everything, like Managed-AllViewer. An S3 origin (<bucket>.s3.<region>.amazonaws.com) needs --s3.
+API callers can make edgelite read files only through --import-dir: regular files inside those folders
+(symbolic links resolved), at most 5 MB each.`,
     )
     .action(async (options: ServeOptions) => {
       await serve(options);
@@ -89,6 +94,7 @@ async function serve(options: ServeOptions): Promise<void> {
     onEdgeRequest: log.edge,
     onDistributionCreated: ({ id, url }) => announce(id, url),
     ...(options.s3 ? { s3Sources: options.s3 } : {}),
+    importDirs: options.importDir ?? [],
     forwardAll: options.forwardAll,
     viewerCountry: options.viewerCountry,
     access,

@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
-import { createReadStream, type Stats } from "node:fs";
-import { readFile, stat } from "node:fs/promises";
-import { extname, resolve, sep } from "node:path";
+import type { Stats } from "node:fs";
+import { realpath, type FileHandle } from "node:fs/promises";
+import { extname, resolve } from "node:path";
 import { Readable } from "node:stream";
+import { isBeneath, openRegularFile } from "../service/localFiles.js";
 import type { OriginReply } from "./origin.js";
 
 /**
@@ -23,15 +24,46 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 /** S3's type for objects uploaded without one. */
 const DEFAULT_CONTENT_TYPE = "binary/octet-stream";
 
+/** S3's longest key, in UTF-8 bytes; a longer one names no object. */
+const MAX_KEY_BYTES = 1024;
+const HASH_CHUNK_BYTES = 64 * 1024;
+
 const etags = new Map<string, { key: string; etag: string }>();
 
-async function etagOf(path: string, stats: Stats): Promise<string> {
-  const key = `${stats.size}:${stats.mtimeMs}`;
+async function etagOf(path: string, handle: FileHandle, stats: Stats): Promise<string> {
+  const key = `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}`;
   const known = etags.get(path);
   if (known?.key === key) return known.etag;
-  const etag = `"${createHash("md5").update(await readFile(path)).digest("hex")}"`;
+  const hash = createHash("md5");
+  const chunk = Buffer.allocUnsafe(HASH_CHUNK_BYTES);
+  for (let position = 0; position < stats.size; ) {
+    const { bytesRead } = await handle.read(chunk, 0, Math.min(HASH_CHUNK_BYTES, stats.size - position), position);
+    if (bytesRead === 0) break;
+    hash.update(chunk.subarray(0, bytesRead));
+    position += bytesRead;
+  }
+  const etag = `"${hash.digest("hex")}"`;
   etags.set(path, { key, etag });
   return etag;
+}
+
+/**
+ * The object a key names: an open regular file inside the folder, or undefined for none. Keys are literal
+ * on S3 ("a/../b" is not "b"), so dot segments (with either slash) never name a file here, nor do empty
+ * keys, folder keys ("a/"), NUL characters or keys longer than S3 allows.
+ */
+async function openObject(root: string, key: string): Promise<{ path: string; handle: FileHandle; stats: Stats } | undefined> {
+  if (key === "" || key.endsWith("/") || key.includes("\0") || Buffer.byteLength(key) > MAX_KEY_BYTES) return undefined;
+  if (key.split(/[/\\]/).some((segment) => segment === "." || segment === "..")) return undefined;
+  try {
+    const base = await realpath(root);
+    const path = await realpath(resolve(base, key));
+    if (!isBeneath(base, path)) return undefined;
+    const opened = await openRegularFile(path);
+    return "other" in opened ? undefined : { path, ...opened };
+  } catch {
+    return undefined;
+  }
 }
 
 function s3Error(status: number, code: string, message: string, method: string, extra = ""): OriginReply {
@@ -55,14 +87,31 @@ export async function serveFromFolder(root: string, path: string, method: string
   } catch {
     return s3Error(400, "InvalidURI", "Couldn't parse the specified URI.", method);
   }
-  const base = resolve(root);
-  const file = resolve(base, key);
-  // Keys are literal on S3: "a/../b" is not "b", so dot segments never name a file here.
-  const inside = file.startsWith(base + sep) && !key.split("/").some((segment) => segment === "." || segment === "..");
-  const stats = inside && key !== "" && !key.endsWith("/") ? await stat(file).catch(() => undefined) : undefined;
-  if (!stats?.isFile()) return s3Error(403, "AccessDenied", "Access Denied", method);
+  const object = await openObject(root, key);
+  if (!object) return s3Error(403, "AccessDenied", "Access Denied", method);
+  const { path: file, handle, stats } = object;
+  // The open file is read by the body stream (which closes it), or closed here.
+  let streaming = false;
+  const stream = (start: number, end: number) => {
+    streaming = true;
+    return handle.createReadStream({ start, end });
+  };
+  try {
+    return await replyWith(file, handle, stats, method, header, stream);
+  } finally {
+    if (!streaming) await handle.close().catch(() => undefined);
+  }
+}
 
-  const etag = await etagOf(file, stats);
+async function replyWith(
+  file: string,
+  handle: FileHandle,
+  stats: Stats,
+  method: string,
+  header: (name: string) => string | undefined,
+  stream: (start: number, end: number) => Readable,
+): Promise<OriginReply> {
+  const etag = await etagOf(file, handle, stats);
   const lastModified = new Date(Math.floor(stats.mtimeMs / 1000) * 1000);
   const headers = [
     "x-amz-request-id", randomBytes(8).toString("hex").toUpperCase(),
@@ -85,7 +134,7 @@ export async function serveFromFolder(root: string, path: string, method: string
   const length = stats.size === 0 ? 0 : end - start + 1;
   headers.push("Content-Length", String(length));
   if (range) headers.push("Content-Range", `bytes ${start}-${end}/${stats.size}`);
-  const body = method === "HEAD" || length === 0 ? Readable.from([]) : createReadStream(file, { start, end });
+  const body = method === "HEAD" || length === 0 ? Readable.from([]) : stream(start, end);
   return { statusCode: range ? 206 : 200, statusMessage: "", rawHeaders: headers, body };
 }
 

@@ -1,6 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { readFile } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
 import type { Clock } from "../clock.js";
 import {
   DEFAULT_LIST_MAX_ITEMS,
@@ -15,6 +13,8 @@ import {
 import type { KeyValueStoreRecord, Store, Tag } from "../store/types.js";
 import { CloudFrontError, preconditionFailed, requireIfMatch } from "./errors.js";
 import { etagForVersion } from "./etag.js";
+import { readImportSource } from "./importFile.js";
+import { parseImportFile } from "./importFormat.js";
 import { KVS_MESSAGES, KvsError } from "./kvsErrors.js";
 import type { PoolKvs } from "../runtime/pool.js";
 
@@ -54,6 +54,8 @@ export interface KeyValueStoreServiceOptions {
   accountId: string;
   maxStores: number;
   provisioningMs: number;
+  /** Folders `file://` import sources may be read from (`--import-dir`); none: such imports are refused. */
+  importDirs?: readonly string[];
   /** Names of the functions (either stage) associated with a store ARN: a store in use cannot be deleted. */
   functionsUsing(arn: string): Promise<string[]>;
 }
@@ -322,48 +324,16 @@ export class KeyValueStoreService {
     return record;
   }
 
-  /** An import file in CloudFront's format: {"data": [{"key": "…", "value": "…"}, …]}. */
+  /** An import file in CloudFront's format, from a folder the server was started with (`--import-dir`). */
   private async readImport(sourceArn: string): Promise<Array<[string, string]>> {
     if (!sourceArn.startsWith("file:")) {
       throw new CloudFrontError(
         "InvalidArgument",
-        `edgelite cannot read ${sourceArn}: S3 is not reachable from a local emulator. Give the import file as SourceARN "file:///path/to/data.json", or load keys with \`edgelite kvs import\`.`,
+        `edgelite cannot read ${sourceArn}: S3 is not reachable from a local emulator. Give the import file as SourceARN "file:///path/to/data.json" from a folder the server was started with (--import-dir <folder>), or load keys with \`edgelite kvs import\`.`,
       );
     }
-    let text: string;
-    try {
-      text = await readFile(fileURLToPath(new URL(sourceArn.startsWith("file://") ? sourceArn : `file://${sourceArn.slice(5)}`)), "utf8");
-    } catch (error) {
-      throw new CloudFrontError("InvalidArgument", `The import source ${sourceArn} could not be read: ${(error as Error).message}`);
-    }
-    return parseImportFile(text, sourceArn);
+    return parseImportFile(await readImportSource(sourceArn, this.options.importDirs ?? []), sourceArn);
   }
-}
-
-/** Checks and reads CloudFront's import format; shared with `edgelite kvs import`. */
-export function parseImportFile(text: string, source: string): Array<[string, string]> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new CloudFrontError("InvalidArgument", `The import source ${source} is not valid JSON: ${(error as Error).message}`);
-  }
-  const data = (parsed as { data?: unknown }).data;
-  if (!Array.isArray(data)) throw new CloudFrontError("InvalidArgument", `The import source ${source} must be {"data": [{"key": "…", "value": "…"}, …]}.`);
-  const entries = new Map<string, string>();
-  let size = 0;
-  for (const item of data) {
-    const { key, value } = (item ?? {}) as { key?: unknown; value?: unknown };
-    if (typeof key !== "string" || typeof value !== "string") throw new CloudFrontError("InvalidArgument", `Every entry of ${source} needs a string "key" and "value".`);
-    if (key.length === 0 || bytes(key) > KVS_MAX_KEY_BYTES) throw new CloudFrontError("InvalidArgument", `Key "${key.slice(0, 40)}" of ${source} must be 1 to ${KVS_MAX_KEY_BYTES} bytes.`);
-    if (bytes(value) > KVS_MAX_VALUE_BYTES) throw new CloudFrontError("InvalidArgument", `The value of key "${key}" in ${source} is over ${KVS_MAX_VALUE_BYTES} bytes.`);
-    const old = entries.get(key);
-    if (old !== undefined) size -= entrySize(key, old);
-    entries.set(key, value);
-    size += entrySize(key, value);
-  }
-  if (size > KVS_MAX_STORE_BYTES) throw new CloudFrontError("EntitySizeLimitExceeded", `The import source ${source} holds ${size} bytes; a store may hold at most ${KVS_MAX_STORE_BYTES} bytes (5 MB).`);
-  return [...entries];
 }
 
 function checkKey(key: string): void {

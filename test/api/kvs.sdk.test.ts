@@ -31,7 +31,7 @@ import {
 } from "@aws-sdk/client-cloudfront-keyvaluestore";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { keyValueStoreClient } from "../../src/clients.js";
 import { encode, HANDLER, startTestServer, tempDir, type StoreKind, type TestServer } from "../helpers.js";
 
@@ -47,8 +47,10 @@ async function rejection<E extends Error>(promise: Promise<unknown>): Promise<E>
 describe.each<StoreKind>(["sqlite", "memory"])("KeyValueStore through the official clients (%s store)", (kind) => {
   let t: TestServer;
   let kvs: CloudFrontKeyValueStoreClient;
+  const imports = tempDir();
+  afterAll(() => imports.remove());
   beforeEach(async () => {
-    t = await startTestServer(kind, { maxKeyValueStores: 4 });
+    t = await startTestServer(kind, { maxKeyValueStores: 4, importDirs: [imports.path] });
     kvs = await keyValueStoreClient({ endpoint: t.url });
   });
   afterEach(async () => {
@@ -86,15 +88,13 @@ describe.each<StoreKind>(["sqlite", "memory"])("KeyValueStore through the offici
       expect(await rejection(createStore("five"))).toBeInstanceOf(EntityLimitExceeded);
     });
 
-    it("imports keys from a local file in CloudFront's import format", async () => {
-      const dir = tempDir();
-      const file = join(dir.path, "data.json");
+    it("imports keys from a local file in CloudFront's import format (from an --import-dir folder)", async () => {
+      const file = join(imports.path, "data.json");
       writeFileSync(file, JSON.stringify({ data: [{ key: "a", value: "1" }, { key: "b/c", value: "2" }] }));
       const out = await createStore("imported", { ImportSource: { SourceType: "S3", SourceARN: `file://${file}` } });
       const data = await kvs.send(new DescribeDataCommand({ KvsARN: out.KeyValueStore!.ARN }));
       expect(data.ItemCount).toBe(2);
       expect((await kvs.send(new GetKeyCommand({ KvsARN: out.KeyValueStore!.ARN, Key: "b/c" }))).Value).toBe("2");
-      dir.remove();
     });
 
     it("updates the comment with If-Match, lists with pagination and status, and deletes", async () => {

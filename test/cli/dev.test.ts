@@ -1,33 +1,10 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { http, tempDir } from "../helpers.js";
-import { BIN, runCli } from "../process.js";
-
-/** Starts `edgelite dev` on a free port and waits for its "serving <url>" line. */
-async function startDev(args: string[]): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, [BIN, "dev", ...args, "--port", "0"], { env: { ...process.env, NO_COLOR: "1" } });
-  let out = "";
-  child.stdout!.on("data", (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr!.on("data", (chunk: Buffer) => (out += chunk.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setInterval(() => {
-      const match = /serving (http:\/\/\S+?)\/ /.exec(out);
-      if (match) {
-        clearInterval(timer);
-        resolve(match[1]!);
-      }
-    }, 20);
-    child.on("exit", () => {
-      clearInterval(timer);
-      reject(new Error(out));
-    });
-  });
-  return { child, url, output: () => out };
-}
+import { runCli, startDev } from "../process.js";
 
 describe("edgelite dev", () => {
   const dir = tempDir();

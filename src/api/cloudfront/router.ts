@@ -1,4 +1,5 @@
 import { CloudFrontError } from "../../service/errors.js";
+import { KvsError } from "../../service/kvsErrors.js";
 import { createFunction } from "./createFunction.js";
 import { deleteFunction } from "./deleteFunction.js";
 import { describeFunction } from "./describeFunction.js";
@@ -94,7 +95,7 @@ export function route(method: string, rawPath: string): RouteMatch {
     if (operation.method !== method) continue;
     const params: Record<string, string> = {};
     labels.forEach((label, index) => {
-      params[label] = safeDecode(match[index + 1]!);
+      params[label] = decodeLabel(operation, label, match[index + 1]!);
     });
     return { operation, params };
   }
@@ -110,10 +111,18 @@ export function route(method: string, rawPath: string): RouteMatch {
   throw new CloudFrontError("NotFound", `No CloudFront API operation matches ${method} ${rawPath}. The API lives under ${API_VERSION_PREFIX}.`);
 }
 
-function safeDecode(segment: string): string {
+/**
+ * A path label, percent-decoded. The data plane refuses a label that is not valid percent-encoded UTF-8
+ * (`%zz`, a truncated `%E0%A4`) with ValidationException rather than take it literally, so such a key is
+ * never stored; the CloudFront API keeps the raw text (its names cannot contain `%`, so it names nothing).
+ */
+function decodeLabel(operation: Operation, label: string, segment: string): string {
   try {
     return decodeURIComponent(segment);
   } catch {
+    if (operation.protocol === "rest-json") {
+      throw new KvsError("ValidationException", `The ${label} in the request path is not valid percent-encoded UTF-8.`);
+    }
     return segment;
   }
 }
