@@ -1,11 +1,15 @@
 /** XML parsing and writing for CloudFront's REST-XML documents (requests, and configs stored whole). */
 import { SaxesParser } from "saxes";
+import { emptyRecord, getOwn, setOwn } from "./nullPrototype.js";
 import { CloudFrontError } from "./service/errors.js";
 
 export const XML_NAMESPACE = "http://cloudfront.amazonaws.com/doc/2020-05-31/";
 export const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
 
-/** A parsed element: text for leaves, an object of children (repeated names become arrays) otherwise. */
+/**
+ * A parsed element: text for leaves, an object of children (repeated names become arrays) otherwise.
+ * Element names are the sender's: the objects are null-prototype records (src/nullPrototype.ts).
+ */
 export type XmlNode = string | { [name: string]: XmlNode | XmlNode[] };
 type XmlObject = { [name: string]: XmlNode | XmlNode[] };
 
@@ -37,7 +41,7 @@ export function parseRequestXml(body: Buffer, rootName: string): XmlObject {
   parser.on("opentag", (tag) => {
     const element: OpenElement = { name: localName(tag.name), children: undefined, text: "" };
     const parent = stack[stack.length - 1];
-    if (parent) parent.children ??= {};
+    if (parent) parent.children ??= emptyRecord();
     else root = element;
     stack.push(element);
   });
@@ -62,10 +66,10 @@ export function parseRequestXml(body: Buffer, rootName: string): XmlObject {
       return;
     }
     const siblings = parent.children!;
-    const existing = siblings[element.name];
-    if (existing === undefined) siblings[element.name] = value;
+    const existing = getOwn(siblings, element.name);
+    if (existing === undefined) setOwn(siblings, element.name, value);
     else if (Array.isArray(existing)) existing.push(value);
-    else siblings[element.name] = [existing, value];
+    else setOwn(siblings, element.name, [existing, value]);
   });
   try {
     parser.write(text).close();
@@ -76,7 +80,7 @@ export function parseRequestXml(body: Buffer, rootName: string): XmlObject {
   if (!root || root.name !== rootName) {
     throw malformed(`Expected the root element <${rootName}>, got ${root ? `<${root.name}>` : "none"}.`);
   }
-  return typeof result === "string" || result === undefined ? {} : result;
+  return typeof result === "string" || result === undefined ? emptyRecord() : result;
 }
 
 function localName(qualified: string): string {

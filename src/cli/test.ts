@@ -1,5 +1,6 @@
 import { Option, type Command } from "commander";
 import { readFileSync } from "node:fs";
+import { emptyRecord, getOwn, setOwn } from "../nullPrototype.js";
 import { viewerRequestEvent, viewerResponseEvent } from "../runtime/builders.js";
 import { parseEvent, type FunctionEvent } from "../runtime/event.js";
 import { CompiledFunction } from "../runtime/function.js";
@@ -102,11 +103,14 @@ function runtimeName(value: string): RuntimeName {
 }
 
 function pairs(values: string[], what: string): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
+  const out = emptyRecord<string[]>();
   for (const value of values) {
     const at = value.indexOf("=");
     if (at <= 0) throw new Error(`${what} must look like name=value (got "${value}")`);
-    (out[value.slice(0, at)] ??= []).push(value.slice(at + 1));
+    const name = value.slice(0, at);
+    const list = getOwn(out, name) ?? [];
+    list.push(value.slice(at + 1));
+    setOwn(out, name, list);
   }
   return out;
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Readable } from "node:stream";
+import { emptyRecord, setOwn } from "../nullPrototype.js";
 import type { OriginCall } from "../runtime/engine.js";
 import type { FunctionEvent, FunctionRequest, FunctionResponse } from "../runtime/event.js";
 import type { RunResult } from "../runtime/function.js";
@@ -145,7 +146,7 @@ export class Edge {
       const viewer = { ip: viewerIp, port: req.socket.remotePort ?? 0, httpVersion: req.httpVersion, userAgent: req.headers["user-agent"] ?? "", country: this.viewerCountry };
       for (const name of rules.cloudFrontHeaders) {
         const value = cloudFrontHeaderValue(name, viewer);
-        if (value !== undefined) event.request.headers[name] = { value };
+        if (value !== undefined) setOwn(event.request.headers, name, { value });
       }
     }
 
@@ -273,7 +274,7 @@ export class Edge {
     const route = routeOf(config, behaviour.targetOriginId, []);
     if (typeof route === "string") return undefined;
     const rules = this.rulesFor(behaviour);
-    const pageRequest: FunctionRequest = { ...request, method: "GET", uri: pagePath, querystring: {} };
+    const pageRequest: FunctionRequest = { ...request, method: "GET", uri: pagePath, querystring: emptyRecord() };
     const outgoing = originRequestOf(pageRequest, { ...event, request: { ...event.request, method: "GET" } }, null, rules, { via: VIA, requestId });
     const { reply } = await this.fetchRoute(route, outgoing, true);
     if (reply && reply.statusCode < 400) return reply;

@@ -1,10 +1,12 @@
 import type { IncomingMessage } from "node:http";
+import { emptyRecord, getOwn, setOwn } from "../nullPrototype.js";
 import type { CookieEntry, FunctionEvent, FunctionRequest, FunctionResponse, ValueEntry } from "../runtime/event.js";
 
 /**
  * Viewer traffic into CloudFront Functions events and back, as CloudFront does it (shared/spec/edge.md
  * §1–§4): lower-cased header names, repeats as multiValue, Cookie and Set-Cookie moved out of headers,
- * query values left as sent, disallowed headers hidden.
+ * query values left as sent, disallowed headers hidden. The name maps are null-prototype records: a
+ * viewer's or origin's `__proto__` is a name like any other (src/nullPrototype.ts).
  */
 
 const HIDDEN = new Set([
@@ -16,9 +18,9 @@ const HIDDEN = new Set([
 const hidden = (name: string) => HIDDEN.has(name) || name.startsWith("x-amz-cf-") || name.startsWith("x-edge-");
 
 function add<T extends { value: string; multiValue?: Array<Omit<T, "multiValue">> }>(map: Record<string, T>, name: string, entry: T): void {
-  const existing = map[name];
+  const existing = getOwn(map, name);
   if (!existing) {
-    map[name] = entry;
+    setOwn(map, name, entry);
     return;
   }
   const { multiValue: _ignored, ...first } = existing;
@@ -55,14 +57,14 @@ export function viewerRequestEvent(req: IncomingMessage, context: ViewerContext)
   const at = url.indexOf("?");
   const uri = at === -1 ? url : url.slice(0, at);
   const rawQuery = at === -1 ? null : url.slice(at + 1);
-  const querystring: Record<string, ValueEntry> = {};
+  const querystring = emptyRecord<ValueEntry>();
   for (const part of (rawQuery ?? "").split("&")) {
     if (part === "") continue;
     const eq = part.indexOf("=");
     add(querystring, eq === -1 ? part : part.slice(0, eq), { value: eq === -1 ? "" : part.slice(eq + 1) });
   }
-  const headers: Record<string, ValueEntry> = {};
-  const cookies: Record<string, ValueEntry> = {};
+  const headers = emptyRecord<ValueEntry>();
+  const cookies = emptyRecord<ValueEntry>();
   for (const [name, value] of headerLines(req.rawHeaders)) {
     if (name === "cookie") parseCookieHeader(value, cookies);
     else if (name === "host") add(headers, "host", { value: context.host });
@@ -82,8 +84,8 @@ export function viewerRequestEvent(req: IncomingMessage, context: ViewerContext)
 
 /** An origin response as the viewer-response event's `response`. */
 export function responseFromOrigin(statusCode: number, statusMessage: string, rawHeaders: string[]): FunctionResponse {
-  const headers: Record<string, ValueEntry> = {};
-  const cookies: Record<string, CookieEntry> = {};
+  const headers = emptyRecord<ValueEntry>();
+  const cookies = emptyRecord<CookieEntry>();
   for (const [name, value] of headerLines(rawHeaders)) {
     if (name === "set-cookie") {
       const semicolon = value.indexOf(";");

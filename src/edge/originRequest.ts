@@ -81,8 +81,7 @@ export function originRequestOf(request: FunctionRequest, event: FunctionEvent, 
   let viewerHost: string | undefined;
   let userAgent = false;
   let forwardedFor: string | undefined;
-  for (const name in request.headers) {
-    const entry = request.headers[name]!;
+  for (const [name, entry] of Object.entries(request.headers)) {
     if (name === "host") {
       if (selects(rules.headers, "host")) viewerHost = entry.value;
       continue;
@@ -105,9 +104,9 @@ export function originRequestOf(request: FunctionRequest, event: FunctionEvent, 
 
   const cookies: string[] = [];
   if (rules.cookies.kind !== "none") {
-    for (const name in request.cookies) {
+    for (const [name, entry] of Object.entries(request.cookies)) {
       if (!selects(rules.cookies, name)) continue;
-      for (const value of valuesOf(request.cookies[name]!)) cookies.push(`${name}=${value}`);
+      for (const value of valuesOf(entry)) cookies.push(`${name}=${value}`);
     }
   }
   if (cookies.length > 0) headers.push(["Cookie", cookies.join("; ")]);

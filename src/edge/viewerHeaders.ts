@@ -1,3 +1,5 @@
+import { getOwn } from "../nullPrototype.js";
+
 /**
  * The CloudFront-* request headers CloudFront adds when a behaviour's policies name them (spec §1.3; the
  * country samples' READMEs): the viewer-request function sees them, and the origin gets them. Locally the
@@ -39,5 +41,5 @@ const GENERATORS: Readonly<Record<string, (viewer: ViewerFacts) => string>> = {
 
 /** The value CloudFront would give a CloudFront-* header for this viewer; undefined when edgelite cannot derive one. */
 export function cloudFrontHeaderValue(name: string, viewer: ViewerFacts): string | undefined {
-  return GENERATORS[name]?.(viewer);
+  return getOwn(GENERATORS, name)?.(viewer);
 }

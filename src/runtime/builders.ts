@@ -1,9 +1,11 @@
+import { emptyRecord, getOwn, setOwn } from "../nullPrototype.js";
 import type { FunctionEvent, ValueEntry, CookieEntry } from "./event.js";
 
 /**
  * Well-formed events for tests, built the way CloudFront builds them from a request: lower-cased header
  * names, repeated names as `multiValue`, the Cookie header moved into `cookies`, the query string split
- * into parameters (values left percent-encoded, as CloudFront passes them).
+ * into parameters (values left percent-encoded, as CloudFront passes them). The name maps are
+ * null-prototype records, as at the edge: `__proto__` is a header, cookie or query name like any other.
  */
 export interface ViewerRequestInit {
   method?: string;
@@ -28,9 +30,9 @@ export interface ViewerResponseInit extends ViewerRequestInit {
 export function viewerRequestEvent(init: ViewerRequestInit = {}): FunctionEvent {
   const url = new URL(init.url ?? "/", "http://localhost");
   const headers = valueMap(Object.entries(init.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value] as const));
-  if (init.url && /^https?:\/\//.test(init.url) && !headers.host) headers.host = { value: url.host };
+  if (init.url && /^https?:\/\//.test(init.url) && !getOwn(headers, "host")) setOwn(headers, "host", { value: url.host });
   const cookies = valueMap(Object.entries(init.cookies ?? {}));
-  const cookieHeader = headers.cookie;
+  const cookieHeader = getOwn(headers, "cookie");
   if (cookieHeader) {
     delete headers.cookie;
     for (const part of (cookieHeader.multiValue ?? [cookieHeader]).flatMap((entry) => entry.value.split(/;\s*/))) {
@@ -40,7 +42,7 @@ export function viewerRequestEvent(init: ViewerRequestInit = {}): FunctionEvent 
     }
   }
   // CloudFront passes query values as they appear in the URL (still percent-encoded).
-  const querystring: Record<string, ValueEntry> = {};
+  const querystring = emptyRecord<ValueEntry>();
   for (const part of url.search.slice(1).split("&")) {
     if (part === "") continue;
     const at = part.indexOf("=");
@@ -62,14 +64,14 @@ export function viewerRequestEvent(init: ViewerRequestInit = {}): FunctionEvent 
 export function viewerResponseEvent(init: ViewerResponseInit = {}): FunctionEvent {
   const event = viewerRequestEvent(init);
   event.context.eventType = "viewer-response";
-  const cookies: Record<string, CookieEntry> = {};
+  const cookies = emptyRecord<CookieEntry>();
   for (const line of init.setCookies ?? []) {
     const [pair = "", ...attributes] = line.split(";");
     const at = pair.indexOf("=");
     const name = pair.slice(0, at).trim();
     const entry = { value: pair.slice(at + 1).trim(), attributes: attributes.map((a) => a.trim()).join("; ") };
-    const existing = cookies[name];
-    if (!existing) cookies[name] = entry;
+    const existing = getOwn(cookies, name);
+    if (!existing) setOwn(cookies, name, entry);
     else (existing.multiValue ??= [{ ...existing }]).push(entry);
   }
   event.response = {
@@ -82,13 +84,13 @@ export function viewerResponseEvent(init: ViewerResponseInit = {}): FunctionEven
 }
 
 function valueMap(entries: ReadonlyArray<readonly [string, string | string[]]>): Record<string, ValueEntry> {
-  const map: Record<string, ValueEntry> = {};
+  const map = emptyRecord<ValueEntry>();
   for (const [name, value] of entries) for (const item of Array.isArray(value) ? value : [value]) add(map, name, item);
   return map;
 }
 
 function add(map: Record<string, ValueEntry>, name: string, value: string): void {
-  const existing = map[name];
-  if (!existing) map[name] = { value };
+  const existing = getOwn(map, name);
+  if (!existing) setOwn(map, name, { value });
   else (existing.multiValue ??= [{ value: existing.value }]).push({ value });
 }

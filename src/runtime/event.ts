@@ -1,3 +1,4 @@
+import { emptyRecord, recordOf, setOwn } from "../nullPrototype.js";
 import type { EventType } from "./types.js";
 
 /**
@@ -5,6 +6,11 @@ import type { EventType } from "./types.js";
  * "is this a valid event", the shape normalisation visible in FunctionOutput (`{"request":…}` or
  * `{"response":…}`, `cookies: {}` and `querystring: {}` filled in, unknown keys such as a lowercase
  * `multivalue` dropped), and the production rules whose violation is a 502 at the edge.
+ *
+ * Header, cookie and query names are the viewer's, the origin's or the function's: the maps edgelite
+ * builds from them are null-prototype records (src/nullPrototype.ts), so `__proto__` or `constructor` is
+ * a name like any other. In the sandbox the event is parsed from JSON, so the function sees ordinary
+ * objects (with Object.prototype, as in njs) where such a name is an own key.
  */
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -66,7 +72,7 @@ export function parseEvent(bytes: Uint8Array | string): FunctionEvent | undefine
 
 /**
  * Checks an event object the way TestFunction does and returns it with CloudFront's defaults filled in
- * (a shallow copy where something was missing; the input is never changed). undefined: not valid.
+ * and its name maps as null-prototype records (a copy; the input is never changed). undefined: not valid.
  */
 export function checkEvent(input: unknown): FunctionEvent | undefined {
   if (!isObject(input as Json)) return undefined;
@@ -84,23 +90,44 @@ export function checkEvent(input: unknown): FunctionEvent | undefined {
     response = withMaps(event.response, ["headers", "cookies"]);
     if (!response) return undefined;
   }
-  const complete = request === event.request && response === event.response && event.version !== undefined && event.viewer !== undefined;
-  if (complete) return event as unknown as FunctionEvent;
   return { ...event, version: "1.0", viewer: event.viewer ?? { ip: "" }, request, ...(response ? { response } : {}) } as unknown as FunctionEvent;
 }
 
-/** The object with each named map present (`{}` when missing), or undefined when one is not a valid value map. */
+/**
+ * A copy of the object with each named map as a null-prototype record (empty when missing), or
+ * undefined when one is not a valid value map.
+ */
 function withMaps(object: JsonObject, maps: string[]): JsonObject | undefined {
-  let result = object;
+  const result = { ...object };
   for (const map of maps) {
-    if (object[map] === undefined) {
-      if (result === object) result = { ...object };
-      result[map] = {};
-    } else if (!isValueMap(object[map])) {
-      return undefined;
-    }
+    const value = object[map];
+    if (value === undefined) result[map] = emptyRecord();
+    else if (isValueMap(value)) result[map] = recordOf(value as JsonObject);
+    else return undefined;
   }
   return result;
+}
+
+type NameMaps = { querystring?: unknown; headers?: unknown; cookies?: unknown };
+
+/**
+ * The request/response maps of an event or a FunctionOutput that came through JSON (between the server
+ * and the runner pool's workers) as null-prototype records again: JSON.parse makes ordinary objects, in
+ * which a missing `constructor` or `toString` would be found on Object.prototype. Shallow copies.
+ */
+export function withRecordMaps<T extends { request?: NameMaps; response?: NameMaps }>(value: T): T {
+  const records = (part: NameMaps): NameMaps => {
+    const copy: NameMaps = { ...part };
+    for (const map of ["querystring", "headers", "cookies"] as const) {
+      const inner = part[map];
+      if (isObject(inner as Json)) copy[map] = recordOf(inner as JsonObject);
+    }
+    return copy;
+  };
+  const copy = { ...value };
+  if (isObject(value.request as Json)) copy.request = records(value.request!);
+  if (isObject(value.response as Json)) copy.response = records(value.response!);
+  return copy;
 }
 
 function isValueMap(value: Json | undefined): boolean {
@@ -143,7 +170,7 @@ function normaliseResponse(value: JsonObject): FunctionResponse {
 }
 
 function valueMap(map: Json | undefined): Record<string, ValueEntry> {
-  const out: Record<string, ValueEntry> = {};
+  const out = emptyRecord<ValueEntry>();
   if (!isObject(map)) return out;
   for (const [name, entry] of Object.entries(map)) {
     if (!isObject(entry)) continue;
@@ -151,13 +178,13 @@ function valueMap(map: Json | undefined): Record<string, ValueEntry> {
     if (Array.isArray(entry.multiValue)) {
       normalised.multiValue = entry.multiValue.filter(isObject).map((item) => ({ value: item.value as string }));
     }
-    out[name] = normalised;
+    setOwn(out, name, normalised);
   }
   return out;
 }
 
 function cookieMap(map: Json | undefined): Record<string, CookieEntry> {
-  const out: Record<string, CookieEntry> = {};
+  const out = emptyRecord<CookieEntry>();
   if (!isObject(map)) return out;
   for (const [name, entry] of Object.entries(map)) {
     if (!isObject(entry)) continue;
@@ -168,7 +195,7 @@ function cookieMap(map: Json | undefined): Record<string, CookieEntry> {
         item.attributes !== undefined ? { value: item.value as string, attributes: item.attributes as string } : { value: item.value as string },
       );
     }
-    out[name] = normalised;
+    setOwn(out, name, normalised);
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import { parentPort } from "node:worker_threads";
-import type { FunctionEvent } from "./event.js";
+import { withRecordMaps, type FunctionEvent } from "./event.js";
 import type { KvsData } from "./engine.js";
 import { CompiledFunction, type RunOptions, type RunResult } from "./function.js";
 import type { RuntimeName } from "./types.js";
@@ -94,7 +94,8 @@ function handle(request: PoolRequest): PoolReply {
     if (!fn) {
       return { id: request.id, needCode: true };
     }
-    const result: RunResult = fn.run(JSON.parse(request.eventJson) as FunctionEvent, { ...options, eventJson: request.eventJson });
+    const event = withRecordMaps(JSON.parse(request.eventJson) as FunctionEvent);
+    const result: RunResult = fn.run(event, { ...options, eventJson: request.eventJson });
     return { id: request.id, resultJson: JSON.stringify(result) };
   } catch (error) {
     return { id: request.id, failure: error instanceof Error ? error.message : String(error) };

@@ -3,11 +3,18 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { codeDigest } from "./codeKey.js";
-import type { FunctionEvent } from "./event.js";
+import { withRecordMaps, type FunctionEvent } from "./event.js";
 import type { KvsData } from "./engine.js";
 import { runnerFailure, type RunResult } from "./function.js";
 import type { PoolReply, PoolRequest } from "./pool-worker.js";
 import type { RuntimeName } from "./types.js";
+
+/** A worker's RunResult, its output's name maps null-prototype records again (JSON.parse made them ordinary). */
+function resultFromJson(json: string): RunResult {
+  const result = JSON.parse(json) as RunResult;
+  if (result.output) result.output = withRecordMaps(result.output);
+  return result;
+}
 
 /** Compiled next to this module; when running from TypeScript sources (tests), from the build. */
 function workerUrl(): URL {
@@ -121,7 +128,7 @@ export class RunnerPool {
         slot.pending.delete(reply.id);
         if (!pending) continue;
         // A run the worker could not complete is the function's execution error, not a failed call.
-        if ("resultJson" in reply) pending.resolve(JSON.parse(reply.resultJson) as RunResult);
+        if ("resultJson" in reply) pending.resolve(resultFromJson(reply.resultJson));
         else if ("failure" in reply) pending.resolve(runnerFailure(reply.failure));
       }
       if (slot.pending.size === 0) slot.worker.unref();

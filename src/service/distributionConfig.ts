@@ -1,4 +1,5 @@
 import { MAX_PATH_PATTERN_LENGTH, ORIGIN_CONNECTION_ATTEMPTS, ORIGIN_CONNECTION_TIMEOUT_SECONDS, ORIGIN_KEEPALIVE_TIMEOUT_SECONDS, ORIGIN_READ_TIMEOUT_SECONDS } from "../limits.js";
+import { emptyRecord, getOwn } from "../nullPrototype.js";
 import { CloudFrontError, type CloudFrontErrorCode } from "./errors.js";
 
 /**
@@ -85,32 +86,33 @@ export interface ParsedDistributionConfig {
 }
 
 const text = (node: XmlObject | undefined, name: string): string | undefined => {
-  const value = node?.[name];
+  const value = node && getOwn(node, name);
   return typeof value === "string" ? value : undefined;
 };
 const object = (node: XmlObject | undefined, name: string): XmlObject | undefined => {
-  const value = node?.[name];
+  const value = node && getOwn(node, name);
   if (value === undefined) return undefined;
-  if (typeof value === "string") return {};
+  if (typeof value === "string") return emptyRecord();
   if (Array.isArray(value)) throw malformed(`<${name}> may appear only once.`);
   return value;
 };
 const items = (wrapper: XmlObject | undefined, member: string, where: string): XmlObject[] => {
   if (!wrapper) return [];
   const list = object(wrapper, "Items");
-  const raw = list?.[member];
+  const raw = list && getOwn(list, member);
   const members = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
   const quantity = text(wrapper, "Quantity");
   if (quantity !== undefined && Number(quantity) !== members.length) {
     throw new CloudFrontError("InvalidArgument", `${where}: Quantity is ${quantity} but Items holds ${members.length}.`);
   }
-  return members.map((m) => (typeof m === "string" ? {} : (m as XmlObject)));
+  return members.map((m) => (typeof m === "string" ? emptyRecord<XmlNode | XmlNode[]>() : (m as XmlObject)));
 };
 
 /** A wrapped list of text members (`<Aliases><Quantity/><Items><CNAME>…</CNAME></Items></Aliases>`). */
 function textItems(wrapper: XmlObject | undefined, member: string, where: string): string[] {
   if (!wrapper) return [];
-  const raw = object(wrapper, "Items")?.[member];
+  const list = object(wrapper, "Items");
+  const raw = list && getOwn(list, member);
   const members = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
   const quantity = text(wrapper, "Quantity");
   if (quantity !== undefined && Number(quantity) !== members.length) {

@@ -56,6 +56,14 @@ const SNIPPETS: Record<string, string> = {
     console.log(JSON.stringify(querystring.parse('a=1&b=2&c=3', null, null, { maxKeys: 2 })));
     console.log(JSON.stringify(querystring.parse('')));
     console.log(JSON.stringify(querystring.decode('x=%41%42')));`,
+  "querystring.parse with prototype names": `
+    var r = querystring.parse('__proto__=1&constructor=2&toString=3&hasOwnProperty=4&__proto__=5');
+    console.log(JSON.stringify(r), Object.keys(r).join(','), Object.getPrototypeOf(r) === null, Object.prototype.hasOwnProperty.call(r, '__proto__'), typeof r.hasOwnProperty);
+    console.log(({}).constructor === Object, typeof ({}).toString);`,
+  "an event parsed from JSON with prototype names": `
+    var e = JSON.parse('{"__proto__":{"value":"1"},"constructor":{"value":"2"},"toString":{"value":"3"}}');
+    console.log(e.hasOwnProperty('__proto__'), e['__proto__'].value, e.constructor.value, Object.getPrototypeOf(e) === Object.prototype, Object.keys(e).join(','), JSON.stringify(e));
+    var p = {}; p['__proto__'] = { value: 'x' }; console.log(Object.keys(p).length, p.value, ({}).value);`,
   "querystring.stringify, escape and unescape": `
     console.log(querystring.stringify({ a: 'x y', b: ['1', '2'], c: '', d: 'é€', e: 5, f: true, g: null, i: { x: 1 }, 'k k': "~!*()'" }));
     console.log(querystring.stringify({ a: 1, b: 2 }, ';', ':'));

@@ -1,3 +1,4 @@
+import { emptyRecord, getOwn } from "../../nullPrototype.js";
 import { FUNCTION_NAME_PATTERN, MAX_TAG_KEY_LENGTH, MAX_TAG_VALUE_LENGTH } from "../../limits.js";
 import { CloudFrontError, MESSAGES } from "../../service/errors.js";
 import type { FunctionConfigInput } from "../../service/functions.js";
@@ -36,7 +37,7 @@ function malformed(detail: string): CloudFrontError {
 
 /** A text member, or undefined when absent. */
 export function leaf(node: XmlObject | undefined, name: string): string | undefined {
-  const value = node?.[name];
+  const value = node && getOwn(node, name);
   if (value === undefined) return undefined;
   if (Array.isArray(value)) throw malformed(`<${name}> may appear only once.`);
   if (typeof value !== "string") throw malformed(`<${name}> must contain text, not elements.`);
@@ -45,12 +46,12 @@ export function leaf(node: XmlObject | undefined, name: string): string | undefi
 
 /** A structure member, or undefined when absent (an empty element is an empty structure). */
 export function struct(node: XmlObject | undefined, name: string): XmlObject | undefined {
-  const value = node?.[name];
+  const value = node && getOwn(node, name);
   if (value === undefined) return undefined;
   if (Array.isArray(value)) throw malformed(`<${name}> may appear only once.`);
   if (typeof value === "string") {
     if (value.trim() !== "") throw malformed(`<${name}> must contain elements, not text.`);
-    return {};
+    return emptyRecord();
   }
   return value;
 }
@@ -61,12 +62,12 @@ export function listItems(node: XmlObject | undefined, memberName: string): XmlO
   if (!items) return [];
   const unexpected = Object.keys(items).find((key) => key !== memberName);
   if (unexpected) throw malformed(`<Items> may only contain <${memberName}> elements, found <${unexpected}>.`);
-  const members = items[memberName];
+  const members = getOwn(items, memberName);
   if (members === undefined) return [];
   return (Array.isArray(members) ? members : [members]).map((member) => {
     if (typeof member === "string") {
       if (member.trim() !== "") throw malformed(`<${memberName}> must contain elements, not text.`);
-      return {};
+      return emptyRecord();
     }
     return member;
   });
@@ -144,7 +145,7 @@ export function parseTags(root: XmlObject): Tag[] {
  * InvalidArgument, for Describe/Get/Delete).
  */
 export function functionNameFromPath(params: Record<string, string>): string {
-  const name = params.Name ?? "";
+  const name = getOwn(params, "Name") ?? "";
   if (!FUNCTION_NAME_PATTERN.test(name)) throw new CloudFrontError("NoSuchFunctionExists", MESSAGES.noSuchFunction);
   return name;
 }
@@ -163,7 +164,7 @@ export function ifMatchHeader(headers: Record<string, string | string[] | undefi
 
 /** The `{Name}` label of a key value store URI; a name that breaks the pattern names no store. */
 export function keyValueStoreNameFromPath(params: Record<string, string>): string {
-  const name = params.Name ?? "";
+  const name = getOwn(params, "Name") ?? "";
   if (!FUNCTION_NAME_PATTERN.test(name)) throw new CloudFrontError("EntityNotFound", `The key value store ${name} was not found.`);
   return name;
 }

@@ -1,3 +1,4 @@
+import { getOwn } from "../../nullPrototype.js";
 import { CloudFrontError } from "../../service/errors.js";
 import { parseTags, struct } from "./requestFields.js";
 import { textElement, xmlDocument, parseRequestXml } from "./xml.js";
@@ -47,7 +48,7 @@ export const tagOrUntagResource: Operation = {
 function collectKeys(root: ReturnType<typeof parseRequestXml>): string[] {
   const items = struct(root, "Items");
   if (!items) return [];
-  const keys = items.Key;
+  const keys = getOwn(items, "Key");
   if (keys === undefined) return [];
   return (Array.isArray(keys) ? keys : [keys]).map((key) => {
     if (typeof key !== "string") throw new CloudFrontError("MalformedXML", "The XML document you provided did not validate against our published schema: <Key> must contain text.");

@@ -6,6 +6,7 @@ import type { ApiRequest } from "../cloudfront/operation.js";
 /** Epoch seconds with fractions, as the data plane's timestamps are sent. */
 export const epochSeconds = (date: Date) => date.getTime() / 1000;
 
+/** The body's JSON object. JSON.parse keeps a `__proto__` member as an own key; read members with getOwn. */
 export function jsonBody(request: ApiRequest): Record<string, unknown> {
   const text = request.body.toString("utf8");
   if (text.trim() === "") return {};

@@ -1,3 +1,4 @@
+import { getOwn } from "../../nullPrototype.js";
 import { KvsError } from "../../service/kvsErrors.js";
 import { jsonReply, type Operation } from "../cloudfront/operation.js";
 import { epochSeconds, ifMatch, jsonBody, requiredString } from "./common.js";
@@ -60,7 +61,7 @@ export const putKey: Operation = {
   path: `${STORE}/keys/{Key}`,
   protocol: "rest-json",
   async handle(request, { keyValueStores }) {
-    const value = requiredString(jsonBody(request).Value, "value");
+    const value = requiredString(getOwn(jsonBody(request), "Value"), "value");
     const result = await keyValueStores.putKey(request.params.KvsARN!, request.params.Key!, value, ifMatch(request));
     return jsonReply(200, { ItemCount: result.itemCount, TotalSizeInBytes: result.totalSizeInBytes }, { ETag: result.etag });
   },
@@ -90,8 +91,8 @@ export const updateKeys: Operation = {
       if (!Array.isArray(value)) throw new KvsError("ValidationException", `'${at}' must be a list.`);
       return value.map((item) => (typeof item === "object" && item !== null ? (item as Record<string, unknown>) : {}));
     };
-    const puts = list(body.Puts, "puts").map((item, i) => [requiredString(item.Key, `puts.${i + 1}.member.key`), requiredString(item.Value, `puts.${i + 1}.member.value`)] as [string, string]);
-    const deletes = list(body.Deletes, "deletes").map((item, i) => requiredString(item.Key, `deletes.${i + 1}.member.key`));
+    const puts = list(getOwn(body, "Puts"), "puts").map((item, i) => [requiredString(getOwn(item, "Key"), `puts.${i + 1}.member.key`), requiredString(getOwn(item, "Value"), `puts.${i + 1}.member.value`)] as [string, string]);
+    const deletes = list(getOwn(body, "Deletes"), "deletes").map((item, i) => requiredString(getOwn(item, "Key"), `deletes.${i + 1}.member.key`));
     const result = await keyValueStores.updateKeys(request.params.KvsARN!, ifMatch(request), puts, deletes);
     return jsonReply(200, { ItemCount: result.itemCount, TotalSizeInBytes: result.totalSizeInBytes }, { ETag: result.etag });
   },

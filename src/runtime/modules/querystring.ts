@@ -2,7 +2,8 @@
  * The `querystring` module with njs's semantics (checked against njs 0.7.9): `+` is a space when
  * unescaping, a malformed escape is kept as written, a truncated UTF-8 sequence becomes U+FFFD,
  * repeated keys become arrays, stringify turns null/undefined/objects into empty values and keeps
- * `~!*()'` unescaped. `decode`/`encode` are aliases.
+ * `~!*()'` unescaped. `decode`/`encode` are aliases. parse returns an object without a prototype, as
+ * njs does (`__proto__=1` is a key like any other).
  */
 export const QUERYSTRING_MODULE = String.raw`
 (function (modules, bytes) {
@@ -23,8 +24,10 @@ export const QUERYSTRING_MODULE = String.raw`
   function escape(text) {
     return encodeURIComponent(String(text)).replace(/%7E/gi, "~");
   }
+  const create = Object.create;
+  const hasOwn = Object.prototype.hasOwnProperty;
   function parse(text, sep, eq, options) {
-    const result = {};
+    const result = create(null);
     if (typeof text !== "string" || text.length === 0) return result;
     sep = sep == null || sep === "" ? "&" : String(sep);
     eq = eq == null || eq === "" ? "=" : String(eq);
@@ -37,7 +40,7 @@ export const QUERYSTRING_MODULE = String.raw`
       const at = part.indexOf(eq);
       const key = decode(at === -1 ? part : part.slice(0, at));
       const value = at === -1 ? "" : decode(part.slice(at + eq.length));
-      if (Object.prototype.hasOwnProperty.call(result, key)) {
+      if (hasOwn.call(result, key)) {
         if (Array.isArray(result[key])) result[key].push(value);
         else result[key] = [result[key], value];
       } else {
