@@ -148,10 +148,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           console.error("edgelite: edge error", error);
           sendEdgeFallback(res);
         },
-      );
+      ).catch((error: unknown) => lastResort(res, randomUUID(), undefined, error));
       return;
     }
-    serveApi(req, res);
+    try {
+      serveApi(req, res);
+    } catch (error) {
+      lastResort(res, randomUUID(), undefined, error);
+    }
   });
 
   const serveApi = (req: IncomingMessage, res: ServerResponse) => {
@@ -233,7 +237,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         }
       }
     };
-    void dispatch();
+    // Whatever still escapes (a throwing onRequest hook, say) ends in the fixed fallback, not an unhandled rejection.
+    dispatch().catch((error: unknown) => lastResort(res, requestId, operation?.protocol, error));
   };
   server.on("clientError", (_error, socket) => {
     if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
@@ -293,6 +298,12 @@ function send(res: ServerResponse, reply: ApiReply, requestId: string, closeConn
     console.error("edgelite: a reply could not be written", error);
     sendFallback(res, apiFallback(requestId, protocol));
   }
+}
+
+/** Logs an error that escaped a request's own handling and answers with the fixed fallback (or closes a started reply). */
+function lastResort(res: ServerResponse, requestId: string, protocol: Operation["protocol"], error: unknown): void {
+  console.error("edgelite: unexpected error", error);
+  sendFallback(res, apiFallback(requestId, protocol));
 }
 
 /** The fixed InternalError reply of the last resort: nothing in it comes from the reply that failed. */

@@ -145,9 +145,12 @@ export function forgetHead(res: ServerResponse): void {
 
 /**
  * The last resort when a response could not be written: a fixed status, reason and body, none of it
- * taken from the failed attempt. Destroys the connection when the head was already sent.
+ * taken from the failed attempt. Destroys the connection when the head was already sent (and the reply is
+ * not complete).
  */
 export function sendFallback(res: ServerResponse, fallback: { status: 500 | 502 | 503; headers: readonly HeaderLine[]; body: string }): void {
+  // A reply already complete stands (the failure came after it); one cut short cannot be mended.
+  if (res.writableEnded) return;
   if (res.headersSent) {
     res.destroy();
     return;

@@ -48,3 +48,25 @@ describe("API and data-plane replies to hostile requests", () => {
     expect((await http(t.url, "GET", "/_edgelite/health")).status).toBe(200);
   });
 });
+
+describe("a throwing request hook", () => {
+  it("does not end the process: the reply stands and the server goes on", async () => {
+    let calls = 0;
+    const t = await startTestServer("memory", {
+      onRequest: () => {
+        calls++;
+        throw new Error("a logging hook that throws");
+      },
+    });
+    try {
+      for (let i = 0; i < 3; i++) {
+        const res = await http(t.url, "GET", "/2020-05-31/function");
+        expect(res.status).toBe(200);
+        expect(res.body).toContain("<FunctionList");
+      }
+      expect(calls).toBeGreaterThanOrEqual(3);
+    } finally {
+      await t.close();
+    }
+  });
+});
