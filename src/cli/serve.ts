@@ -102,11 +102,14 @@ async function serve(options: ServeOptions): Promise<void> {
   // From here on an error that escapes a request is logged and the server keeps serving.
   installProcessGuard();
   const storage = store.kind === "memory" ? "in memory" : `SQLite ${store.location}`;
-  log.info(`${paint.green("edgelite")} listening on ${paint.bold(running.url)} ${paint.dim(`(${storage}, account ${options.accountId})`)}`, "listening", {
+  const keys = access.credentials?.size ?? 0;
+  const signed = keys > 0 ? `, signed requests only (${keys} key${keys === 1 ? "" : "s"})` : "";
+  log.info(`${paint.green("edgelite")} listening on ${paint.bold(running.url)} ${paint.dim(`(${storage}, account ${options.accountId}${signed})`)}`, "listening", {
     url: running.url,
     storage: store.kind,
     ...(store.kind === "memory" ? {} : { location: store.location }),
     accountId: options.accountId,
+    authenticated: keys > 0,
   });
 
   for await (const distribution of running.services.distributions.views()) {

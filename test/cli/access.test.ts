@@ -75,6 +75,7 @@ describe("serve: EDGELITE_AUTH, bad flags and the exposure warning", () => {
       expect(unsigned.status).toBe(403);
       expect(unsigned.body).toContain("<Code>MissingAuthenticationToken</Code>");
       expect(server.stderr()).not.toContain("WARNING");
+      expect(server.stdout()).toContain("signed requests only (2 keys)");
     } finally {
       server.child.kill("SIGTERM");
       await server.exited;
