@@ -218,6 +218,14 @@ describe("who may talk to edgelite: --auth (AWS signatures)", () => {
     const tampered = await http(t.url, "GET", `/2020-05-31/function?${query.replace("MaxItems=5", "MaxItems=6")}`);
     expect(tampered.status).toBe(403);
     expect(tampered.body).toContain("<Code>SignatureDoesNotMatch</Code>");
+    // Query names that are Object.prototype's own are plain names to the verifier too.
+    const hostile = await signer.presign(
+      { method: "GET", protocol: "http:", hostname: url.hostname, port: Number(url.port), path: "/2020-05-31/function", query: { ["__proto__"]: "1", constructor: "2", toString: "3" }, headers: { host: url.host } },
+      { expiresIn: 300 },
+    );
+    const hostileQuery = Object.keys(hostile.query!).map((name) => `${encodeURIComponent(name)}=${encodeURIComponent(String(hostile.query![name]))}`).join("&");
+    expect((await http(t.url, "GET", `/2020-05-31/function?${hostileQuery}`)).status).toBe(200);
+    expect(({} as Record<string, unknown>).constructor).toBe(Object);
   });
 
   it("keeps the health check open and never authenticates the edge (viewers are anonymous)", async () => {

@@ -3,6 +3,7 @@ import { SignatureV4a } from "@smithy/signature-v4a";
 import type { Checksum, HttpRequest, SourceData } from "@smithy/types";
 import { createECDH, createHash, createHmac, createPublicKey, timingSafeEqual, verify, type Hash, type Hmac, type KeyObject } from "node:crypto";
 import { MAX_PRESIGNED_EXPIRES_SECONDS, SIGNATURE_CLOCK_SKEW_MS } from "../../limits.js";
+import { emptyRecord, getOwn, setOwn } from "../../nullPrototype.js";
 import type { AuthErrorCode } from "../../service/errors.js";
 
 /**
@@ -102,10 +103,10 @@ export async function verifyRequest(request: ReceivedRequest, options: VerifyOpt
   if (scopeService !== options.service) return { code: "SignatureDoesNotMatch", message: `Credential should be scoped to correct service: '${options.service}'. ` };
   if (!claim.signedHeaders.includes("host")) return { code: "SignatureDoesNotMatch", message: "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization." };
 
-  const signedHeaderValues: Record<string, string> = {};
+  const signedHeaderValues = emptyRecord<string>();
   for (const name of claim.signedHeaders) {
     const value = headers.get(name);
-    if (value !== undefined) Object.defineProperty(signedHeaderValues, name, { value, enumerable: true, writable: true, configurable: true });
+    if (value !== undefined) setOwn(signedHeaderValues, name, value);
   }
   const declaredHash = headers.get("x-amz-content-sha256");
   if (declaredHash !== undefined && declaredHash !== "UNSIGNED-PAYLOAD" && declaredHash !== sha256Hex(request.body)) {
@@ -197,7 +198,7 @@ function publicKeyOf(credentials: { accessKeyId: string; secretAccessKey: string
 function readClaim(headers: Map<string, string>, query: Record<string, string | string[]>): SignatureClaim | AuthFailure {
   const authorization = headers.get("authorization");
   if (authorization !== undefined) return readAuthorizationHeader(authorization, headers);
-  if (query["X-Amz-Signature"] !== undefined || query["X-Amz-Algorithm"] !== undefined) return readPresignedQuery(query);
+  if (getOwn(query, "X-Amz-Signature") !== undefined || getOwn(query, "X-Amz-Algorithm") !== undefined) return readPresignedQuery(query);
   return { code: "MissingAuthenticationToken", message: AUTH_MESSAGES.missing };
 }
 
@@ -222,7 +223,7 @@ function readAuthorizationHeader(authorization: string, headers: Map<string, str
 
 function readPresignedQuery(query: Record<string, string | string[]>): SignatureClaim | AuthFailure {
   const get = (name: string) => {
-    const value = query[name];
+    const value = getOwn(query, name);
     return typeof value === "string" && value !== "" ? value : undefined;
   };
   const names = ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-SignedHeaders", "X-Amz-Date", "X-Amz-Expires"];
@@ -284,24 +285,24 @@ function headerValues(rawHeaders: readonly string[]): Map<string, string> {
 
 /** The query as the signer expects it: decoded names and values, repeated names as arrays, no prototype. */
 function parseQuery(rawQuery: string): Record<string, string | string[]> {
-  const query: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
+  const query = emptyRecord<string | string[]>();
   if (rawQuery === "") return query;
   for (const pair of rawQuery.split("&")) {
     if (pair === "") continue;
     const equals = pair.indexOf("=");
     const name = decode(equals === -1 ? pair : pair.slice(0, equals));
     const value = equals === -1 ? "" : decode(pair.slice(equals + 1));
-    const previous = query[name];
-    if (previous === undefined) query[name] = value;
+    const previous = getOwn(query, name);
+    if (previous === undefined) setOwn(query, name, value);
     else if (Array.isArray(previous)) previous.push(value);
-    else query[name] = [previous, value];
+    else setOwn(query, name, [previous, value]);
   }
   return query;
 }
 
 function withoutSignature(query: Record<string, string | string[]>): Record<string, string | string[]> {
-  const rest: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
-  for (const name of Object.keys(query)) if (name !== "X-Amz-Signature") rest[name] = query[name]!;
+  const rest = emptyRecord<string | string[]>();
+  for (const name of Object.keys(query)) if (name !== "X-Amz-Signature") setOwn(rest, name, query[name]!);
   return rest;
 }
 
