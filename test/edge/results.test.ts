@@ -17,7 +17,7 @@ const EXECUTION = "The CloudFront function associated with the CloudFront distri
 const VALIDATION = "The CloudFront function returned an invalid value:";
 
 /** Viewer-request results, by the path that selects them: what the function returns. */
-const REQUEST_VECTORS: Record<string, { code: string; expect: 502 | 503 }> = {
+const REQUEST_VECTORS: Record<string, { code: string; expect: 200 | 502 | 503 }> = {
   "reason-crlf": { code: `return { statusCode: 200, statusDescription: "OK\\r\\nX-Injected: yes" };`, expect: 502 },
   "reason-lf": { code: `return { statusCode: 200, statusDescription: "OK\\nX: y" };`, expect: 502 },
   "reason-above-latin1": { code: `return { statusCode: 200, statusDescription: "\\u0100K" };`, expect: 502 },
@@ -58,6 +58,7 @@ const REQUEST_VECTORS: Record<string, { code: string; expect: 502 | 503 }> = {
   "request-header-number": { code: `var r = event.request; r.headers["x-a"] = { value: 5 }; return r;`, expect: 502 },
   "request-query-crlf": { code: `var r = event.request; r.querystring = { a: { value: "1\\r\\n2" } }; return r;`, expect: 502 },
   "request-cookie-crlf": { code: `var r = event.request; r.cookies = { a: { value: "1\\r\\nX: y" } }; return r;`, expect: 502 },
+  "proto-header-name": { code: `var h = {}; Object.defineProperty(h, "__proto__", { value: { value: "x" }, enumerable: true }); h.constructor = { value: "y" }; return { statusCode: 200, headers: h };`, expect: 200 },
   cyclic: { code: `var r = { statusCode: 200 }; r.self = r; return r;`, expect: 503 },
   "cyclic-request": { code: `var r = event.request; r.headers.me = r; return r;`, expect: 503 },
   "throwing-getter": { code: `var r = { statusCode: 200 }; Object.defineProperty(r, "headers", { enumerable: true, get: function () { throw new Error("getter"); } }); return r;`, expect: 503 },
@@ -102,6 +103,7 @@ const ORIGIN_REPLIES: Record<string, { raw: string; expect: number }> = {
   "value-latin1": { raw: "HTTP/1.1 200 OK\r\nX-A: caf\xe9\r\nContent-Length: 2\r\n\r\nok", expect: 200 },
   "status-600": { raw: "HTTP/1.1 600 Weird\r\nContent-Length: 2\r\n\r\nok", expect: 502 },
   "status-999": { raw: "HTTP/1.1 999 Weird\r\nContent-Length: 2\r\n\r\nok", expect: 502 },
+  "proto-header": { raw: "HTTP/1.1 200 OK\r\n__proto__: x\r\nConstructor: y\r\nContent-Length: 2\r\n\r\nok", expect: 200 },
   "framing-conflict": { raw: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n2\r\nok\r\n0\r\n\r\n", expect: 502 },
   "interim-then-final": { raw: "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", expect: 200 },
 };
@@ -221,7 +223,11 @@ describe("no function result or origin reply ends the process or turns into a 50
     const vector = REQUEST_VECTORS[name]!;
     const res = await get(domain, `/vector/${name}`);
     await expectAnswer(res, vector.expect);
-    if (vector.expect === 502) {
+    if (vector.expect === 200) {
+      // `__proto__` and `constructor` are header names like any other (a generated response).
+      expect(res.headers["x-cache"]).toBe("FunctionGeneratedResponse from cloudfront");
+      expect(res.rawHeaders).toEqual(expect.arrayContaining(["__proto__", "x", "Constructor", "y"]));
+    } else if (vector.expect === 502) {
       expect(res.headers["x-cache"]).toBe("FunctionValidationError from cloudfront");
       expect(res.body).toContain(VALIDATION);
     } else {
@@ -256,6 +262,7 @@ describe("no function result or origin reply ends the process or turns into a 50
         expect(res.statusMessage).toBe(name === "reason-latin1" ? Buffer.from("\xe9t\xe9", "latin1").toString("latin1") : "OK");
       }
       if (name === "value-latin1") expect(res.headers["x-a"]).toBe(Buffer.from("caf\xe9", "latin1").toString("latin1"));
+      if (name === "proto-header") expect(res.rawHeaders).toEqual(expect.arrayContaining(["__proto__", "x", "Constructor", "y"]));
     }
     expect((await get(healthy, "/")).status).toBe(200);
   });
@@ -283,7 +290,8 @@ describe("no function result or origin reply ends the process or turns into a 50
       const out = await t.client.send(new TestFunctionCommand({ Name: "hostile-test", IfMatch: created.ETag, EventObject: encode(JSON.stringify(event)) }));
       expect(out.$metadata.httpStatusCode).toBe(200);
       const message = out.TestResult?.FunctionErrorMessage ?? "";
-      expect(message.startsWith(vector.expect === 502 ? VALIDATION : EXECUTION), `${name}: ${message}`).toBe(true);
+      if (vector.expect === 200) expect(message).toBe("");
+      else expect(message.startsWith(vector.expect === 502 ? VALIDATION : EXECUTION), `${name}: ${message}`).toBe(true);
     }
   });
 });
