@@ -88,3 +88,22 @@ export const SIGNATURE_CLOCK_SKEW_MS = 15 * 60 * 1000;
 export const MAX_PRESIGNED_EXPIRES_SECONDS = 7 * 24 * 60 * 60;
 /** How long a browser may cache a CORS preflight answer (--cors). */
 export const CORS_PREFLIGHT_MAX_AGE_SECONDS = 600;
+
+// ---- requests on the wire (CloudFront Developer Guide, "Maximum length of a request and maximum length of a URL")
+
+/** The request line and headers together: at most 20,480 bytes. */
+export const MAX_REQUEST_HEAD_BYTES = 20_480;
+/** The URL (path and query): at most 8,192 bytes. */
+export const MAX_REQUEST_URL_BYTES = 8_192;
+/**
+ * Node's own parser limit (`maxHeaderSize`, 16 KiB by default) set above CloudFront's so that edgelite sees, and
+ * answers as CloudFront does, any request up to this size; beyond it Node refuses the request itself (431/414).
+ */
+export const MAX_PARSED_HEAD_BYTES = 64 * 1024;
+
+/**
+ * How long a client may take (edgelite's choices; CloudFront publishes no viewer-side figures): the request line
+ * and headers within 20 s, the whole request within 300 s (Node's own default), and no pause longer than 60 s
+ * while a body is being read. Node checks the first two every `checkIntervalMs`.
+ */
+export const CLIENT_TIMEOUTS = { headersMs: 20_000, requestMs: 300_000, bodyIdleMs: 60_000, checkIntervalMs: 1_000 } as const;

@@ -6,7 +6,9 @@ import { errorResponseXml } from "./api/cloudfront/errorResponse.js";
 import type { ApiReply, ApiServices, Operation } from "./api/cloudfront/operation.js";
 import { route, type RouteMatch } from "./api/cloudfront/router.js";
 import { systemClock, type Clock } from "./clock.js";
-import { DEFAULT_KVS_PROVISIONING_MS, DEFAULT_MAX_FUNCTIONS_PER_ACCOUNT, DEFAULT_MAX_KEY_VALUE_STORES_PER_ACCOUNT, MAX_REQUEST_BODY_BYTES } from "./limits.js";
+import { BODY_STALLED, guardConnections } from "./clientGuards.js";
+import { oversizeOf } from "./edge/requestSize.js";
+import { CLIENT_TIMEOUTS, MAX_PARSED_HEAD_BYTES, DEFAULT_KVS_PROVISIONING_MS, DEFAULT_MAX_FUNCTIONS_PER_ACCOUNT, DEFAULT_MAX_KEY_VALUE_STORES_PER_ACCOUNT, MAX_REQUEST_BODY_BYTES } from "./limits.js";
 import { CloudFrontError } from "./service/errors.js";
 import { FunctionService } from "./service/functions.js";
 import { KeyValueStoreService } from "./service/keyValueStores.js";
@@ -62,6 +64,19 @@ export interface ServerOptions {
   edgeHost?: string;
   /** Who may call the API and the data plane: extra Hosts, --cors origins, --auth credentials (src/api/access). */
   access?: AccessOptions;
+  /** How long clients may take over a request (defaults: CLIENT_TIMEOUTS in src/limits.ts; tests shorten them). */
+  clientTimeouts?: Partial<ClientTimeouts>;
+}
+
+export interface ClientTimeouts {
+  /** The request line and headers must arrive within this (Node's headersTimeout). */
+  headersMs: number;
+  /** The whole request must arrive within this (Node's requestTimeout). */
+  requestMs: number;
+  /** A body may bring nothing for at most this long while it is being read. */
+  bodyIdleMs: number;
+  /** How often Node checks the first two. */
+  checkIntervalMs: number;
 }
 
 export interface RunningServer {
@@ -129,7 +144,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   );
   const access = new AccessGuard({ ...options.access, allowedHosts: [...(options.host ? [options.host] : []), ...(options.access?.allowedHosts ?? [])] }, clock);
   let stopping = false;
-  const server = createServer((req, res) => {
+  const timeouts: ClientTimeouts = { ...CLIENT_TIMEOUTS, ...options.clientTimeouts };
+  const server = createServer({ maxHeaderSize: MAX_PARSED_HEAD_BYTES, headersTimeout: timeouts.headersMs, requestTimeout: timeouts.requestMs, connectionsCheckingInterval: timeouts.checkIntervalMs }, (req, res) => {
     const devRefusal = options.edgeHost !== undefined && req.url !== HEALTH_PATH ? access.devHostRefusal(req) : undefined;
     if (devRefusal !== undefined) {
       req.resume();
@@ -218,6 +234,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return;
     }
     const routed = match;
+    const oversize = oversizeOf(req);
+    if (oversize) {
+      closeAfterReply = true;
+      fail(
+        oversize.part === "url"
+          ? new CloudFrontError("RequestURITooLong", `The request URL is ${oversize.bytes} bytes long; at most ${oversize.limit} are accepted.`)
+          : new CloudFrontError("RequestHeaderSectionTooLarge", `The request line and headers take ${oversize.bytes} bytes; at most ${oversize.limit} are accepted.`),
+      );
+      return;
+    }
     const query = new URLSearchParams(queryAt === -1 ? "" : rawUrl.slice(queryAt + 1));
     const dispatch = async () => {
       try {
@@ -233,17 +259,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
               : new CloudFrontError("EntitySizeLimitExceeded", `The request body is larger than ${MAX_REQUEST_BODY_BYTES} bytes.`),
           );
         } else {
-          fail(error);
+          if (error instanceof BodyIncompleteError) closeAfterReply = true;
+          fail(error instanceof BodyIncompleteError ? new CloudFrontError("RequestTimeout", error.message) : error);
         }
       }
     };
     // Whatever still escapes (a throwing onRequest hook, say) ends in the fixed fallback, not an unhandled rejection.
     dispatch().catch((error: unknown) => lastResort(res, requestId, operation?.protocol, error));
   };
-  server.on("clientError", (_error, socket) => {
-    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
-    else socket.destroy();
-  });
+  // What Node's parser refuses (garbage, heads over MAX_PARSED_HEAD_BYTES, timeouts) and stalled bodies.
+  guardConnections(server, timeouts.bodyIdleMs);
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -323,6 +348,8 @@ function asCloudFrontError(error: unknown): CloudFrontError {
 }
 
 class BodyTooLargeError extends Error {}
+/** The body stalled (nothing for the body idle timeout) or its connection closed before it was complete. */
+class BodyIncompleteError extends Error {}
 
 const EMPTY_BODY = Buffer.alloc(0);
 
@@ -349,6 +376,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> | Buffer
       chunks.push(chunk);
     });
     req.on("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
-    req.on("error", reject);
+    req.on("error", () => reject(new BodyIncompleteError("The connection closed before the request body was complete.")));
+    req.once(BODY_STALLED, () => reject(new BodyIncompleteError("The request body stopped arriving before it was complete.")));
+    req.once("close", () => reject(new BodyIncompleteError("The connection closed before the request body was complete.")));
   });
 }

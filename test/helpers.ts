@@ -1,6 +1,7 @@
 import { CloudFrontClient, CreateFunctionCommand, PublishFunctionCommand, type FunctionRuntime } from "@aws-sdk/client-cloudfront";
 import { mkdtempSync, rmSync } from "node:fs";
 import { request } from "node:http";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startServer, type RunningServer, type ServerOptions } from "../src/server.js";
@@ -103,4 +104,36 @@ export async function createLiveFunction(client: CloudFrontClient, name: string,
   const created = await client.send(new CreateFunctionCommand({ Name: name, FunctionConfig: { Comment: "", Runtime: runtime }, FunctionCode: encode(code) }));
   await client.send(new PublishFunctionCommand({ Name: name, IfMatch: created.ETag }));
   return created.FunctionSummary!.FunctionMetadata!.FunctionARN!;
+}
+
+/**
+ * Raw bytes over one TCP connection: writes each chunk in turn (`gapMs` apart, until the server closes when
+ * `repeatLast` is set) and collects everything the server sends until it closes the connection.
+ */
+export function rawExchange(url: string, chunks: Array<string | Buffer>, options: { gapMs?: number; repeatLast?: boolean } = {}): Promise<{ text: string; chunksSent: number }> {
+  const target = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(target.port), target.hostname);
+    const received: Buffer[] = [];
+    let sent = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const next = () => {
+      if (socket.destroyed || !socket.writable) return;
+      const chunk = sent < chunks.length ? chunks[sent] : options.repeatLast ? chunks[chunks.length - 1] : undefined;
+      if (chunk === undefined) return;
+      socket.write(chunk);
+      sent++;
+      if (sent < chunks.length || options.repeatLast) timer = setTimeout(next, options.gapMs ?? 0);
+    };
+    socket.on("connect", next);
+    socket.on("data", (data: Buffer) => received.push(data));
+    socket.on("error", (error: NodeJS.ErrnoException) => {
+      // A reset after the answer is still an answer.
+      if (error.code !== "ECONNRESET" && error.code !== "EPIPE") reject(error);
+    });
+    socket.on("close", () => {
+      clearTimeout(timer);
+      resolve({ text: Buffer.concat(received).toString("latin1"), chunksSent: sent });
+    });
+  });
 }

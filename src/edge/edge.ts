@@ -13,8 +13,9 @@ import { FORWARD_ALL, forwardingRules, type ForwardingRules } from "./forwarding
 import { cloudFrontHeaderValue } from "./viewerHeaders.js";
 import { fetchFromOrigin, OriginTimeoutError, type OriginReply, type OriginRequest, type S3Sources } from "./origin.js";
 import { originRequestOf, routeOf, type OriginRoute } from "./originRequest.js";
-import { EDGE_FAILURE, errorPage, escapeHtml, INVALID_VALUE, ORIGIN_TIMEOUT, ORIGIN_UNREACHABLE } from "./pages.js";
+import { EDGE_FAILURE, errorPage, escapeHtml, INVALID_VALUE, ORIGIN_TIMEOUT, ORIGIN_UNREACHABLE, REQUEST_TOO_LARGE } from "./pages.js";
 import { pickBehaviour } from "./pathPattern.js";
+import { oversizeOf } from "./requestSize.js";
 import { contentLengthOf, sendFallback, sendResponse, streamResponse, UnwritableResponseError, type HeaderLine } from "./writer.js";
 
 /** What the edge needs from the rest of edgelite. */
@@ -111,14 +112,14 @@ export class Edge {
     const done = (status: number, result: string, detail?: string, detailedResult = result) =>
       this.log?.({ requestId, method: req.method ?? "GET", uri: req.url ?? "/", status, result, detailedResult, functions, durationMs: performance.now() - started, ...(compute !== undefined ? { computeUtilization: compute } : {}), ...(detail ? { detail } : {}), distributionId: view.id });
     const cloudFrontHeaders = (cache: string): Array<[string, string]> => [["X-Cache", `${cache} from cloudfront`], ["Via", VIA], ["X-Amz-Cf-Pop", POP], ["X-Amz-Cf-Id", requestId]];
-    const fail = (status: 502 | 503 | 504, result: string, detail: string, sentence?: string, detailedResult = result) => {
+    const fail = (status: 413 | 502 | 503 | 504, result: string, detail: string, sentence?: string, detailedResult = result, close = false) => {
       req.resume();
       if (res.headersSent) {
         res.destroy();
         done(status, result, detail, detailedResult);
         return;
       }
-      sendResponse(res, { status, headers: [["Server", "CloudFront"], ["Content-Type", "text/html"], ...cloudFrontHeaders(result)] }, errorPage(status, requestId, sentence), { lengthAt: 2 });
+      sendResponse(res, { status, headers: [["Server", "CloudFront"], ["Content-Type", "text/html"], ...cloudFrontHeaders(result)] }, errorPage(status, requestId, sentence), { lengthAt: 2, close });
       done(status, result, detail, detailedResult);
     };
 
@@ -136,6 +137,13 @@ export class Edge {
       compute = result.computeUtilization;
       return result;
     };
+
+    // Too long a URL or head: CloudFront answers 413 and closes the connection (nothing runs, nothing is fetched).
+    const oversize = oversizeOf(req);
+    if (oversize) {
+      const detail = `the request's ${oversize.part === "url" ? "URL" : "line and headers"} take ${oversize.bytes} bytes; CloudFront accepts at most ${oversize.limit}`;
+      return fail(413, "Error", detail, REQUEST_TOO_LARGE, "Error", true);
+    }
 
     const path = (req.url ?? "/").split("?")[0]!;
     const behaviour = pickBehaviour(config.behaviours, path);

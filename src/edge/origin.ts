@@ -61,11 +61,32 @@ export async function fetchFromOrigin(origin: OriginConfig, request: OriginReque
   return send(origin, request);
 }
 
-function send(origin: OriginConfig, request: OriginRequest): Promise<OriginReply> {
+/** No connection could be made (refused, unreachable, unresolvable, or not within ConnectionTimeout). */
+class OriginConnectError extends OriginUnavailableError {}
+
+/**
+ * Sends the request, trying to connect up to ConnectionAttempts times, each within ConnectionTimeout. The
+ * body starts flowing only once connected, so a failed connection leaves it untouched for the next attempt.
+ */
+async function send(origin: OriginConfig, request: OriginRequest): Promise<OriginReply> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await sendOnce(origin, request);
+    } catch (error) {
+      if (!(error instanceof OriginConnectError) || attempt >= origin.connectionAttempts) {
+        if (error instanceof OriginConnectError) throw new OriginConnectError(`${error.message} (${attempt} attempt${attempt === 1 ? "" : "s"})`);
+        throw error;
+      }
+    }
+  }
+}
+
+function sendOnce(origin: OriginConfig, request: OriginRequest): Promise<OriginReply> {
   const secure = origin.protocolPolicy === "https-only";
   const port = secure ? origin.httpsPort : origin.httpPort;
   const headers: string[] = ["Host", origin.hostHeader ?? request.viewerHost ?? origin.domainName];
   for (const [name, value] of request.headers) headers.push(name, value);
+  const where = `origin ${origin.id} (${origin.domainName}:${port})`;
   return new Promise((resolve, reject) => {
     const upstream = (secure ? httpsRequest : httpRequest)({
       host: origin.domainName,
@@ -75,15 +96,35 @@ function send(origin: OriginConfig, request: OriginRequest): Promise<OriginReply
       headers: headers as unknown as Record<string, string>,
       setHost: false,
     });
+    let connected = false;
+    const startBody = () => {
+      connected = true;
+      const body = request.body;
+      if (!body) return void upstream.end();
+      body.pipe(upstream);
+      // A viewer body that ends early (its connection closed or stalled) abandons the origin request too.
+      body.once("close", () => {
+        if (!body.readableEnded) upstream.destroy(new Error("the viewer's request body ended early"));
+      });
+    };
+    upstream.once("socket", (socket) => {
+      if (!socket.connecting) return startBody();
+      const timer = setTimeout(() => upstream.destroy(new OriginConnectError(`${where}: no connection within ${origin.connectionTimeoutSeconds} s`)), origin.connectionTimeoutSeconds * 1000);
+      socket.once("connect", () => {
+        clearTimeout(timer);
+        startBody();
+      });
+      socket.once("close", () => clearTimeout(timer));
+    });
     upstream.setTimeout(origin.readTimeoutSeconds * 1000, () => {
-      reject(new OriginTimeoutError(`origin ${origin.id} (${origin.domainName}:${port}) sent nothing for ${origin.readTimeoutSeconds} s`));
+      reject(new OriginTimeoutError(`${where} sent nothing for ${origin.readTimeoutSeconds} s`));
       upstream.destroy();
     });
-    upstream.on("error", (error) => reject(new OriginUnavailableError(`origin ${origin.id} (${origin.domainName}:${port}): ${error.message}`)));
+    upstream.on("error", (error) =>
+      reject(error instanceof OriginConnectError ? error : connected ? new OriginUnavailableError(`${where}: ${error.message}`) : new OriginConnectError(`${where}: ${error.message}`)),
+    );
     upstream.on("response", (response: IncomingMessage) =>
       resolve({ statusCode: response.statusCode ?? 502, statusMessage: response.statusMessage ?? "", rawHeaders: response.rawHeaders, body: response }),
     );
-    if (request.body) request.body.pipe(upstream);
-    else upstream.end();
   });
 }

@@ -15,9 +15,11 @@ export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#$
 export const ORIGIN_UNREACHABLE = "CloudFront wasn't able to connect to the origin.";
 /** edgelite's own failure while serving a request (no CloudFront wording is published for it; docs/security.md). */
 export const EDGE_FAILURE = "CloudFront wasn't able to process this request.";
+/** edgelite's sentence for a request over CloudFront's size limits (CloudFront's own wording is not published). */
+export const REQUEST_TOO_LARGE = "Request Entity Too Large: the URL is longer than 8,192 bytes, or the request line and headers are longer than 20,480 bytes.";
 export const ORIGIN_TIMEOUT = "CloudFront attempted to establish a connection with the origin, but either the attempt failed or the origin closed the connection.";
 
-export function errorPage(status: 502 | 503 | 504, requestId: string, sentence = SENTENCES[status] ?? ORIGIN_UNREACHABLE): string {
+export function errorPage(status: 413 | 502 | 503 | 504, requestId: string, sentence = SENTENCES[status] ?? ORIGIN_UNREACHABLE): string {
   const detail =
     status === 503
       ? "We can't connect to the server for this app or website at this time. There might be too much traffic or a configuration error. Try again later, or contact the app or website owner."

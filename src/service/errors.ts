@@ -55,6 +55,9 @@ export const ERROR_STATUS = {
   // edgelite's own, for requests that are not a CloudFront operation at all.
   NotFound: 404,
   MethodNotAllowed: 405,
+  RequestTimeout: 408,
+  RequestURITooLong: 414,
+  RequestHeaderSectionTooLarge: 431,
   NotImplemented: 501,
   InternalError: 500,
   ...AUTH_ERROR_STATUS,

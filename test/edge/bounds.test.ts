@@ -2,16 +2,20 @@ import { CreateDistributionCommand, ListDistributionsCommand } from "@aws-sdk/cl
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { http, startTestServer, type TestServer } from "../helpers.js";
+import { http, rawExchange, startTestServer, type TestServer } from "../helpers.js";
 
-/** A real origin that answers with the path it was asked for. */
-async function startOrigin(): Promise<{ port: number; server: Server }> {
+/** A real origin that answers with the path it was asked for, and counts requests whose body never completed. */
+async function startOrigin(): Promise<{ port: number; server: Server; abandoned: () => number }> {
+  let abandoned = 0;
   const server = createServer((req, res) => {
     req.resume();
     req.on("end", () => res.writeHead(200, { "content-type": "text/plain" }).end(`origin ${req.url}`));
+    req.on("close", () => {
+      if (!req.complete) abandoned++;
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { port: (server.address() as AddressInfo).port, server };
+  return { port: (server.address() as AddressInfo).port, server, abandoned: () => abandoned };
 }
 
 describe("bounded work at the edge", () => {
@@ -23,7 +27,7 @@ describe("bounded work at the edge", () => {
 
   beforeAll(async () => {
     origin = await startOrigin();
-    t = await startTestServer("memory");
+    t = await startTestServer("memory", { clientTimeouts: { bodyIdleMs: 500, checkIntervalMs: 50 } });
     const created = await t.client.send(
       new CreateDistributionCommand({
         DistributionConfig: {
@@ -54,5 +58,38 @@ describe("bounded work at the edge", () => {
       expect(answer.body).toBe(`origin ${hostilePaths[i]}`);
     }
     expect(api.DistributionList?.Quantity).toBe(1);
+  });
+
+  it("answers a URL over 8,192 bytes with CloudFront's 413 page and closes the connection", async () => {
+    const answer = await http(t.url, "GET", `/${"a".repeat(8_192)}`, { headers: { host: domain } });
+    expect(answer.status).toBe(413);
+    expect(answer.headers.connection).toBe("close");
+    expect(answer.headers["x-cache"]).toBe("Error from cloudfront");
+    expect(answer.headers.server).toBe("CloudFront");
+    expect(answer.body).toContain("<H1>413 ERROR</H1>");
+    expect(answer.body).toContain(`Request ID: ${answer.headers["x-amz-cf-id"]}`);
+    const longest = await http(t.url, "GET", `/${"a".repeat(8_191)}`, { headers: { host: domain } });
+    expect(longest.status).toBe(200);
+  });
+
+  it("answers a request line and headers over 20,480 bytes with 413 (raw HTTP), and one just within with 200", async () => {
+    const head = (size: number) => {
+      const start = `GET /x HTTP/1.1\r\nHost: ${domain}\r\nX-Pad: `;
+      return `${start}${"p".repeat(size - start.length - 4)}\r\n\r\n`;
+    };
+    const over = await rawExchange(t.url, [head(20_481)]);
+    expect(over.text).toMatch(/^HTTP\/1\.1 413 /);
+    expect(over.text).toContain("<H1>413 ERROR</H1>");
+    const within = await http(t.url, "GET", "/x", { headers: { host: domain, "x-pad": "p".repeat(20_000) } });
+    expect(within.status).toBe(200);
+  });
+
+  it("closes a viewer whose body stalls and abandons the origin request it was streaming to", async () => {
+    const head = `POST /upload HTTP/1.1\r\nHost: ${domain}\r\nContent-Length: 1000\r\n\r\n`;
+    const before = origin.abandoned();
+    const { text } = await rawExchange(t.url, [head, "first bytes"]);
+    expect(text).toBe("");
+    await expect.poll(() => origin.abandoned()).toBe(before + 1);
+    expect((await http(t.url, "GET", "/after", { headers: { host: domain } })).status).toBe(200);
   });
 });
