@@ -19,12 +19,24 @@ export const colour = (stream: NodeJS.WriteStream = process.stdout) => ({
 
 export type Paint = ReturnType<typeof colour>;
 
+/**
+ * Text from a request or a function (a uri, an error message) made safe for a terminal: control characters,
+ * escape sequences and line breaks are shown as `\xNN`/`\uNNNN` instead of being obeyed, so a function cannot
+ * rewrite the developer's terminal or forge log lines.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+  });
+}
+
 /** One line per API call: method, path, status, operation, error code, time. */
 export function formatApiLine(entry: RequestLogEntry, paint: Paint): string {
   const status = paintStatus(entry.status, paint);
   const what = entry.operation ?? "";
   const error = entry.errorCode ? ` ${paint.yellow(entry.errorCode)}` : "";
-  return `${entry.method} ${entry.path} ${status} ${what}${error} ${paint.dim(`${entry.durationMs.toFixed(1)}ms`)}`;
+  return `${printable(entry.method)} ${printable(entry.path)} ${status} ${what}${error} ${paint.dim(`${entry.durationMs.toFixed(1)}ms`)}`;
 }
 
 /** One line per edge request: method, uri, status, result, the functions that ran, compute utilization, time. */
@@ -32,9 +44,9 @@ export function formatEdgeLine(entry: EdgeLogEntry, paint: Paint): string {
   const status = paintStatus(entry.status, paint);
   const functions = entry.functions.length > 0 ? entry.functions.join(",") : "no functions";
   const compute = entry.computeUtilization !== undefined ? ` cu=${entry.computeUtilization}` : "";
-  const detail = entry.detail ? ` ${paint.yellow(entry.detail)}` : "";
+  const detail = entry.detail ? ` ${paint.yellow(printable(entry.detail))}` : "";
   const result = entry.detailedResult !== entry.result ? `${entry.result}/${entry.detailedResult}` : entry.result;
-  return `${entry.method} ${entry.uri} ${status} ${paint.dim(result)} ${paint.dim(functions)}${paint.dim(compute)} ${paint.dim(`${entry.durationMs.toFixed(1)}ms`)}${detail}`;
+  return `${printable(entry.method)} ${printable(entry.uri)} ${status} ${paint.dim(result)} ${paint.dim(printable(functions))}${paint.dim(compute)} ${paint.dim(`${entry.durationMs.toFixed(1)}ms`)}${detail}`;
 }
 
 /** An HTTP status in green, yellow (4xx) or red (5xx). */

@@ -157,6 +157,31 @@ describe("request log", () => {
     expect(lines.map((line) => line.msg)).toEqual(["listening"]);
   });
 
+  it("pretty: a function's error text cannot write escape sequences or forged lines to the terminal", async () => {
+    const file = join(dir.path, "escape.js");
+    writeFileSync(file, "function handler(event) { throw new Error('\\x1b[2J\\x1b[31mforged\\nGET / 200 Miss\\u0007'); }");
+    const child = spawn(process.execPath, [BIN, "dev", file, "--origin", "http://127.0.0.1:9", "--port", "0"], { env: { ...process.env, NO_COLOR: "1" } });
+    children.push(child);
+    let out = "";
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on("data", (chunk: Buffer) => {
+        out += chunk.toString();
+        const match = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+        if (match) resolve(match[1]!);
+      });
+      child.on("exit", (code) => reject(new Error(`dev exited (${code}):\n${out}`)));
+    });
+    expect((await http(url, "GET", "/")).status).toBe(503);
+    await new Promise<void>((resolve) => {
+      const poll = () => (out.includes("forged") ? resolve() : setTimeout(poll, 20));
+      poll();
+    });
+    const line = out.split("\n").find((text) => text.includes("forged"))!;
+    expect(line).toContain("\\x1b[2J\\x1b[31mforged\\x0aGET / 200 Miss\\x07");
+    expect(out).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
+    expect(out.split("\n").filter((text) => text.startsWith("GET / 200"))).toEqual([]);
+  });
+
   it("offers --log-format in help and rejects unknown formats", async () => {
     for (const command of ["serve", "dev"]) expect((await runCli([command, "--help"])).stdout).toContain("--log-format <format>");
     const bad = await runCli(["serve", "--in-memory", "--log-format", "xml"]);
