@@ -1,4 +1,5 @@
 import { KVS_MAX_KEY_BYTES, KVS_MAX_STORE_BYTES, KVS_MAX_VALUE_BYTES } from "../limits.js";
+import { getOwn } from "../nullPrototype.js";
 import { CloudFrontError } from "./errors.js";
 
 /**
@@ -17,13 +18,16 @@ export function parseImportFile(text: string, source: string): Array<[string, st
   } catch {
     throw new CloudFrontError("InvalidArgument", `The import source ${source} is not valid JSON (${describeOffset(text, jsonSyntaxErrorOffset(text))}).`);
   }
-  const data = typeof parsed === "object" && parsed !== null ? (parsed as { data?: unknown }).data : undefined;
+  // Members are read as own keys only: a `__proto__` member is a member like any other.
+  const member = (object: unknown, name: string) => (typeof object === "object" && object !== null ? getOwn(object as Record<string, unknown>, name) : undefined);
+  const data = member(parsed, "data");
   if (!Array.isArray(data)) throw new CloudFrontError("InvalidArgument", `The import source ${source} must be {"data": [{"key": "…", "value": "…"}, …]}.`);
   const entries = new Map<string, string>();
   let size = 0;
   data.forEach((item: unknown, index) => {
     const entry = `Entry ${index + 1} of ${source}`;
-    const { key, value } = (typeof item === "object" && item !== null ? item : {}) as { key?: unknown; value?: unknown };
+    const key = member(item, "key");
+    const value = member(item, "value");
     if (typeof key !== "string" || typeof value !== "string") throw new CloudFrontError("InvalidArgument", `${entry} needs a string "key" and "value".`);
     if (key.length === 0 || bytes(key) > KVS_MAX_KEY_BYTES) throw new CloudFrontError("InvalidArgument", `${entry} has a key of ${bytes(key)} bytes; a key must be 1 to ${KVS_MAX_KEY_BYTES} bytes.`);
     if (bytes(value) > KVS_MAX_VALUE_BYTES) throw new CloudFrontError("InvalidArgument", `${entry} has a value of ${bytes(value)} bytes; a value may be at most ${KVS_MAX_VALUE_BYTES} bytes.`);

@@ -18,6 +18,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { keyValueStoreClient } from "../../src/clients.js";
 import { startServer, type RunningServer } from "../../src/server.js";
 import { SqliteStore } from "../../src/store/sqlite.js";
+import { parseImportFile } from "../../src/service/importFormat.js";
 import { parseRequestXml } from "../../src/xml.js";
 import { cloudFrontClient, createFunctionXml, createLiveFunction, encode, http, tempDir, XMLNS } from "../helpers.js";
 import { PROTOTYPE_NAMES, prototypeGuard } from "../prototypeGuard.js";
@@ -189,6 +190,17 @@ async function handler(event) {
     expect(tested.TestResult?.FunctionErrorMessage).toBe("");
     expect(tested.TestResult?.FunctionExecutionLogs).toEqual(PROTOTYPE_NAMES.map((name) => (name === "constructor" ? `${name} false ` : `${name} true ${name}-value`)));
     await stillHealthy();
+  });
+
+  it("key value store import files: keys named after prototype names, members read as own keys only", () => {
+    const data = PROTOTYPE_NAMES.map((name) => ({ key: name, value: `${name}-value` }));
+    expect(parseImportFile(JSON.stringify({ data }), "f.json")).toEqual(PROTOTYPE_NAMES.map((name) => [name, `${name}-value`]));
+    // A computed key is an own `__proto__` member, so the text is {"__proto__":{"data":[…]}}.
+    const nested = JSON.stringify({ ["__proto__"]: { data } });
+    expect(nested.startsWith('{"__proto__":{"data":')).toBe(true);
+    expect(() => parseImportFile(nested, "f.json")).toThrow(/must be \{"data"/);
+    expect(() => parseImportFile('{"data":[{"__proto__":{"key":"k","value":"v"}}]}', "f.json")).toThrow(/Entry 1 of f\.json needs a string "key" and "value"/);
+    guard.check();
   });
 
   it("TestFunction's event: query, header and cookie names reach the function as own keys and come back in FunctionOutput", async () => {
