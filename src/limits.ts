@@ -107,3 +107,10 @@ export const MAX_PARSED_HEAD_BYTES = 64 * 1024;
  * while a body is being read. Node checks the first two every `checkIntervalMs`.
  */
 export const CLIENT_TIMEOUTS = { headersMs: 20_000, requestMs: 300_000, bodyIdleMs: 60_000, checkIntervalMs: 1_000 } as const;
+
+// ---- storage
+/**
+ * How long a starting server waits for the data directory's lock before saying another process holds
+ * it. Two processes starting at the same moment can both back off once; a few hundred ms settles it.
+ */
+export const DATA_DIR_LOCK_WAIT_MS = 300;

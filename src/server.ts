@@ -19,6 +19,7 @@ import { Edge, sendEdgeFallback, type EdgeLogEntry } from "./edge/edge.js";
 import { sendFallback, sendResponse, type HeaderLine } from "./edge/writer.js";
 import type { S3Sources } from "./edge/origin.js";
 import type { Store } from "./store/types.js";
+import { StorageError } from "./store/storageErrors.js";
 
 export const HEALTH_PATH = "/_edgelite/health";
 export const DEFAULT_ACCOUNT_ID = "123456789012";
@@ -197,8 +198,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         durationMs: performance.now() - started,
       });
     };
+    // The KeyValueStore data plane answers in JSON, even to a request that names none of its operations.
+    const dataPlane = isDataPlaneRequest(req.headers.host, path);
     const fail = (error: unknown) => {
-      if (operation?.protocol === "rest-json" || error instanceof KvsError) {
+      if ((operation ? operation.protocol === "rest-json" : dataPlane) || error instanceof KvsError) {
         const { code, status, message } = error instanceof KvsError || error instanceof CloudFrontError ? error : asCloudFrontError(error);
         // The data plane's errors: the type in x-amzn-ErrorType and __type, the text in Message.
         finish({ status, body: JSON.stringify({ __type: code, Message: message }), contentType: "application/json", headers: { "x-amzn-ErrorType": code } }, code);
@@ -220,7 +223,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     try {
       match = route(method, path);
     } catch (error) {
-      routeError = error;
+      routeError = dataPlane ? new KvsError("UnknownOperationException", `No KeyValueStore data-plane operation matches ${method} ${path}.`) : error;
     }
     operation = match?.operation;
     // Who may call (src/api/access): the Host, a browser's Origin, CORS preflights; the signature once the body is read.
@@ -340,8 +343,24 @@ function apiFallback(requestId: string, protocol: Operation["protocol"]): { stat
     : { status: 500, headers: [["x-amzn-RequestId", safeId], ["Content-Type", "text/xml"]], body: errorResponseXml(error, safeId) };
 }
 
+/**
+ * The data plane is addressed with the account id in front of the host (`123456789012.<endpoint>`, as the
+ * SDK sends it) and lives under /key-value-stores/; the CloudFront API has neither.
+ */
+const DATA_PLANE_HOST = /^\d{12}\./;
+const DATA_PLANE_PATH_PREFIX = "/key-value-stores";
+
+function isDataPlaneRequest(host: string | undefined, path: string): boolean {
+  return DATA_PLANE_HOST.test(host ?? "") || path === DATA_PLANE_PATH_PREFIX || path.startsWith(`${DATA_PLANE_PATH_PREFIX}/`);
+}
+
 function asCloudFrontError(error: unknown): CloudFrontError {
   if (error instanceof CloudFrontError) return error;
+  if (error instanceof StorageError) {
+    // The disk's fault, not the caller's nor ours: the file in the log, the reason in the reply; nothing was changed.
+    console.error(`edgelite: ${error.message}; answered 503 ServiceUnavailable`);
+    return new CloudFrontError("ServiceUnavailable", `edgelite could not save this change: ${error.reason}. Nothing was changed; retry once the disk is fixed (the server's log names the file).`);
+  }
   // A bug of ours, not the caller's: say so plainly rather than blame the request.
   console.error("edgelite: unexpected error", error);
   return new CloudFrontError("InternalError", "edgelite hit an internal error handling this request; it has been logged.");

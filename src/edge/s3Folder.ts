@@ -5,6 +5,7 @@ import { extname, resolve } from "node:path";
 import { Readable } from "node:stream";
 import { isBeneath, openRegularFile } from "../service/localFiles.js";
 import type { OriginReply } from "./origin.js";
+import { escapeXml } from "../xml.js";
 
 /**
  * An S3 origin served from a local folder, answering as the S3 REST endpoint answers CloudFront: the key is
@@ -68,7 +69,7 @@ async function openObject(root: string, key: string): Promise<{ path: string; ha
 
 function s3Error(status: number, code: string, message: string, method: string, extra = ""): OriginReply {
   const requestId = randomBytes(8).toString("hex").toUpperCase();
-  const body = method === "HEAD" ? "" : `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message>${extra}<RequestId>${requestId}</RequestId><HostId>${randomBytes(48).toString("base64")}</HostId></Error>`;
+  const body = method === "HEAD" ? "" : `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${escapeXml(message)}</Message>${extra}<RequestId>${requestId}</RequestId><HostId>${randomBytes(48).toString("base64")}</HostId></Error>`;
   return {
     statusCode: status,
     statusMessage: "",
@@ -128,7 +129,7 @@ async function replyWith(
 
   const range = parseRange(header("range"), stats.size);
   if (range === "unsatisfiable") {
-    return s3Error(416, "InvalidRange", "The requested range is not satisfiable", method, `<RangeRequested>${header("range")}</RangeRequested><ActualObjectSize>${stats.size}</ActualObjectSize>`);
+    return s3Error(416, "InvalidRange", "The requested range is not satisfiable", method, `<RangeRequested>${escapeXml(header("range") ?? "")}</RangeRequested><ActualObjectSize>${stats.size}</ActualObjectSize>`);
   }
   const [start, end] = range ?? [0, stats.size - 1];
   const length = stats.size === 0 ? 0 : end - start + 1;

@@ -61,6 +61,8 @@ export const ERROR_STATUS = {
   NotImplemented: 501,
   InternalError: 500,
   ...AUTH_ERROR_STATUS,
+  // A write the disk refused (full, read-only, I/O error): AWS's transient-failure status, which SDKs retry.
+  ServiceUnavailable: 503,
 } as const;
 
 export type CloudFrontErrorCode = keyof typeof ERROR_STATUS;

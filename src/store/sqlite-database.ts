@@ -2,6 +2,7 @@ import type BetterSqlite3 from "better-sqlite3";
 import { createRequire } from "node:module";
 import { deepFreeze } from "./records.js";
 import { SQLITE_MIGRATIONS } from "./sqlite-migrations.js";
+import { startupError } from "./storageErrors.js";
 import type { MirrorContents, WriteOp } from "./mirror.js";
 import type { DistributionRecord, FunctionRecord, FunctionStageRecord, KeyValueStoreRecord, Runtime, Tag } from "./types.js";
 
@@ -32,7 +33,8 @@ export const Database: typeof BetterSqlite3 = loadDriver();
 /**
  * WAL with synchronous=FULL: a commit returns only after it is fsynced, so an acknowledged write
  * survives `kill -9` and power loss. locking_mode=EXCLUSIVE: one process owns the file, which is what
- * lets the store answer reads from memory.
+ * lets the store answer reads from memory. Errors are SQLite's own (SqliteError with its code); the
+ * caller tells them plainly (storageErrors.ts).
  */
 export function openDatabase(location: string): SqliteDatabase {
   const db = new Database(location, { timeout: 1000 });
@@ -41,23 +43,20 @@ export function openDatabase(location: string): SqliteDatabase {
     db.pragma("journal_mode = WAL");
     db.pragma("synchronous = FULL");
     db.pragma("foreign_keys = ON");
-    migrate(db);
+    migrate(db, location);
+    // SQLite quietly opens a file it may not write read-only; one small write now finds that out at start, not on the first request.
+    db.pragma(`user_version = ${SQLITE_MIGRATIONS.length}`);
     return db;
   } catch (error) {
     db.close();
-    if ((error as { code?: string }).code === "SQLITE_BUSY") {
-      throw new Error(`${location} is in use by another edgelite process; stop it or choose another --data-dir.`);
-    }
     throw error;
   }
 }
 
-function migrate(db: SqliteDatabase): void {
+function migrate(db: SqliteDatabase, location: string): void {
   const current = db.pragma("user_version", { simple: true }) as number;
   if (current > SQLITE_MIGRATIONS.length) {
-    throw new Error(
-      `The database was written by a newer edgelite (schema ${current}, this one knows ${SQLITE_MIGRATIONS.length}). Upgrade edgelite.`,
-    );
+    throw startupError("newer-schema", location, `schema ${current}, this edgelite knows ${SQLITE_MIGRATIONS.length}`);
   }
   for (let version = current; version < SQLITE_MIGRATIONS.length; version++) {
     db.transaction(() => {
