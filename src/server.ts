@@ -223,7 +223,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     try {
       match = route(method, path);
     } catch (error) {
-      routeError = dataPlane ? new KvsError("UnknownOperationException", `No KeyValueStore data-plane operation matches ${method} ${path}.`) : error;
+      // A path that names no operation; on the data plane in its words (a bad label there is already its ValidationException).
+      routeError = dataPlane && !(error instanceof KvsError) ? new KvsError("UnknownOperationException", `No KeyValueStore data-plane operation matches ${method} ${path}.`) : error;
     }
     operation = match?.operation;
     // Who may call (src/api/access): the Host, a browser's Origin, CORS preflights; the signature once the body is read.
