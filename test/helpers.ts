@@ -137,3 +137,23 @@ export function rawExchange(url: string, chunks: Array<string | Buffer>, options
     });
   });
 }
+
+/**
+ * Plain HTTP with header lines exactly as given, repeats and order kept: an object of headers could not
+ * carry a header named `__proto__`.
+ */
+export function httpLines(url: string, method: string, path: string, lines: Array<[string, string]>, body?: string): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const req = request({ host: target.hostname, port: target.port, path, method, headers: lines.flat() }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () =>
+        resolve({ status: res.statusCode ?? 0, statusMessage: res.statusMessage ?? "", headers: res.headers, rawHeaders: res.rawHeaders, body: Buffer.concat(chunks).toString("utf8") }),
+      );
+    });
+    req.on("error", reject);
+    if (body !== undefined) req.end(body);
+    else req.end();
+  });
+}

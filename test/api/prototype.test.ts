@@ -20,7 +20,7 @@ import { startServer, type RunningServer } from "../../src/server.js";
 import { SqliteStore } from "../../src/store/sqlite.js";
 import { parseImportFile } from "../../src/service/importFormat.js";
 import { parseRequestXml } from "../../src/xml.js";
-import { cloudFrontClient, createFunctionXml, createLiveFunction, encode, http, tempDir, XMLNS } from "../helpers.js";
+import { cloudFrontClient, createFunctionXml, createLiveFunction, encode, http, httpLines, tempDir, XMLNS } from "../helpers.js";
 import { PROTOTYPE_NAMES, prototypeGuard } from "../prototypeGuard.js";
 
 /**
@@ -139,6 +139,21 @@ describe("prototype names in the API", () => {
       }
       await stillHealthy();
     });
+  });
+
+  it("header and query names of API and data-plane requests: answered as without them", async () => {
+    const store = (await client.send(new CreateKeyValueStoreCommand({ Name: "proto-request" }))).KeyValueStore!;
+    const query = PROTOTYPE_NAMES.map((name) => `${name}=1`).join("&");
+    const lines = (host: string): Array<[string, string]> => [["Host", host], ...PROTOTYPE_NAMES.map((name): [string, string] => [name, "x"]), ["Cookie", "__proto__=1; constructor=2"]];
+    const host = new URL(server.url).host;
+    for (const path of ["/2020-05-31/function", `/2020-05-31/key-value-store/proto-request`, `/key-value-stores/${encodeURIComponent(store.ARN!)}/keys`]) {
+      const plain = await http(server.url, "GET", path);
+      expect(plain.status, path).toBe(200);
+      const hostile = await httpLines(server.url, "GET", `${path}?${query}`, lines(host));
+      expect(hostile.status, path).toBe(200);
+      expect(hostile.body.replace(/<LastModifiedTime>[^<]*<\/LastModifiedTime>/g, ""), path).toBe(plain.body.replace(/<LastModifiedTime>[^<]*<\/LastModifiedTime>/g, ""));
+    }
+    await stillHealthy();
   });
 
   it("tag keys: tagged, listed and untagged as any other key", async () => {

@@ -1,8 +1,8 @@
 import { CreateDistributionCommand } from "@aws-sdk/client-cloudfront";
-import { createServer, request, type Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createLiveFunction, http, startTestServer, type TestServer } from "../helpers.js";
+import { createLiveFunction, http, httpLines, startTestServer, type TestServer } from "../helpers.js";
 import { PROTOTYPE_NAMES, prototypeGuard } from "../prototypeGuard.js";
 
 /**
@@ -33,26 +33,8 @@ async function startOrigin(): Promise<{ port: number; seen: Seen[]; server: Serv
   return { port: (server.address() as AddressInfo).port, seen, server };
 }
 
-interface Reply {
-  status: number;
-  rawHeaders: string[];
-  body: string;
-}
-
-/** A GET with header lines exactly as given (an object of headers could not carry `__proto__`). */
-function get(url: string, host: string, path: string, lines: Array<[string, string]> = []): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const target = new URL(url);
-    const headers = [["Host", host], ...lines].flat();
-    const req = request({ host: target.hostname, port: target.port, path, method: "GET", headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, rawHeaders: res.rawHeaders, body: Buffer.concat(chunks).toString("utf8") }));
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
+/** A GET to a distribution with header lines exactly as given. */
+const get = (url: string, host: string, path: string, lines: Array<[string, string]> = []) => httpLines(url, "GET", path, [["Host", host], ...lines]);
 
 /** Raw header lines as [name, value] pairs. */
 const linesOf = (rawHeaders: string[]) => rawHeaders.flatMap((value, i) => (i % 2 === 0 ? [[value, rawHeaders[i + 1]!] as [string, string]] : []));
