@@ -115,6 +115,16 @@ describe("who may talk to edgelite: Host and browser Origin", () => {
     const other = await http(t.url, "OPTIONS", "/2020-05-31/function", { headers: { origin: "http://evil.example", "access-control-request-method": "POST" } });
     expect(other.status).toBe(403);
     expect(other.headers["access-control-allow-origin"]).toBeUndefined();
+    await t.close();
+    // With --auth too, the preflight (which browsers never sign) is answered; the call itself must be signed.
+    t = await startTestServer("memory", { access: { corsOrigins: ["http://localhost:3000"], credentials: new Map([[KEY.accessKeyId, KEY.secretAccessKey]]) } });
+    const signedPreflight = await http(t.url, "OPTIONS", "/2020-05-31/function", { headers: { origin: "http://localhost:3000", "access-control-request-method": "GET", "access-control-request-headers": "authorization,x-amz-date" } });
+    expect(signedPreflight.status).toBe(204);
+    const unsignedCall = await http(t.url, "GET", "/2020-05-31/function", { headers: { origin: "http://localhost:3000" } });
+    expect(unsignedCall.status).toBe(403);
+    expect(unsignedCall.body).toContain("<Code>MissingAuthenticationToken</Code>");
+    // The browser may read the refusal (it carries Access-Control-Allow-Origin), so the page can tell the user why.
+    expect(unsignedCall.headers["access-control-allow-origin"]).toBe("http://localhost:3000");
   });
 });
 
