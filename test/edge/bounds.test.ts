@@ -2,6 +2,7 @@ import { CreateDistributionCommand, ListDistributionsCommand } from "@aws-sdk/cl
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { EdgeLogEntry } from "../../src/edge/edge.js";
 import { http, rawExchange, startTestServer, type TestServer } from "../helpers.js";
 
 /** A real origin that answers with the path it was asked for, and counts requests whose body never completed. */
@@ -22,12 +23,13 @@ describe("bounded work at the edge", () => {
   let t: TestServer;
   let origin: Awaited<ReturnType<typeof startOrigin>>;
   let domain: string;
+  const logs: EdgeLogEntry[] = [];
   /** `*a*a*a…!`: a backtracking regex takes exponential time on a path of a's. */
   const hostilePattern = `${"*a".repeat(40)}!`;
 
   beforeAll(async () => {
     origin = await startOrigin();
-    t = await startTestServer("memory", { clientTimeouts: { bodyIdleMs: 500, checkIntervalMs: 50 } });
+    t = await startTestServer("memory", { clientTimeouts: { bodyIdleMs: 500, checkIntervalMs: 50 }, onEdgeRequest: (entry) => logs.push(entry) });
     const created = await t.client.send(
       new CreateDistributionCommand({
         DistributionConfig: {
@@ -91,5 +93,33 @@ describe("bounded work at the edge", () => {
     expect(text).toBe("");
     await expect.poll(() => origin.abandoned()).toBe(before + 1);
     expect((await http(t.url, "GET", "/after", { headers: { host: domain } })).status).toBe(200);
+  });
+
+  it("tries a refused origin ConnectionAttempts times before answering 502", async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const closedPort = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const answers: Record<string, { status: number; detail: string | undefined }> = {};
+    for (const attempts of [1, 3]) {
+      const created = await t.client.send(
+        new CreateDistributionCommand({
+          DistributionConfig: {
+            CallerReference: `attempts-${attempts}`,
+            Comment: "",
+            Enabled: true,
+            Origins: { Quantity: 1, Items: [{ Id: "gone", DomainName: "127.0.0.1", ConnectionAttempts: attempts, ConnectionTimeout: 1, CustomOriginConfig: { HTTPPort: closedPort, HTTPSPort: 443, OriginProtocolPolicy: "http-only" } }] },
+            DefaultCacheBehavior: { TargetOriginId: "gone", ViewerProtocolPolicy: "allow-all", CachePolicyId: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad" },
+          },
+        }),
+      );
+      const answer = await http(t.url, "GET", "/", { headers: { host: created.Distribution!.DomainName! } });
+      const entry = logs.find((log) => log.distributionId === created.Distribution!.Id);
+      answers[attempts] = { status: answer.status, detail: entry?.detail };
+    }
+    expect(answers[1]!.status).toBe(502);
+    expect(answers[1]!.detail).toContain("(1 attempt)");
+    expect(answers[3]!.status).toBe(502);
+    expect(answers[3]!.detail).toContain("(3 attempts)");
   });
 });
