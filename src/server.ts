@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { AccessGuard, type AccessOptions } from "./api/access/guard.js";
+import { isDataPlaneRequest } from "./api/kvs/operations.js";
 import { errorResponseXml } from "./api/cloudfront/errorResponse.js";
 import type { ApiReply, ApiServices, Operation } from "./api/cloudfront/operation.js";
 import { route, type RouteMatch } from "./api/cloudfront/router.js";
@@ -228,7 +229,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     operation = match?.operation;
     // Who may call (src/api/access): the Host, a browser's Origin, CORS preflights; the signature once the body is read.
-    const admission = access.admit(req, res, operation);
+    const admission = access.admit(req, res, operation?.protocol ?? (dataPlane ? "rest-json" : "rest-xml"));
     if (admission && "reply" in admission) {
       finish(admission.reply);
       return;
@@ -342,17 +343,6 @@ function apiFallback(requestId: string, protocol: Operation["protocol"]): { stat
   return protocol === "rest-json"
     ? { status: 500, headers: [["x-amzn-RequestId", safeId], ["x-amzn-ErrorType", error.code], ["Content-Type", "application/json"]], body: JSON.stringify({ __type: error.code, Message: error.message }) }
     : { status: 500, headers: [["x-amzn-RequestId", safeId], ["Content-Type", "text/xml"]], body: errorResponseXml(error, safeId) };
-}
-
-/**
- * The data plane is addressed with the account id in front of the host (`123456789012.<endpoint>`, as the
- * SDK sends it) and lives under /key-value-stores/; the CloudFront API has neither.
- */
-const DATA_PLANE_HOST = /^\d{12}\./;
-const DATA_PLANE_PATH_PREFIX = "/key-value-stores";
-
-function isDataPlaneRequest(host: string | undefined, path: string): boolean {
-  return DATA_PLANE_HOST.test(host ?? "") || path === DATA_PLANE_PATH_PREFIX || path.startsWith(`${DATA_PLANE_PATH_PREFIX}/`);
 }
 
 function asCloudFrontError(error: unknown): CloudFrontError {

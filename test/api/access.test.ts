@@ -38,6 +38,10 @@ describe("who may talk to edgelite: Host and browser Origin", () => {
     expect(data.status).toBe(403);
     expect(data.headers["x-amzn-errortype"]).toBe("AccessDeniedException");
     expect(JSON.parse(data.body).Message).toContain("--allowed-host evil.example");
+    // A data-plane path that names no operation is refused in the data plane's words too.
+    const unknown = await http(t.url, "GET", "/key-value-stores/x/nothing/here", { headers: { host: "evil.example" } });
+    expect(unknown.status).toBe(403);
+    expect(JSON.parse(unknown.body).__type).toBe("AccessDeniedException");
     expect(await functionCount(t)).toBe(0);
   });
 

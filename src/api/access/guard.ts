@@ -21,6 +21,8 @@ export interface AccessOptions {
   credentials?: ReadonlyMap<string, string>;
 }
 
+export type Protocol = NonNullable<Operation["protocol"]>;
+
 export type Admission = { reply: ApiReply } | { error: CloudFrontError | KvsError } | undefined;
 
 /** The signing names of the two services on this port. */
@@ -60,15 +62,15 @@ export class AccessGuard {
 
   /**
    * Before routing: a refusal (bad Host, foreign page), the answer to a CORS preflight, or nothing (go on; for
-   * a --cors origin the CORS headers are already set on `res`). `operation` (when the path routes) picks the format.
+   * a --cors origin the CORS headers are already set on `res`). `protocol` (the data plane's or the API's) picks the error's shape.
    */
-  admit(req: IncomingMessage, res: ServerResponse, operation: Operation | undefined): Admission {
-    if (!this.allowsHost(req)) return { error: refusal(operation, hostMessage(req.headers.host ?? "", "edgelite answers its API")) };
+  admit(req: IncomingMessage, res: ServerResponse, protocol: Protocol): Admission {
+    if (!this.allowsHost(req)) return { error: refusal(protocol, hostMessage(req.headers.host ?? "", "edgelite answers its API")) };
     const verdict = this.origins.judge(req.headers);
     if (!verdict.allowed) {
       return {
         error: refusal(
-          operation,
+          protocol,
           `edgelite refuses requests from ${verdict.reason}: any site you visit could otherwise drive this API from your browser. ` +
             `To let a page at that origin call the API, start edgelite with --cors <origin> (for example --cors http://localhost:3000).`,
         ),
@@ -92,11 +94,11 @@ export class AccessGuard {
   }
 }
 
-function refusal(operation: Operation | undefined, message: string): CloudFrontError | KvsError {
-  return operation?.protocol === "rest-json" ? new KvsError("AccessDeniedException", message) : new CloudFrontError("AccessDenied", message);
+function refusal(protocol: Protocol, message: string): CloudFrontError | KvsError {
+  return protocol === "rest-json" ? new KvsError("AccessDeniedException", message) : new CloudFrontError("AccessDenied", message);
 }
 
-function authError(protocol: "rest-xml" | "rest-json", code: AuthErrorCode, message: string): CloudFrontError | KvsError {
+function authError(protocol: Protocol, code: AuthErrorCode, message: string): CloudFrontError | KvsError {
   return protocol === "rest-json" ? new KvsError(code, message) : new CloudFrontError(code, message);
 }
 

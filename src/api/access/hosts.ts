@@ -1,4 +1,5 @@
 import { isIPv4, isIPv6 } from "node:net";
+import { DATA_PLANE_ACCOUNT_LABEL } from "../kvs/operations.js";
 
 /**
  * Which `Host` the API and the data plane answer. A browser tricked by DNS rebinding sends the attacker's
@@ -33,12 +34,9 @@ export function normaliseAllowedHost(value: string): string | undefined {
   return hostName(isIPv6(trimmed) ? `[${trimmed}]` : trimmed);
 }
 
-/** An account ID label the SDK puts in front of the data plane's endpoint (`123456789012.<endpoint host>`). */
-const ACCOUNT_LABEL = /^[0-9]{12}\./;
-
 /** The name without the SDK's account label, if it has one: what --allowed-host needs. */
 export function withoutAccountLabel(name: string): string {
-  return ACCOUNT_LABEL.test(name) ? name.slice(13) : name;
+  return DATA_PLANE_ACCOUNT_LABEL.test(name) ? name.slice(13) : name;
 }
 
 export class HostAllowList {

@@ -10,6 +10,13 @@ import { epochSeconds, ifMatch, jsonBody, requiredString } from "./common.js";
  */
 /** Every data-plane path starts so; nothing else does. */
 export const DATA_PLANE_PATH_PREFIX = "/key-value-stores/";
+/** The SDK puts the account id in front of the data plane's endpoint host: `123456789012.<endpoint host>`. */
+export const DATA_PLANE_ACCOUNT_LABEL = /^[0-9]{12}\./;
+
+/** The data plane is addressed by the account-prefixed host or its path; the CloudFront API has neither. */
+export function isDataPlaneRequest(host: string | undefined, path: string): boolean {
+  return DATA_PLANE_ACCOUNT_LABEL.test(host ?? "") || path === DATA_PLANE_PATH_PREFIX.slice(0, -1) || path.startsWith(DATA_PLANE_PATH_PREFIX);
+}
 const STORE = `${DATA_PLANE_PATH_PREFIX}{KvsARN}`;
 
 export const describeKeyValueStoreData: Operation = {
