@@ -6,6 +6,8 @@ export type { Store, FunctionRecord, FunctionStageRecord, Runtime, Stage, Tag } 
 export { FixedClock, systemClock } from "./clock.js";
 export type { Clock } from "./clock.js";
 export { CloudFrontError } from "./service/errors.js";
+export { StorageError } from "./store/storageErrors.js";
+export type { StorageProblem } from "./store/storageErrors.js";
 
 /** The runtime, for unit tests of CloudFront functions. */
 export { loadFunction } from "./library.js";

@@ -35,7 +35,7 @@ export class DataDirLock {
     } catch (error) {
       connection?.close();
       if (storageProblemOf(errorCode(error)) === "in-use") {
-        const owner = recordedOwner(ownerFile);
+        const owner = awaitRecordedOwner(ownerFile);
         throw startupError(
           "in-use",
           dir,
@@ -58,6 +58,21 @@ export class DataDirLock {
     if (!this.connection.open) return;
     if (recordedOwner(this.ownerFile) === process.pid) rmSync(this.ownerFile, { force: true });
     this.connection.close();
+  }
+}
+
+/**
+ * The owner writes its pid just after it takes the lock: a process that lost a race by a hair may look
+ * before that, so it looks again for a moment before saying it does not know.
+ */
+function awaitRecordedOwner(ownerFile: string): number | undefined {
+  const deadline = Date.now() + DATA_DIR_LOCK_WAIT_MS;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    const owner = recordedOwner(ownerFile);
+    if (owner !== undefined && owner !== process.pid) return owner;
+    if (Date.now() >= deadline) return owner;
+    Atomics.wait(pause, 0, 0, 20);
   }
 }
 
