@@ -236,7 +236,9 @@ export class Edge {
     const status = response.statusCode;
     try {
       // Framing is the origin's: its own Content-Length (when valid), whatever a function set.
-      streamResponse(res, { status, reason: response.statusDescription ?? "", headers: [...lines, ...cloudFrontHeaders(result)] }, originReply.body, { lengthAt: lines.length, ...lengthOf(originLines) });
+      streamResponse(res, { status, reason: response.statusDescription ?? "", headers: [...lines, ...cloudFrontHeaders(result)] }, originReply.body, { lengthAt: lines.length, ...lengthOf(originLines) }, (error) =>
+        fail(502, "Error", `OriginCommError: the origin's body failed before its first byte (${error.message})`, ORIGIN_TIMEOUT, "OriginCommError"),
+      );
     } catch (error) {
       if (!(error instanceof UnwritableResponseError)) throw error;
       originReply.body.resume();

@@ -1,5 +1,5 @@
 import { STATUS_CODES, type ServerResponse } from "node:http";
-import type { Readable } from "node:stream";
+import { finished, type Readable } from "node:stream";
 import { fieldTextProblem, headerNameProblem, statusProblem } from "../runtime/validate.js";
 
 /**
@@ -62,13 +62,50 @@ export function sendResponse(res: ServerResponse, head: ResponseHead, body: stri
 }
 
 /**
- * Writes the head, then streams the body (an origin's). `length` is the origin's own Content-Length when it
- * gave exactly one valid one (see contentLengthOf); otherwise Node frames the body (chunked).
+ * Streams a body (an origin's) under a checked head. `length` is the origin's own Content-Length when it
+ * gave exactly one valid one (see contentLengthOf); otherwise Node frames the body (chunked). The head is
+ * checked at once (UnwritableResponseError, nothing sent) but written only with the body's first bytes or
+ * its end: a body that fails before either goes to `failedBeforeBody`, which can still answer with a whole
+ * response, instead of the viewer getting nothing at all. A body that fails later cuts the connection.
  */
-export function streamResponse(res: ServerResponse, head: ResponseHead, body: Readable, options: WriteOptions & { length?: number } = {}): void {
-  writeHead(res, head, options);
-  body.on("error", () => res.destroy());
-  body.pipe(res);
+export function streamResponse(
+  res: ServerResponse,
+  head: ResponseHead,
+  body: Readable,
+  options: WriteOptions & { length?: number } = {},
+  failedBeforeBody: (error: Error) => void = () => res.destroy(),
+): void {
+  checkedHead(head, options);
+  let started = false;
+  const begin = (): boolean => {
+    started = true;
+    try {
+      writeHead(res, head, options);
+      return true;
+    } catch (error) {
+      body.destroy();
+      failedBeforeBody(error instanceof Error ? error : new Error(String(error)));
+      return false;
+    }
+  };
+  // finished() also reports a body already destroyed before this point (an origin that closed mid-reply
+  // while a function ran): it ends before its end, as a premature close.
+  finished(body, (error) => {
+    if (!error) return;
+    if (started) return void res.destroy();
+    started = true;
+    failedBeforeBody(error);
+  });
+  body.once("data", (chunk: Buffer) => {
+    if (started) return;
+    body.pause();
+    if (!begin()) return;
+    res.write(chunk);
+    body.pipe(res);
+  });
+  body.once("end", () => {
+    if (!started && begin()) res.end();
+  });
 }
 
 /** An origin's Content-Length when its header lines give exactly one, as decimal digits, and no Transfer-Encoding; else undefined. */

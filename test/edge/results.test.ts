@@ -105,6 +105,9 @@ const ORIGIN_REPLIES: Record<string, { raw: string; expect: number }> = {
   "status-999": { raw: "HTTP/1.1 999 Weird\r\nContent-Length: 2\r\n\r\nok", expect: 502 },
   "proto-header": { raw: "HTTP/1.1 200 OK\r\n__proto__: x\r\nConstructor: y\r\nContent-Length: 2\r\n\r\nok", expect: 200 },
   "framing-conflict": { raw: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n2\r\nok\r\n0\r\n\r\n", expect: 502 },
+  // The body fails before its first byte (a chunk size that is not hex, then the origin closes): CloudFront's 502, not an empty reply.
+  "broken-chunked-body": { raw: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nbroken", expect: 502 },
+  "truncated-before-body": { raw: "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n", expect: 502 },
   "interim-then-final": { raw: "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", expect: 200 },
 };
 
