@@ -26,8 +26,13 @@ export function clientErrorAnswer(error: Error & { code?: string }): { status: n
       // Node counts the request line and headers together and does not say where the limit was crossed.
       return { status: 431, text: `The request line and headers are too large: edgelite reads at most ${MAX_PARSED_HEAD_BYTES} bytes of them.` };
     default:
-      return { status: 400, text: "The request is not valid HTTP/1.1." };
+      // llhttp's reason ("Invalid header value char", "Data after `Connection: close`") tells a client author what to fix.
+      return { status: 400, text: `The request is not valid HTTP/1.1${parserReason(error)}.` };
   }
+}
+
+function parserReason(error: Error & { reason?: unknown }): string {
+  return typeof error.reason === "string" && /^[\x20-\x7e]{1,120}$/.test(error.reason) ? `: ${error.reason}` : "";
 }
 
 function rawAnswer(answer: { status: number; text: string }): string {
