@@ -155,12 +155,17 @@ describe("hostile input: fuzzing every surface", () => {
   });
 
   /** Edge replies: an answer always arrives; edgelite's own failures are CloudFront's 502/503/504, never 500. */
-  function expectEdgeReply(reply: RawReply, source: string, allowed500 = false, headOnly = false): void {
+  /**
+   * Edge replies: an answer always arrives; edgelite's own failures are CloudFront's 502/503/504 pages, never a
+   * 500. `asked` is the status the function or origin itself gave, which then stands as it is.
+   */
+  function expectEdgeReply(reply: RawReply, source: string, asked?: unknown, headOnly = false): void {
     count(`${source} ${reply.status || reply.ended}`);
     expect(reply.ended, reply.head).not.toBe("timeout");
     expect(reply.status, `no status line: ${reply.head}`).toBeGreaterThanOrEqual(100);
-    if (reply.status === 500) expect(allowed500, reply.head).toBe(true);
-    if ([502, 503, 504].includes(reply.status) && header(reply, "server") === "CloudFront" && !headOnly) expect(reply.body.toString()).toContain("<TITLE>ERROR: The request could not be satisfied</TITLE>");
+    if (reply.status === asked) return;
+    expect(reply.status, reply.head).not.toBe(500);
+    if ([502, 503, 504].includes(reply.status) && !headOnly) expect(reply.body.toString()).toContain("<TITLE>ERROR: The request could not be satisfied</TITLE>");
     const length = header(reply, "content-length");
     // A 204 or 304 carries no body whatever its Content-Length says (RFC 9110 §8.6).
     if (length !== undefined && !reply.head.includes("Transfer-Encoding") && !headOnly && reply.status !== 204 && reply.status !== 304) expect(reply.body.length).toBe(Number(length));
@@ -177,7 +182,7 @@ describe("hostile input: fuzzing every surface", () => {
           const lines: Array<[string, string]> = [["Host", probeHost], ...headers];
           if (cookies.length > 0) lines.push(["Cookie", cookies.map(([n, v]) => `${n}=${v.replace(/;/g, "")}`).join("; ")]);
           const reply = await rawRequest(port, requestBytes(method, target, lines, method === "POST" ? "body" : undefined));
-          expectEdgeReply(reply, "edge-request", false, method === "HEAD");
+          expectEdgeReply(reply, "edge-request", undefined, method === "HEAD");
         },
       ),
       RUN_LIMITS,
@@ -198,9 +203,8 @@ describe("hostile input: fuzzing every surface", () => {
             .map(([key, value]) => `${key}=${percentEncode(typeof value === "string" ? value : JSON.stringify(value))}`)
             .join("&");
           const reply = await rawRequest(port, requestBytes("GET", `/fn?${query}`, [["Host", probeHost]]));
-          const asked = (ask as { spec?: { statusCode?: unknown }; rspec?: { statusCode?: unknown } }).spec ?? (ask as { rspec?: { statusCode?: unknown } }).rspec;
-          const asked500 = typeof asked === "object" && asked !== null && asked.statusCode === 500;
-          expectEdgeReply(reply, "function-result", asked500);
+          const result = "spec" in ask ? ask.spec : "rspec" in ask ? ask.rspec : undefined;
+          expectEdgeReply(reply, "function-result", typeof result === "object" && result !== null && "statusCode" in result ? result.statusCode : undefined);
         },
       ),
       RUN_LIMITS,
@@ -213,7 +217,7 @@ describe("hostile input: fuzzing every surface", () => {
       fc.asyncProperty(originReply, async (bytes) => {
         const reply = await rawRequest(port, requestBytes("GET", "/origin", [["Host", probeHost], ["x-fuzz-reply", bytes.toString("base64")]]));
         const originStatus = /^HTTP\/1\.[01] (\d{3}) /.exec(bytes.toString("latin1"))?.[1];
-        expectEdgeReply(reply, "origin-reply", originStatus === "500");
+        expectEdgeReply(reply, "origin-reply", originStatus === undefined ? undefined : Number(originStatus));
       }),
       RUN_LIMITS,
     );
@@ -221,14 +225,19 @@ describe("hostile input: fuzzing every surface", () => {
   });
 
   /** API replies: never a 5xx (but CloudFront's NotImplemented), always well-formed XML or JSON with a request id. */
-  function expectApiReply(reply: RawReply, source: string, format: "xml" | "json"): void {
+  function expectApiReply(reply: RawReply, source: string, format: "xml" | "json", sent?: Buffer): void {
     const code = format === "xml" ? /<Code>([^<]*)<\/Code>/.exec(reply.body.toString())?.[1] : header(reply, "x-amzn-errortype");
     count(`${source} ${reply.status || reply.ended}${code ? ` ${code}` : ""}`);
     expect(reply.status, reply.head + reply.body.toString()).toBeGreaterThanOrEqual(200);
     if (!(reply.status === 501 && code === "NotImplemented")) expect(reply.status, reply.head + reply.body.toString()).toBeLessThan(500);
     if (reply.body.length === 0) return;
+    // Bytes Node's HTTP parser refuses (a DEL in a header value) are answered before any protocol is known.
+    if (header(reply, "content-type")?.startsWith("text/plain") && [400, 408, 413, 414, 431].includes(reply.status)) return;
+    // GetFunction answers with the function's code as it was stored.
+    if (header(reply, "content-type") === "application/octet-stream" && reply.status === 200) return;
     if (format === "xml") {
-      expect(wellFormedXml(reply.body.toString()), reply.body.toString()).toBe(true);
+      expect(header(reply, "content-type")).toContain("xml");
+      expect(wellFormedXml(reply.body.toString()), `${reply.body.toString()}\nsent: ${JSON.stringify(sent?.toString("latin1"))}`).toBe(true);
     } else {
       expect(header(reply, "content-type")).toContain("json");
       expect(() => JSON.parse(reply.body.toString())).not.toThrow();
@@ -241,8 +250,9 @@ describe("hostile input: fuzzing every surface", () => {
       fc.asyncProperty(xmlRequest, headerValue, async (request, ifMatch) => {
         const headers: Array<[string, string]> = [["Host", `127.0.0.1:${port}`], ["Content-Type", "application/xml"]];
         if (request.ifMatch) headers.push(["If-Match", ifMatch]);
-        const reply = await rawRequest(port, requestBytes(request.method, request.path, headers, request.body));
-        expectApiReply(reply, "api-xml", "xml");
+        const bytes = requestBytes(request.method, request.path, headers, request.body);
+        const reply = await rawRequest(port, bytes);
+        expectApiReply(reply, "api-xml", "xml", bytes);
       }),
       RUN_LIMITS,
     );
