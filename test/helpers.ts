@@ -1,4 +1,4 @@
-import { CloudFrontClient, CreateFunctionCommand, PublishFunctionCommand, type FunctionRuntime } from "@aws-sdk/client-cloudfront";
+import { CloudFrontClient, CreateFunctionCommand, PublishFunctionCommand, type CloudFrontServiceException, type FunctionRuntime } from "@aws-sdk/client-cloudfront";
 import { mkdtempSync, rmSync } from "node:fs";
 import { request } from "node:http";
 import { connect } from "node:net";
@@ -156,4 +156,15 @@ export function httpLines(url: string, method: string, path: string, lines: Arra
     if (body !== undefined) req.end(body);
     else req.end();
   });
+}
+
+/** The error a call failed with; fails the test if the call succeeded. */
+export async function rejection<E extends Error = CloudFrontServiceException>(promise: Promise<unknown>): Promise<E> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof Error) return error as E;
+    throw error;
+  }
+  throw new Error("expected the call to fail");
 }

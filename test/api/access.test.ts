@@ -4,21 +4,13 @@ import { SignatureV4 } from "@smithy/signature-v4";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { NodeSha256 } from "../../src/api/access/signature.js";
 import { keyValueStoreClient } from "../../src/clients.js";
-import { cloudFrontClient, createFunctionXml, createLiveFunction, encode, HANDLER, http, startTestServer, type TestServer } from "../helpers.js";
+import { cloudFrontClient, createFunctionXml, createLiveFunction, encode, HANDLER, http, startTestServer, type TestServer, rejection } from "../helpers.js";
 
 const KEY = { accessKeyId: "AKIDEDGELITE", secretAccessKey: "s3cret/with+base64=chars" };
 const WRONG_SECRET = { accessKeyId: KEY.accessKeyId, secretAccessKey: "not-the-secret" };
 const UNKNOWN_KEY = { accessKeyId: "AKIDSOMEONEELSE", secretAccessKey: KEY.secretAccessKey };
 const TWENTY_MINUTES = 20 * 60 * 1000;
 
-async function rejection<E extends Error>(promise: Promise<unknown>): Promise<E> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as E;
-  }
-  throw new Error("expected the call to fail");
-}
 
 const functionCount = async (t: TestServer) => (await t.server.services.functions.list({})).items.length;
 

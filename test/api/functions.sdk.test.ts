@@ -19,19 +19,10 @@ import {
   type FunctionSummary,
 } from "@aws-sdk/client-cloudfront";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { decode, encode, HANDLER, startTestServer, type StoreKind, type TestServer } from "../helpers.js";
+import { decode, encode, HANDLER, startTestServer, type StoreKind, type TestServer, rejection } from "../helpers.js";
 
 const KVS_ARN = "arn:aws:cloudfront::123456789012:key-value-store/8aa76c93-3198-462c-aaf6-0123456789ab";
 
-async function rejection(promise: Promise<unknown>): Promise<CloudFrontServiceException> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof CloudFrontServiceException) return error;
-    throw error;
-  }
-  throw new Error("expected the call to fail");
-}
 
 describe.each<StoreKind>(["sqlite", "memory"])("CloudFront Functions API through @aws-sdk/client-cloudfront (%s store)", (kind) => {
   let t: TestServer;

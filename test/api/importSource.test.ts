@@ -14,20 +14,12 @@ import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { keyValueStoreClient } from "../../src/clients.js";
 import { KVS_IMPORT_FILE_MAX_BYTES } from "../../src/limits.js";
-import { http, startTestServer, tempDir, type TestServer } from "../helpers.js";
+import { http, startTestServer, tempDir, type TestServer, rejection } from "../helpers.js";
 
 /** Text that must never come back in any reply: it lives only in files edgelite may not read. */
 const SECRET = "edgelite-secret-marker-7f3a9c";
 const importFile = (entries: Array<[string, string]>) => JSON.stringify({ data: entries.map(([key, value]) => ({ key, value })) });
 
-async function rejection(promise: Promise<unknown>): Promise<CloudFrontServiceException> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as CloudFrontServiceException;
-  }
-  throw new Error("expected the call to fail");
-}
 
 describe("file:// import sources follow --import-dir", () => {
   const root = tempDir("edgelite-import-");

@@ -33,16 +33,8 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { keyValueStoreClient } from "../../src/clients.js";
-import { encode, HANDLER, startTestServer, tempDir, type StoreKind, type TestServer } from "../helpers.js";
+import { encode, HANDLER, startTestServer, tempDir, type StoreKind, type TestServer, rejection } from "../helpers.js";
 
-async function rejection<E extends Error>(promise: Promise<unknown>): Promise<E> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as E;
-  }
-  throw new Error("expected the call to fail");
-}
 
 describe.each<StoreKind>(["sqlite", "memory"])("KeyValueStore through the official clients (%s store)", (kind) => {
   let t: TestServer;
