@@ -18,11 +18,35 @@ export interface ViewerFacts {
   country: string;
 }
 
+// A User-Agent is the viewer's to choose (up to the 20,480-byte request limit): the device rules below are the
+// usual regexes' meaning, but the "X, then later Y" ones use indexOf, since `Android.*Mobile` and `Tizen.+TV`
+// backtrack in quadratic time on a long header repeating the first word (tens of ms a request).
 const IOS = /iPhone|iPad|iPod/;
-const ANDROID = /Android/;
-const TABLET = /iPad|Tablet|PlayBook|Silk|Android(?!.*Mobile)/;
-const MOBILE = /Mobi|iPhone|iPod|Windows Phone|BlackBerry|Android.*Mobile/;
-const SMART_TV = /SmartTV|SMART-TV|HbbTV|AppleTV|GoogleTV|Web0S|Tizen.+TV|CrKey|BRAVIA/i;
+const TABLET_NAMES = /iPad|Tablet|PlayBook|Silk/;
+const MOBILE_NAMES = /Mobi|iPhone|iPod|Windows Phone|BlackBerry/;
+const SMART_TV_NAMES = /SmartTV|SMART-TV|HbbTV|AppleTV|GoogleTV|Web0S|CrKey|BRAVIA/i;
+const ANDROID = "Android";
+
+/** `Android.*Mobile`: the first Android has a Mobile somewhere after it. */
+const androidThenMobile = (ua: string) => {
+  const at = ua.indexOf(ANDROID);
+  return at !== -1 && ua.indexOf("Mobile", at + ANDROID.length) !== -1;
+};
+/** `Android(?!.*Mobile)`: some Android has no Mobile after it, so the last one decides. */
+const androidNotMobile = (ua: string) => {
+  const at = ua.lastIndexOf(ANDROID);
+  return at !== -1 && ua.indexOf("Mobile", at + ANDROID.length) === -1;
+};
+/** `/Tizen.+TV/i`: a TV at least one character after the first Tizen. */
+const tizenTv = (ua: string) => {
+  const lower = ua.toLowerCase();
+  const at = lower.indexOf("tizen");
+  return at !== -1 && lower.indexOf("tv", at + 6) !== -1;
+};
+
+export const isTablet = (ua: string) => TABLET_NAMES.test(ua) || androidNotMobile(ua);
+export const isMobile = (ua: string) => MOBILE_NAMES.test(ua) || androidThenMobile(ua);
+export const isSmartTv = (ua: string) => SMART_TV_NAMES.test(ua) || tizenTv(ua);
 
 const flag = (value: boolean) => (value ? "true" : "false");
 
@@ -32,11 +56,11 @@ const GENERATORS: Readonly<Record<string, (viewer: ViewerFacts) => string>> = {
   "cloudfront-viewer-http-version": (v) => v.httpVersion,
   "cloudfront-viewer-country": (v) => v.country,
   "cloudfront-is-ios-viewer": (v) => flag(IOS.test(v.userAgent)),
-  "cloudfront-is-android-viewer": (v) => flag(ANDROID.test(v.userAgent)),
-  "cloudfront-is-tablet-viewer": (v) => flag(TABLET.test(v.userAgent)),
-  "cloudfront-is-mobile-viewer": (v) => flag(MOBILE.test(v.userAgent)),
-  "cloudfront-is-smarttv-viewer": (v) => flag(SMART_TV.test(v.userAgent)),
-  "cloudfront-is-desktop-viewer": (v) => flag(!MOBILE.test(v.userAgent) && !TABLET.test(v.userAgent) && !SMART_TV.test(v.userAgent)),
+  "cloudfront-is-android-viewer": (v) => flag(v.userAgent.includes(ANDROID)),
+  "cloudfront-is-tablet-viewer": (v) => flag(isTablet(v.userAgent)),
+  "cloudfront-is-mobile-viewer": (v) => flag(isMobile(v.userAgent)),
+  "cloudfront-is-smarttv-viewer": (v) => flag(isSmartTv(v.userAgent)),
+  "cloudfront-is-desktop-viewer": (v) => flag(!isMobile(v.userAgent) && !isTablet(v.userAgent) && !isSmartTv(v.userAgent)),
 };
 
 /** The value CloudFront would give a CloudFront-* header for this viewer; undefined when edgelite cannot derive one. */

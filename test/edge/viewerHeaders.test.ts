@@ -1,5 +1,11 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { cloudFrontHeaderValue } from "../../src/edge/viewerHeaders.js";
+import { cloudFrontHeaderValue, isMobile, isSmartTv, isTablet } from "../../src/edge/viewerHeaders.js";
+
+// The device rules as regexes (the usual formulation): the oracle for the linear-time versions.
+const TABLET = /iPad|Tablet|PlayBook|Silk|Android(?!.*Mobile)/;
+const MOBILE = /Mobi|iPhone|iPod|Windows Phone|BlackBerry|Android.*Mobile/;
+const SMART_TV = /SmartTV|SMART-TV|HbbTV|AppleTV|GoogleTV|Web0S|Tizen.+TV|CrKey|BRAVIA/i;
 
 const viewer = (userAgent: string) => ({ ip: "203.0.113.9", port: 54321, httpVersion: "1.1", userAgent, country: "DE" });
 
@@ -23,5 +29,22 @@ describe("CloudFront-* header values", () => {
     const desktop = viewer("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120.0 Safari/537.36");
     expect(cloudFrontHeaderValue("cloudfront-is-desktop-viewer", desktop)).toBe("true");
     expect(cloudFrontHeaderValue("cloudfront-is-smarttv-viewer", viewer("Mozilla/5.0 (SMART-TV; Linux; Tizen 6.0) TV Safari/537.36"))).toBe("true");
+  });
+
+  it("classifies as the regexes do, in linear time on hostile User-Agents", () => {
+    const words = fc.constantFrom("Android", "Mobile", "Mobi", "Tizen", "tizen", "TV", "tv", "iPad", "Silk", "SmartTV", " ", "x", "/", "T", "V");
+    fc.assert(
+      fc.property(fc.array(words, { maxLength: 12 }).map((parts) => parts.join("")), (ua) => {
+        expect(isTablet(ua)).toBe(TABLET.test(ua));
+        expect(isMobile(ua)).toBe(MOBILE.test(ua));
+        expect(isSmartTv(ua)).toBe(SMART_TV.test(ua));
+      }),
+      { numRuns: 3000 },
+    );
+    // Headers that make the regexes backtrack quadratically (20 KB, the request limit).
+    expect(isMobile("Android".repeat(2900))).toBe(false);
+    expect(isTablet("Android".repeat(2900))).toBe(true);
+    expect(isSmartTv("Tizen".repeat(4000))).toBe(false);
+    expect(isSmartTv(`${"Tizen".repeat(4000)}TV`)).toBe(true);
   });
 });
