@@ -75,12 +75,12 @@ export function streamResponse(
   options: WriteOptions & { length?: number } = {},
   failedBeforeBody: (error: Error) => void = () => res.destroy(),
 ): void {
-  checkedHead(head, options);
+  const checked = checkedHead(head, options);
   let started = false;
   const begin = (): boolean => {
     started = true;
     try {
-      writeHead(res, head, options);
+      writeChecked(res, checked);
       return true;
     } catch (error) {
       body.destroy();
@@ -161,8 +161,12 @@ export function checkedHead(head: ResponseHead, options: WriteOptions & { length
 }
 
 function writeHead(res: ServerResponse, head: ResponseHead, options: WriteOptions & { length?: number }): void {
+  writeChecked(res, checkedHead(head, options));
+}
+
+/** Writes a head that checkedHead has passed. */
+function writeChecked(res: ServerResponse, checked: ReturnType<typeof checkedHead>): void {
   if (res.headersSent) throw new UnwritableResponseError(["The response has already started."]);
-  const checked = checkedHead(head, options);
   try {
     res.writeHead(checked.status, checked.reason, checked.lines);
   } catch (error) {
