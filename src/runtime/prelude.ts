@@ -1,5 +1,5 @@
 import NJS_PROPERTIES from "./njs-0.7.9-properties.json" with { type: "json" };
-import { METER, METER_TRIP } from "./gate.js";
+import { METER, METER_TRIP } from "./instrument.js";
 import { bufferModuleSource } from "./modules/buffer.js";
 import { BYTES_HELPER } from "./modules/bytes.js";
 import { CLOUDFRONT_MODULE } from "./modules/cloudfront.js";
