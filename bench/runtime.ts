@@ -1,58 +1,22 @@
-import { loadFunction, viewerRequestEvent } from "../src/index.js";
+import { loadFunction } from "../src/index.js";
+import type { KvsData } from "../src/runtime/engine.js";
+import { CompiledFunction } from "../src/runtime/function.js";
+import { directHandler, type DirectHandler } from "./direct.js";
+import { benchCases, type BenchCase } from "./handlers/cases.js";
 import { median } from "./harness.js";
 
 /**
- * bench/runtime: a realistic viewer-request handler run through `fn.run` (the sandbox: isolate call,
- * fresh top-level state per run, statement meter, output normalisation and validation) against a
- * direct call of the same handler in plain Node with the same JSON round-trip, in the same process
- * and run, alternating rounds. Goal (issue 3): ratio ≥ 0.5.
+ * bench/runtime: realistic CloudFront functions (bench/handlers/) each run through `loadFunction(…).run`
+ * (the sandbox: isolate call, fresh state per run, statement meter, output normalisation and validation)
+ * against a direct call of the same handler in plain Node with the same JSON round trip, in the same
+ * process, alternating rounds. Goal (issue 10): every handler ≥ 0.5× the direct call.
  */
-export const HANDLER = `
-var REDIRECTS = { '/old': '/new', '/blog/old-post': '/blog/new-post' };
-var seen = 0;
-
-function normalizePath(uri) {
-  var path = uri.toLowerCase();
-  if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
-  return path;
-}
-
-function handler(event) {
-  seen++;
-  var request = event.request;
-  var headers = request.headers;
-  var host = headers.host ? headers.host.value : '';
-  var path = normalizePath(request.uri);
-
-  if (REDIRECTS[path]) {
-    return {
-      statusCode: 301,
-      statusDescription: 'Moved Permanently',
-      headers: { location: { value: 'https://' + host + REDIRECTS[path] } },
-    };
-  }
-
-  if (!path.includes('.')) path = path + '/index.html';
-  request.uri = path;
-
-  var device = 'desktop';
-  var ua = headers['user-agent'] ? headers['user-agent'].value : '';
-  if (/Mobile|Android|iPhone/.test(ua)) device = 'mobile';
-  headers['x-device'] = { value: device };
-
-  var qs = request.querystring;
-  if (qs.utm_source) delete qs.utm_source;
-  if (qs.lang) headers['accept-language'] = { value: qs.lang.value };
-
-  var session = request.cookies.session ? request.cookies.session.value : '';
-  headers['x-session-present'] = { value: session ? 'true' : 'false' };
-  headers['x-request-count'] = { value: String(seen) };
-  return request;
-}
-`;
-
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const ITERATIONS = Number(process.env.BENCH_RUNTIME_ITERATIONS ?? 20_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+/** How long each side runs per round. */
+const ROUND_MS = Number(process.env.BENCH_RUNTIME_ROUND_MS ?? 200);
+/** Runs of a fresh CompiledFunction after which the bench counts the contexts it built (1: the warm path held). */
+const REUSE_PROBE_RUNS = 20;
+const GOAL = 0.5;
 
 interface Sample {
   perSecond: number;
@@ -66,58 +30,110 @@ function summarise(latencies: number[], elapsedMs: number): Sample {
   return { perSecond: Math.round(latencies.length / (elapsedMs / 1000)), p50Us: at(0.5), p99Us: at(0.99) };
 }
 
-export async function benchRuntime(): Promise<Record<string, unknown>> {
-  const event = viewerRequestEvent({
-    url: "https://www.example.com/Products/Shoes/?utm_source=mail&lang=de",
-    headers: { "user-agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile", accept: "text/html" },
-    cookies: { session: "abc123" },
-  });
-  const eventJson = JSON.stringify(event);
-  // The same code, compiled by Node itself: what a hand-rolled "just call it" test harness does.
-  const direct = new Function(`${HANDLER}\nreturn handler;`)() as (e: unknown) => unknown;
-  const fn = await loadFunction(HANDLER, { runtime: "cloudfront-js-1.0" });
+/** Calls `once` for at least ROUND_MS (and 20 times), timing each call. */
+async function round(once: () => unknown): Promise<Sample> {
+  const latencies: number[] = [];
+  const started = performance.now();
+  let now = started;
+  while (now - started < ROUND_MS || latencies.length < 20) {
+    const t = now;
+    const pending = once();
+    if (pending instanceof Promise) await pending;
+    now = performance.now();
+    latencies.push(now - t);
+  }
+  return summarise(latencies, now - started);
+}
 
-  const check = await fn.run(event);
-  if (check.error) throw new Error(`the bench handler failed: ${check.errorMessage}`);
+const pick = (samples: Sample[]): Sample => ({
+  perSecond: median(samples.map((s) => s.perSecond)),
+  p50Us: median(samples.map((s) => s.p50Us)),
+  p99Us: median(samples.map((s) => s.p99Us)),
+});
 
+function storeOf(entries: Map<string, string> | undefined): KvsData | undefined {
+  if (!entries) return undefined;
+  const now = new Date().toISOString();
+  return { id: "*", entries, meta: { creationDateTime: now, lastUpdatedDateTime: now, keyCount: entries.size } };
+}
+
+/** Contexts a fresh compile of the code builds over REUSE_PROBE_RUNS runs. */
+function contextsOver(benchCase: BenchCase, kvs: KvsData | undefined): number {
+  const compiled = new CompiledFunction(benchCase.code, benchCase.runtime);
+  try {
+    for (let i = 0; i < REUSE_PROBE_RUNS; i++) compiled.run(benchCase.event, kvs ? { kvs } : {});
+    return compiled.contextsCreated;
+  } finally {
+    compiled.dispose();
+  }
+}
+
+export interface HandlerFigures {
+  handler: string;
+  runtime: string;
+  lines: number;
+  direct: Sample;
+  sandbox: Sample & { computeUtilization: number; contextReused: boolean; contextsPerRun: number };
+  ratio: number;
+}
+
+async function measure(benchCase: BenchCase): Promise<HandlerFigures> {
+  const kvs = storeOf(benchCase.kvs);
+  const runOptions = kvs ? { kvs } : {};
+  const fn = await loadFunction(benchCase.code, { runtime: benchCase.runtime });
+  const check = await fn.run(benchCase.event, runOptions);
+  if (check.error || check.validationErrors.length > 0) throw new Error(`bench handler ${benchCase.name} failed: ${check.errorMessage || check.validationErrors.join(" ")}`);
+  const eventJson = JSON.stringify(benchCase.event);
+  const direct: DirectHandler = directHandler(benchCase.code, benchCase.kvs);
+  const directAsync = direct(JSON.parse(eventJson)) instanceof Promise;
+  const callDirect = directAsync ? async () => JSON.stringify(await direct(JSON.parse(eventJson))) : () => JSON.stringify(direct(JSON.parse(eventJson)));
+  const callSandbox = () => fn.run(benchCase.event, runOptions);
+  const contexts = contextsOver(benchCase, kvs);
+
+  // One untimed round each, so both sides are compiled and warm before the first measured one.
+  await round(callDirect);
+  await round(callSandbox);
   const runs = { direct: [] as Sample[], sandbox: [] as Sample[] };
-  for (let round = 0; round < ROUNDS; round++) {
-    {
-      const latencies: number[] = [];
-      const started = performance.now();
-      for (let i = 0; i < ITERATIONS; i++) {
-        const t = performance.now();
-        JSON.stringify(direct(JSON.parse(eventJson)));
-        latencies.push(performance.now() - t);
-      }
-      runs.direct.push(summarise(latencies, performance.now() - started));
-    }
-    {
-      const latencies: number[] = [];
-      const started = performance.now();
-      for (let i = 0; i < ITERATIONS; i++) {
-        const t = performance.now();
-        await fn.run(event);
-        latencies.push(performance.now() - t);
-      }
-      runs.sandbox.push(summarise(latencies, performance.now() - started));
-    }
+  for (let i = 0; i < ROUNDS; i++) {
+    runs.direct.push(await round(callDirect));
+    runs.sandbox.push(await round(callSandbox));
   }
   fn.dispose();
-  const pick = (samples: Sample[]) => ({
-    perSecond: median(samples.map((s) => s.perSecond)),
-    p50Us: median(samples.map((s) => s.p50Us)),
-    p99Us: median(samples.map((s) => s.p99Us)),
-  });
-  const directSummary = pick(runs.direct);
-  const sandboxSummary = pick(runs.sandbox);
+  const ratios = runs.sandbox.map((sample, i) => sample.perSecond / runs.direct[i]!.perSecond);
   return {
-    rounds: ROUNDS,
-    iterations: ITERATIONS,
-    handlerLines: HANDLER.trim().split("\n").length,
-    direct: directSummary,
-    sandbox: { ...sandboxSummary, computeUtilization: check.computeUtilization, freshStatePerRun: true },
-    ratio: +(sandboxSummary.perSecond / directSummary.perSecond).toFixed(3),
-    goal: 0.5,
+    handler: benchCase.name,
+    runtime: benchCase.runtime,
+    lines: benchCase.code.trim().split("\n").length,
+    direct: pick(runs.direct),
+    sandbox: { ...pick(runs.sandbox), computeUtilization: check.computeUtilization, contextReused: contexts === 1, contextsPerRun: +(contexts / REUSE_PROBE_RUNS).toFixed(2) },
+    // The median of the rounds' ratios: each round pairs the two sides under the same load.
+    ratio: +median(ratios).toFixed(3),
   };
 }
+
+function table(figures: HandlerFigures[]): string {
+  const header = ["handler", "rt", "sandbox/s", "direct/s", "ratio", "sbx p50/p99 µs", "dir p50/p99 µs", "CU", "context"];
+  const rows = figures.map((f) => [
+    f.handler,
+    f.runtime.endsWith("1.0") ? "1.0" : "2.0",
+    String(f.sandbox.perSecond),
+    String(f.direct.perSecond),
+    f.ratio.toFixed(3),
+    `${f.sandbox.p50Us}/${f.sandbox.p99Us}`,
+    `${f.direct.p50Us}/${f.direct.p99Us}`,
+    String(f.sandbox.computeUtilization),
+    f.sandbox.contextReused ? "reused" : `new ×${f.sandbox.contextsPerRun}/run`,
+  ]);
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
+  return [header, ...rows].map((row) => "| " + row.map((cell, i) => cell.padEnd(widths[i]!)).join(" | ") + " |").join("\n");
+}
+
+export async function benchRuntime(): Promise<Record<string, unknown>> {
+  const figures: HandlerFigures[] = [];
+  for (const benchCase of benchCases()) figures.push(await measure(benchCase));
+  const slowest = figures.reduce((low, f) => (f.ratio < low.ratio ? f : low));
+  console.error(table(figures));
+  console.error(`slowest ratio: ${slowest.ratio} (${slowest.handler}); goal ≥ ${GOAL}`);
+  return { rounds: ROUNDS, roundMs: ROUND_MS, goal: GOAL, slowest: { handler: slowest.handler, ratio: slowest.ratio }, handlers: figures };
+}
+

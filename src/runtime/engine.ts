@@ -73,12 +73,18 @@ export class Sandbox {
   private currentKvs: KvsData | undefined;
   /** Heap in use after the previous run: nothing runs in the isolate between runs, so it is the next run's start. */
   private heapAtRest = 0;
+  private contextsBuilt = 0;
 
   constructor(
     private readonly gated: GateResult,
     private readonly runtime: RuntimeName,
   ) {
     this.createIsolate();
+  }
+
+  /** How many contexts this sandbox has built (read-only, for benches and tests: 1 after many runs means the warm path held). */
+  get contextsCreated(): number {
+    return this.contextsBuilt;
   }
 
   run(input: RunInput): RawRun {
@@ -162,6 +168,7 @@ export class Sandbox {
       preludes.set(this.runtime, prelude);
     }
     const context = this.isolate.createContextSync();
+    this.contextsBuilt++;
     context.evalSync(prelude);
     const factory = this.script.runSync(context, { reference: true }) as Reference;
     const setup = context.global.getSync("__edgelite$setup", { reference: true }) as Reference;

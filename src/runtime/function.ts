@@ -88,6 +88,11 @@ export class CompiledFunction {
     };
   }
 
+  /** Contexts the sandbox has built so far (read-only, for benches and tests: see Sandbox.contextsCreated). */
+  get contextsCreated(): number {
+    return this.sandbox?.contextsCreated ?? 0;
+  }
+
   dispose(): void {
     this.sandbox?.dispose();
   }
