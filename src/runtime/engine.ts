@@ -57,34 +57,34 @@ const preludes = new Map<RuntimeName, string>();
 
 /**
  * One compiled function in its own V8 isolate (isolated-vm): no Node, no disk, no network, hard memory
- * and time caps. The context is reused across runs for speed; every run gets fresh top-level bindings
- * (the user's code runs inside a factory called per run), and code that could reach a built-in to change
- * it (the gate decides, conservatively) gets a new context for every run — so each run starts as
- * CloudFront starts a request: from a clean VM.
+ * and time caps. The context is reused across runs for speed, and each run still starts as CloudFront
+ * starts a request, from a clean VM: the user's code runs inside a factory called per run (fresh
+ * top-level bindings), and a run that changed anything shared — a built-in, a module, the global object —
+ * is marked dirty by the write barrier compiled into the code (instrument.ts) and the guarded built-ins
+ * (prelude.ts), and its context is dropped. Nothing of the sandbox's machinery is on the global object:
+ * the host reaches the prelude's entry points through references only it holds.
  */
 export class Sandbox {
   private isolate!: Isolate;
   private script!: Script;
   private context: Context | undefined;
+  private entryRef: Reference | undefined;
   private runRef: Reference | undefined;
   private collectRef: Reference | undefined;
+  private preludeScript: Script | undefined;
+  /** Contexts built so far (the first, and one after every run that changed shared state). */
+  private built = 0;
   private disposed = false;
   /** The store the current run reads; the isolate reaches it through one synchronous host callback. */
   private currentKvs: KvsData | undefined;
   /** Heap in use after the previous run: nothing runs in the isolate between runs, so it is the next run's start. */
   private heapAtRest = 0;
-  private contextsBuilt = 0;
 
   constructor(
     private readonly gated: GateResult,
     private readonly runtime: RuntimeName,
   ) {
     this.createIsolate();
-  }
-
-  /** How many contexts this sandbox has built (read-only, for benches and tests: 1 after many runs means the warm path held). */
-  get contextsCreated(): number {
-    return this.contextsBuilt;
   }
 
   run(input: RunInput): RawRun {
@@ -94,13 +94,18 @@ export class Sandbox {
       this.buildContext();
       this.heapAtRest = this.isolate.getHeapStatisticsSync().used_heap_size;
     }
-    const before = this.heapAtRest;
     this.currentKvs = input.kvs;
     let text: unknown;
+    let before = this.heapAtRest;
     try {
-      const first: unknown = this.runRef!.applySync(undefined, [input.eventJson, input.rawQuery, input.now, input.statementLimit, input.edgeLocation ? JSON.stringify(input.edgeLocation) : null, input.kvs?.id ?? null], {
-        timeout: FUNCTION_WALL_CLOCK_LIMIT_MS,
-      });
+      const args = [input.eventJson, input.rawQuery, input.now, input.statementLimit, input.edgeLocation ? JSON.stringify(input.edgeLocation) : null, input.kvs?.id ?? null];
+      let first: unknown = this.runRef!.applySync(undefined, args, { timeout: FUNCTION_WALL_CLOCK_LIMIT_MS });
+      if (first === "STALE") {
+        this.dropContext();
+        this.buildContext();
+        before = this.heapAtRest = this.isolate.getHeapStatisticsSync().used_heap_size;
+        first = this.runRef!.applySync(undefined, args, { timeout: FUNCTION_WALL_CLOCK_LIMIT_MS });
+      }
       text = first === "PENDING" ? this.collectRef!.applySync(undefined, [], { timeout: FUNCTION_WALL_CLOCK_LIMIT_MS }) : first;
     } catch (error) {
       return this.abandon(error, input);
@@ -108,8 +113,8 @@ export class Sandbox {
     this.heapAtRest = this.isolate.getHeapStatisticsSync().used_heap_size;
     const heapGrowth = Math.max(0, this.heapAtRest - before);
     const parsed = readOutcome(text);
-    // Code that may have changed a built-in never shares its context with the next run (gate.ts).
-    if (this.gated.touchesIntrinsics || !parsed) this.dropContext();
+    // A run that changed something shared never shares its context with the next run.
+    if (!parsed || parsed.dirty) this.dropContext();
     if (!parsed) return unreadable();
     const run: RawRun = { output: parsed.output, logs: parsed.logs, statements: parsed.count, heapGrowth, originCalls: parsed.originCalls };
     if (parsed.returned !== undefined) run.returned = parsed.returned;
@@ -122,6 +127,26 @@ export class Sandbox {
     return run;
   }
 
+  /** How many contexts this sandbox has built: 1 while every run left shared state untouched. */
+  get contextsCreated(): number {
+    return this.built;
+  }
+
+  /**
+   * For tests: the shared objects' state in the current context (building one if needed), and the kinds
+   * of exotic objects among them; equal texts mean nothing shared changed.
+   */
+  sharedStateFingerprint(): { text: string; tags: string[] } {
+    if (this.isolate.isDisposed) this.createIsolate();
+    if (!this.context) this.buildContext();
+    const fingerprint = this.entryRef!.getSync("fingerprint", { reference: true }) as Reference;
+    try {
+      return JSON.parse(fingerprint.applySync(undefined, [], { timeout: FUNCTION_WALL_CLOCK_LIMIT_MS }) as string) as { text: string; tags: string[] };
+    } finally {
+      fingerprint.release();
+    }
+  }
+
   dispose(): void {
     this.disposed = true;
     this.dropContext();
@@ -130,11 +155,15 @@ export class Sandbox {
 
   /** A run that the engine itself stopped: out of time or out of memory. The context cannot be trusted after. */
   private abandon(error: unknown, input: RunInput): RawRun {
-    this.dropContext();
     const message = error instanceof Error ? error.message : String(error);
     const outOfMemory = this.isolate.isDisposed || /memory limit/i.test(message);
+    const outOfTime = !outOfMemory && /timed out/i.test(message);
+    const rejected = !outOfMemory && !outOfTime && this.outcomeWasBuilt();
+    this.dropContext();
+    // isolated-vm throws a promise rejection nobody handled when the call returns; njs fails the run with it.
+    if (rejected) return unhandledRejection(error);
     // Anything else that escaped the prelude is still this function's failure, never edgelite's.
-    if (!outOfMemory && !/timed out/i.test(message)) return unreadable();
+    if (!outOfMemory && !outOfTime) return unreadable();
     if (outOfMemory) {
       if (!this.isolate.isDisposed) this.isolate.dispose();
       return { output: null, error: memoryError(), logs: [], statements: 0, heapGrowth: 0, limitExceeded: "memory", originCalls: [] };
@@ -150,15 +179,25 @@ export class Sandbox {
     };
   }
 
+  private outcomeWasBuilt(): boolean {
+    try {
+      const completed = this.entryRef!.getSync("completed", { reference: true }) as Reference;
+      try {
+        return completed.applySync(undefined, [], { timeout: FUNCTION_WALL_CLOCK_LIMIT_MS }) === true;
+      } finally {
+        completed.release();
+      }
+    } catch {
+      return false;
+    }
+  }
+
   private createIsolate(): void {
     const ivm = loadIsolatedVm();
     this.isolate = new ivm.Isolate({ memoryLimit: ISOLATE_MEMORY_LIMIT_MB });
-    // The user's code runs inside a factory called once per run, so its top-level bindings are new each
-    // time. "use strict" shares the first line with the code, so V8's line numbers are the user's.
-    this.script = this.isolate.compileScriptSync(
-      `(function () { "use strict"; ${this.gated.code}\n;return typeof handler === "function" ? handler : undefined; })`,
-      { filename: "function.js" },
-    );
+    // The instrumented code's wrapper shares the first line with the code, so V8's line numbers are the user's.
+    this.script = this.isolate.compileScriptSync(this.gated.code, { filename: "function.js" });
+    this.preludeScript = undefined;
   }
 
   private buildContext(): void {
@@ -167,11 +206,12 @@ export class Sandbox {
       prelude = preludeSource(this.runtime, { logBytes: FUNCTION_LOG_BYTES, resultChars: FUNCTION_RESULT_MAX_CHARS });
       preludes.set(this.runtime, prelude);
     }
+    this.preludeScript ??= this.isolate.compileScriptSync(prelude, { filename: "prelude.js" });
     const context = this.isolate.createContextSync();
-    this.contextsBuilt++;
-    context.evalSync(prelude);
-    const factory = this.script.runSync(context, { reference: true }) as Reference;
-    const setup = context.global.getSync("__edgelite$setup", { reference: true }) as Reference;
+    // The prelude's completion value is its entry-point object: only this reference leads to it.
+    const entry = this.preludeScript.runSync(context, { reference: true }) as Reference;
+    const instrumented = this.script.runSync(context, { reference: true }) as Reference;
+    const setup = entry.getSync("setup", { reference: true }) as Reference;
     const ivm = loadIsolatedVm();
     const kvsCallback = new ivm.Callback((operation: string, key: string) => {
       const kvs = this.currentKvs;
@@ -179,21 +219,31 @@ export class Sandbox {
       if (operation === "meta") return JSON.stringify(kvs.meta);
       return kvs.entries.get(key) ?? null;
     });
-    setup.applySync(undefined, [factory.derefInto(), kvsCallback]);
+    setup.applySync(undefined, [instrumented.derefInto(), kvsCallback]);
     setup.release();
-    factory.release();
-    this.runRef = context.global.getSync("__edgelite$run", { reference: true }) as Reference;
-    this.collectRef = context.global.getSync("__edgelite$collect", { reference: true }) as Reference;
+    instrumented.release();
+    this.entryRef = entry;
+    this.runRef = entry.getSync("run", { reference: true }) as Reference;
+    this.collectRef = entry.getSync("collect", { reference: true }) as Reference;
     this.context = context;
+    this.built++;
   }
 
   private dropContext(): void {
     this.runRef?.release();
     this.collectRef?.release();
-    this.runRef = this.collectRef = undefined;
+    this.entryRef?.release();
+    this.runRef = this.collectRef = this.entryRef = undefined;
     if (this.context && !this.isolate.isDisposed) this.context.release();
     this.context = undefined;
   }
+}
+
+/** njs's error for a run that left a rejected promise unhandled: `Error: unhandled promise rejection: TypeError: …`. */
+function unhandledRejection(reason: unknown): RawRun {
+  const text = reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason);
+  const message = `unhandled promise rejection: ${text}`;
+  return { output: null, error: { name: "Error", message, text: `Error: ${message}` }, logs: [], statements: 0, heapGrowth: 0, originCalls: [] };
 }
 
 /** The execution error of a run whose outcome could not be read back from the isolate. */
@@ -215,6 +265,8 @@ interface Outcome {
   logs: string[];
   count: number;
   originCalls: OriginCall[];
+  /** The run changed something shared (a built-in, a module, the global object). */
+  dirty: boolean;
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
@@ -252,11 +304,12 @@ function readOutcome(text: unknown): Outcome | undefined {
     return undefined;
   }
   if (!isRecord(value)) return undefined;
-  const { returned, error, logs, count, originCalls } = value;
+  const { returned, error, logs, count, originCalls, dirty } = value;
+  if (typeof dirty !== "boolean") return undefined;
   if (!Array.isArray(logs) || !logs.every((line) => typeof line === "string")) return undefined;
   if (typeof count !== "number" || !Array.isArray(originCalls) || !originCalls.every(isOriginCall)) return undefined;
   if (returned !== undefined && typeof returned !== "string") return undefined;
-  const outcome: Outcome = { output: null, logs, count, originCalls: originCalls as OriginCall[] };
+  const outcome: Outcome = { output: null, logs, count, originCalls: originCalls as OriginCall[], dirty };
   if (returned !== undefined) outcome.returned = returned;
   if (error !== undefined) {
     if (!isRecord(error) || typeof error.name !== "string" || typeof error.message !== "string" || typeof error.text !== "string") return undefined;

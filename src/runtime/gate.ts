@@ -1,7 +1,6 @@
 import { Parser, type Node, type Options, tokenizer } from "acorn";
 import { ancestor } from "acorn-walk";
 import { instrument, type Edit } from "./instrument.js";
-import { touchesIntrinsics } from "./intrinsics.js";
 import type { RuntimeName } from "./types.js";
 
 /**
@@ -14,12 +13,10 @@ import type { RuntimeName } from "./types.js";
  */
 
 export interface GateResult {
-  /** The code to run: a script body, strict, whose last expression is nothing in particular. */
+  /** The script the sandbox compiles: a function expression over the sandbox's private hooks (instrument.ts). */
   code: string;
   /** Modules imported with `import x from "m"` (2.0): binding name → module name. */
   imports: Array<{ binding: string; module: string }>;
-  /** The code could change a built-in, so its context must not be reused between runs (intrinsics.ts). */
-  touchesIntrinsics: boolean;
 }
 
 export class GateSyntaxError extends Error {
@@ -67,7 +64,7 @@ export function gate(source: string, runtime: RuntimeName): GateResult {
       if (!MODULES_20.has(module)) return fail(node, `Cannot find module "${module}"`);
       imports.push({ binding: specifier.local.name, module });
       // The binding stays a `var` (hoisted, initialised before the handler can run).
-      edits.push({ start: node.start, end: node.end, text: `var ${specifier.local.name} = __edgelite$import(${JSON.stringify(module)});` });
+      edits.push({ start: node.start, end: node.end, binding: specifier.local.name, module });
     },
     ExportNamedDeclaration: (node: any) => fail(node, "Illegal export statement"),
     ExportDefaultDeclaration: (node: any) => fail(node, "Illegal export statement"),
@@ -125,7 +122,7 @@ export function gate(source: string, runtime: RuntimeName): GateResult {
     },
   } as any);
 
-  return { code: instrument(source, program, edits), imports, touchesIntrinsics: touchesIntrinsics(program) };
+  return { code: instrument(source, program, edits), imports };
 }
 
 /** The next token's text at or after `position` (for njs-style "Unexpected token" messages). */

@@ -1,5 +1,4 @@
 import NJS_PROPERTIES from "./njs-0.7.9-properties.json" with { type: "json" };
-import { METER, METER_TRIP } from "./instrument.js";
 import { bufferModuleSource } from "./modules/buffer.js";
 import { BYTES_HELPER } from "./modules/bytes.js";
 import { CLOUDFRONT_MODULE } from "./modules/cloudfront.js";
@@ -13,7 +12,9 @@ import type { RuntimeName } from "./types.js";
  * context into the runtime CloudFront documents: njs's set of built-ins (V8 extras such as Map, Proxy,
  * Reflect, Intl or Array.from are removed), the 1.0 byte-string methods, a frozen clock, console.log
  * collection, eval and the Function constructor throwing, require/import of the built-in modules, and
- * the per-run entry points (`run`, `collect`) plus the integrity check that keeps every run fresh.
+ * the shared-object registry that tells a run that changed something shared (fresh-state.md in
+ * docs/runtime.md). Nothing of edgelite's is left on the global object: the script's completion value is
+ * the entry-point object only the host holds (`setup`, `run`, `collect`).
  *
  * Which properties exist: a property stays if njs 0.7.9 (the engine 1.0 derives from; the list in
  * njs-0.7.9-properties.json was dumped from it) has it, or the runtime's documentation adds it.
@@ -47,8 +48,41 @@ export function preludeSource(runtime: RuntimeName, limits: { logBytes: number; 
   const ALLOWED = ${JSON.stringify(allowed)};
   const defineHidden = (object, name, value) => Object.defineProperty(object, name, { value, writable: false, enumerable: false, configurable: false });
   // Captured before pruning and before any user code, so nothing below depends on what a run may change.
-  const { freeze, getOwnPropertyNames, getOwnPropertyDescriptor, getPrototypeOf, defineProperty, isExtensible } = Object;
+  const { freeze, getOwnPropertyNames, getOwnPropertySymbols, getOwnPropertyDescriptor, getPrototypeOf, defineProperty, isExtensible } = Object;
+  const apply = Reflect.apply;
   const $Set = Set;
+  const $WeakSet = WeakSet;
+  const $Map = Map;
+  const isArray = Array.isArray;
+  // Objects with internal state a built-in could change without a property write (each probe throws for other objects).
+  const getterOf = (target, name) => getOwnPropertyDescriptor(target, name).get;
+  const BRANDS = [
+    ["Array", (o) => { if (!isArray(o)) throw 0; }],
+    ["ArrayBuffer", ((get) => (o) => apply(get, o, []))(getterOf(ArrayBuffer.prototype, "byteLength"))],
+    ["TypedArray", ((get) => (o) => apply(get, o, []))(getterOf(getPrototypeOf(Uint8Array.prototype), "length"))],
+    ["Date", ((getTime) => (o) => apply(getTime, o, []))(Date.prototype.getTime)],
+    ["RegExp", ((get) => (o) => { if (apply(get, o, []) === undefined) throw 0; })(getterOf(RegExp.prototype, "global"))],
+  ];
+  if (typeof DataView === "function") BRANDS.push(["DataView", ((get) => (o) => apply(get, o, []))(getterOf(DataView.prototype, "byteLength"))]);
+  // Built-ins no global name leads to (iterator and async-function prototypes, the strict-mode thrower, …).
+  const HIDDEN_INTRINSICS = (() => {
+    const found = [Date];
+    const attempts = [
+      () => getPrototypeOf([][Symbol.iterator]()),
+      () => getPrototypeOf(""[Symbol.iterator]()),
+      () => getPrototypeOf(/x/g[Symbol.matchAll]("")),
+      () => getPrototypeOf(new Uint8Array(0).entries()),
+      () => async function () {},
+      () => async () => {},
+      () => function* () {},
+      () => async function* () {},
+      () => getOwnPropertyDescriptor((function () { "use strict"; return arguments; })(), "callee").get,
+    ];
+    for (const attempt of attempts) {
+      try { found.push(attempt()); } catch (absent) { /* not in this V8 */ }
+    }
+    return found;
+  })();
   const $escape = escape;
   const $unescape = unescape;
   const stringify = JSON.stringify;
@@ -80,7 +114,6 @@ export function preludeSource(runtime: RuntimeName, limits: { logBytes: number; 
 
   // ---- 1.0 byte strings (njs): a "byte string" is a string whose code points are all < 256
   if (RUNTIME === "cloudfront-js-1.0") {
-    const toHex = (s) => { let h = ""; for (let i = 0; i < s.length; i++) h += (s.charCodeAt(i) & 255).toString(16).padStart(2, "0"); return h; };
     const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     const decodeBase64 = (text, url) => {
       let s = String(text);
@@ -117,7 +150,6 @@ export function preludeSource(runtime: RuntimeName, limits: { logBytes: number; 
     defineHidden(String.prototype, "fromUTF8", function fromUTF8(start, end) {
       try { return decodeURIComponent($escape(slice(this, start, end))); } catch (e) { return null; }
     });
-    global.__edgelite$hex = toHex;
   }
 
   // ---- the frozen clock: every "now" in a run is the run's start time
@@ -165,8 +197,6 @@ export function preludeSource(runtime: RuntimeName, limits: { logBytes: number; 
     return module;
   };
   global.require = requireModule;
-  defineHidden(global, "__edgelite$modules", modules);
-  defineHidden(global, "__edgelite$import", requireModule);
   (${CRYPTO_MODULE})(modules, bytes);
   (${QUERYSTRING_MODULE})(modules, bytes);
   if (RUNTIME === "cloudfront-js-2.0") {
@@ -186,7 +216,7 @@ export function preludeSource(runtime: RuntimeName, limits: { logBytes: number; 
     "Error.prototype": Error.prototype, ArrayBuffer, "ArrayBuffer.prototype": ArrayBuffer.prototype,
     TypedArray: TA, "TypedArray.prototype": TA.prototype,
   };
-  const ours = new $Set(["require", "console", "InternalError", "MemoryError", "Function", "eval", "Date", "Buffer", "TextEncoder", "TextDecoder", "atob", "btoa", "__edgelite$modules", "__edgelite$import", "__edgelite$hex", "bytesFrom", "fromBytes", "toBytes", "toUTF8", "fromUTF8"]);
+  const ours = new $Set(["require", "console", "InternalError", "MemoryError", "Function", "eval", "Date", "Buffer", "TextEncoder", "TextDecoder", "atob", "btoa", "bytesFrom", "fromBytes", "toBytes", "toUTF8", "fromUTF8"]);
   for (const key of Object.keys(targets)) {
     const target = targets[key];
     const allowed = new $Set(ALLOWED[key] || []);
@@ -196,18 +226,70 @@ export function preludeSource(runtime: RuntimeName, limits: { logBytes: number; 
       if (descriptor && descriptor.configurable) delete target[name];
     }
   }
-  delete global.__edgelite$hex;
 
-  // ---- the entry points the host calls
-  const meter = { n: 0, limit: 0 };
-  bytes.meter = meter;
-  defineHidden(global, "${METER}", meter);
-  defineHidden(global, "${METER_TRIP}", function () { throw new InternalError("execution time limit exceeded"); });
+  // ---- shared objects: a run that changes one of them gets its context dropped (instrument.ts marks writes)
+  const shared = new $WeakSet();
+  let dirty = false;
+  /** Every object reachable from the roots through own properties (values, getters, setters) and prototypes. */
+  const reachable = (roots, visit) => {
+    const seen = new $Set();
+    const stack = roots.slice();
+    while (stack.length > 0) {
+      const value = stack.pop();
+      if ((typeof value !== "object" || value === null) && typeof value !== "function") continue;
+      if (seen.has(value)) continue;
+      seen.add(value);
+      visit(value);
+      stack.push(getPrototypeOf(value));
+      const keys = getOwnPropertyNames(value);
+      for (const symbol of getOwnPropertySymbols(value)) keys.push(symbol);
+      for (const key of keys) {
+        const descriptor = getOwnPropertyDescriptor(value, key);
+        if (!descriptor) continue;
+        if ("value" in descriptor) stack.push(descriptor.value);
+        else stack.push(descriptor.get, descriptor.set);
+      }
+    }
+    return seen;
+  };
+  const markDirtyIfShared = (object) => { if (shared.has(object)) dirty = true; };
+  /** The built-ins that change an object they are given (the receiver or the first argument) without a visible write. */
+  const guardMethod = (target, name, which) => {
+    const descriptor = getOwnPropertyDescriptor(target, name);
+    if (!descriptor || typeof descriptor.value !== "function") return;
+    const original = descriptor.value;
+    const wrapper = which === "receiver"
+      ? { [name](...args) { markDirtyIfShared(this); return apply(original, this, args); } }[name]
+      : { [name](...args) { markDirtyIfShared(args[0]); return apply(original, this, args); } }[name];
+    defineProperty(wrapper, "length", { value: original.length });
+    defineProperty(target, name, { value: wrapper, writable: descriptor.writable, enumerable: descriptor.enumerable, configurable: descriptor.configurable });
+  };
+  for (const name of ["defineProperty", "defineProperties", "setPrototypeOf", "assign", "freeze", "seal", "preventExtensions"]) guardMethod(Object, name, "first");
+  for (const name of ["push", "pop", "shift", "unshift", "splice", "sort", "reverse", "fill", "copyWithin"]) guardMethod(Array.prototype, name, "receiver");
+  {
+    const proto = getOwnPropertyDescriptor(Object.prototype, "__proto__");
+    if (proto && proto.set) {
+      const set = proto.set;
+      const setter = ({ set(value) { markDirtyIfShared(this); apply(set, this, [value]); } }).set;
+      defineProperty(setter, "name", { value: "set __proto__" });
+      defineProperty(Object.prototype, "__proto__", { get: proto.get, set: setter, enumerable: proto.enumerable, configurable: proto.configurable });
+    }
+  }
+  const hooks = {
+    importModule: requireModule,
+    /** instrument.ts: the object of every member write and delete. */
+    write: (object) => { if (shared.has(object)) dirty = true; return object; },
+    /** instrument.ts: before an assignment to an undeclared name (which can only reach the global object). */
+    assign: (name) => { if (name in global) dirty = true; },
+    trip: () => { throw new InternalError("execution time limit exceeded"); },
+  };
 
   let settled = null;
   let currentRawQuery = null;
   let lastEdgeLocationJson = null;
   const rawQueryString = function rawQueryString() { return currentRawQuery === null ? undefined : currentRawQuery; };
+  const sharedRoots = [global, modules, rawQueryString, ...HIDDEN_INTRINSICS];
+  let meter = null;
   // What crosses to the host is built here, inside the run's time limit: a thrown value's getters or
   // toString, a result's getters, toJSON or cycles run (and fail) as the function's own code would.
   const describeError = (error) => {
@@ -223,9 +305,11 @@ export function preludeSource(runtime: RuntimeName, limits: { logBytes: number; 
   };
   const finish = (outcome, outputJson) => {
     outcome.logs = logs;
-    outcome.count = meter.n;
+    outcome.count = meter.read();
+    outcome.dirty = dirty;
     outcome.originCalls = runState.originCalls;
     const text = stringify(outcome);
+    completed = true;
     // The result's JSON goes in as it is (parsed once on the host); the host checks the whole by shape.
     return outputJson === undefined || typeof text !== "string" ? text : '{"output":' + outputJson + "," + text.slice(1);
   };
@@ -242,11 +326,26 @@ export function preludeSource(runtime: RuntimeName, limits: { logBytes: number; 
     return finish({ returned: typeof value }, json);
   };
 
-  defineHidden(global, "__edgelite$setup", function (factory, kvsHost) {
-    runState.kvsHost = kvsHost;
-    defineHidden(global, "__edgelite$run", function run(eventJson, rawQuery, now, limit, edgeLocationJson, kvsId) {
+  let factory = null;
+  /** The run's outcome was built: an exception the host sees after that is a promise rejection nobody handled. */
+  let completed = false;
+  return {
+    /** Binds the instrumented code (instrument.ts) to the hooks, then records what is shared. */
+    setup(instrumented, kvsHost) {
+      runState.kvsHost = kvsHost;
+      const [makeHandler, reset, read, charge] = instrumented(hooks.importModule, hooks.write, hooks.assign, hooks.trip);
+      factory = makeHandler;
+      meter = { reset, read };
+      bytes.chargeTo = charge;
+      reachable(sharedRoots, (object) => shared.add(object));
+    },
+    run(eventJson, rawQuery, now, limit, edgeLocationJson, kvsId) {
+      // A promise callback of the previous run that ran after its outcome was read (the microtask queue
+      // drains when the host call returns) and changed something shared: this context is spent.
+      if (dirty) return "STALE";
+      completed = false;
       runState.kvsId = kvsId;
-      logs.length = 0; logBytes = 0; meter.n = 0; meter.limit = limit; clock.now = now; settled = null;
+      logs.length = 0; logBytes = 0; meter.reset(limit); clock.now = now; settled = null; dirty = false;
       bytes.reset();
       runState.originCalls = [];
       if (edgeLocationJson !== lastEdgeLocationJson) {
@@ -271,13 +370,44 @@ export function preludeSource(runtime: RuntimeName, limits: { logBytes: number; 
         return finish({ error: describeError(error) });
       }
       return finishWith(result);
-    });
-    defineHidden(global, "__edgelite$collect", function collect() {
+    },
+    completed() {
+      return completed;
+    },
+    collect() {
       if (settled === null) return finish({ error: { name: "Error", message: "the handler's promise never settled", text: "Error: the handler's promise never settled" } });
       if ("error" in settled) return finish({ error: describeError(settled.error), async: true });
       return finishWith(settled.value);
-    });
-  });
+    },
+    /**
+     * For tests: the shared objects' state as text (each object's prototype, extensibility and own
+     * properties, objects named by their order of discovery), and the kinds of exotic objects among them.
+     */
+    fingerprint() {
+      const index = new $Map();
+      const name = (value) => {
+        if ((typeof value !== "object" || value === null) && typeof value !== "function") return typeof value + ":" + String(value);
+        if (!index.has(value)) index.set(value, index.size);
+        return "#" + index.get(value);
+      };
+      const lines = [];
+      const tags = [];
+      reachable(sharedRoots, (object) => {
+        const keys = getOwnPropertyNames(object);
+        for (const symbol of getOwnPropertySymbols(object)) keys.push(symbol);
+        const parts = [name(object), name(getPrototypeOf(object)), isExtensible(object)];
+        for (const key of keys) {
+          const d = getOwnPropertyDescriptor(object, key);
+          parts.push(String(key) + (d.writable ? "w" : "") + (d.enumerable ? "e" : "") + (d.configurable ? "c" : "") + "=" + ("value" in d ? name(d.value) : name(d.get) + "/" + name(d.set)));
+        }
+        lines.push(parts.join(" "));
+        for (const [kind, probe] of BRANDS) {
+          try { probe(object); tags.push(kind); } catch (notThisKind) { /* next */ }
+        }
+      });
+      return stringify({ text: lines.join("\\n"), tags });
+    },
+  };
 })(globalThis);
 `;
 }

@@ -12,10 +12,10 @@ export const BYTES_HELPER = String.raw`
   const byteStrings = new Set();
   const fromCodes = (u8) => { let s = ""; for (let i = 0; i < u8.length; i += 8192) s += String.fromCharCode.apply(null, u8.subarray(i, i + 8192)); return s; };
   const helper = {
-    /** The run's statement meter, set by the prelude; built-ins charge their work to it. */
-    meter: null,
+    /** Adds to the run's statement meter (set by the prelude; a closure the function's code cannot reach). */
+    chargeTo: null,
     /** Charges work that happens inside a built-in (e.g. hashing), in statement-equivalents. */
-    charge(units) { if (helper.meter) helper.meter.n += units; },
+    charge(units) { if (helper.chargeTo) helper.chargeTo(units); },
     reset() { byteStrings.clear(); },
     markByteString(s) { if (byteStrings.size < 10000) byteStrings.add(s); return s; },
     isByteString(s) { return byteStrings.has(s); },
