@@ -288,7 +288,9 @@ export function preludeSource(runtime: RuntimeName, limits: { logBytes: number; 
   let currentRawQuery = null;
   let lastEdgeLocationJson = null;
   const rawQueryString = function rawQueryString() { return currentRawQuery === null ? undefined : currentRawQuery; };
-  const sharedRoots = [global, modules, rawQueryString, ...HIDDEN_INTRINSICS];
+  // Objects a module hands out are new per call, but their prototypes (the digest classes) are shared.
+  const modulePrototypes = [getPrototypeOf(modules.crypto.createHash("sha256")), getPrototypeOf(modules.crypto.createHmac("sha256", ""))];
+  const sharedRoots = [global, modules, rawQueryString, ...modulePrototypes, ...HIDDEN_INTRINSICS];
   let meter = null;
   // What crosses to the host is built here, inside the run's time limit: a thrown value's getters or
   // toString, a result's getters, toJSON or cycles run (and fail) as the function's own code would.

@@ -119,18 +119,26 @@ function pick(event, i) {
 ${targets.map(([, expression], i) => `    case ${i}: return ${expression};`).join("\n")}
   }
 }
+function marked(target) {
+  return ['leak', 'leak2', 'counter', 'late', '0'].some(function (name) { try { return Object.prototype.hasOwnProperty.call(target, name); } catch (e) { return false; } });
+}
 function handler(event) {
-  var seen = ({}).leak === undefined && ([]).leak === undefined;
-  try { leak(pick(event, Number(event.request.querystring.t.value))); } catch (e) {}
-  return { statusCode: 200, statusDescription: seen ? 'clean' : 'leaked' };
+  var target;
+  try { target = pick(event, Number(event.request.querystring.t.value)); } catch (e) {}
+  var clean = ({}).leak === undefined && ([]).leak === undefined && !(target && marked(target));
+  try { leak(target); } catch (e) {}
+  return { statusCode: 200, statusDescription: clean ? 'clean' : 'leaked' };
 }`;
         const probe = sandbox(code, runtime);
         const expected = pristineOf(runtime);
         targets.forEach(([name], i) => {
           const contexts = probe.contextsCreated;
-          const result = run(probe, { t: String(i) });
-          expect(result.error, `${name}: ${result.error?.text}`).toBeUndefined();
-          expect((result.output as { statusDescription: string }).statusDescription, name).toBe("clean");
+          // Twice: the second run would see what the first left behind on its target.
+          for (let attempt = 0; attempt < 2; attempt++) {
+            const result = run(probe, { t: String(i) });
+            expect(result.error, `${name}: ${result.error?.text}`).toBeUndefined();
+            expect((result.output as { statusDescription: string }).statusDescription, `${operation} on ${name}`).toBe("clean");
+          }
           // The run after a late promise callback finds the context spent and starts over on a new one.
           run(probe, { t: "-1" });
           // A context built since is new (the test below shows new contexts are identical); one kept must be unchanged.
