@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { Sandbox, type RawRun } from "../../src/runtime/engine.js";
 import { gate } from "../../src/runtime/gate.js";
@@ -148,6 +149,53 @@ function handler(event) {
         });
       });
     }
+  }
+});
+
+describe("fresh state, explored: random paths through the shared objects, random changes", () => {
+  for (const runtime of RUNTIMES) {
+    it(`${runtime}: no change made anywhere reachable survives into the next run`, () => {
+      const code = `
+var OPERATIONS = [
+${OPERATIONS.map(([, statement]) => `  function (t) { ${statement} },`).join("\n")}
+];
+function walk(path) {
+  var o = globalThis;
+  for (var i = 0; i < path.length; i++) {
+    var keys = Object.getOwnPropertyNames(o);
+    var k = keys[path[i] % (keys.length + 1)];
+    var next;
+    if (k === undefined) next = Object.getPrototypeOf(o);
+    else { var d = Object.getOwnPropertyDescriptor(o, k); next = 'value' in d ? d.value : (d.get || d.set); }
+    if (next === null || (typeof next !== 'object' && typeof next !== 'function')) break;
+    o = next;
+  }
+  return o;
+}
+function handler(event) {
+  var q = event.request.querystring;
+  var target = walk(q.path.value.split('.').map(Number));
+  var fingerprint = Object.getOwnPropertyNames(target).length + ':' + Object.isExtensible(target) + ':' + String(Object.getPrototypeOf(target) === null);
+  try { OPERATIONS[Number(q.op.value)](target); } catch (e) {}
+  return { statusCode: 200, statusDescription: fingerprint };
+}`;
+      const probe = sandbox(code, runtime);
+      const expected = pristineOf(runtime);
+      fc.assert(
+        fc.property(fc.array(fc.nat(200), { minLength: 1, maxLength: 5 }), fc.nat(OPERATIONS.length - 1), (path, op) => {
+          const query = { path: path.join("."), op: String(op) };
+          const contexts = probe.contextsCreated;
+          const first = run(probe, query);
+          const second = run(probe, query);
+          expect(first.error).toBeUndefined();
+          // The second run saw its target as the first did: whatever the first changed did not survive.
+          expect((second.output as { statusDescription: string }).statusDescription).toBe((first.output as { statusDescription: string }).statusDescription);
+          run(probe, { path: "0", op: "-1" });
+          if (probe.contextsCreated === contexts) expect(probe.sharedStateFingerprint().text === expected).toBe(true);
+        }),
+        { numRuns: 120 },
+      );
+    });
   }
 });
 
