@@ -46,6 +46,19 @@ export const FUNCTION_RESULT_MAX_CHARS = FUNCTION_MEMORY_BYTES;
 /** Wall-clock backstop for work the statement meter cannot see (a catastrophic regex, a huge built-in call). */
 export const FUNCTION_WALL_CLOCK_LIMIT_MS = 1_000;
 
+// ---- scheduling runs on the worker threads (edgelite's own figures; docs/runtime.md, "Scheduling")
+
+/** A function whose last run took longer than this is slow: its runs go to a worker one at a time. */
+export const SLOW_RUN_MS = 10;
+/** How much estimated run time the pool puts in one message to a worker. */
+export const BATCH_TARGET_MS = 5;
+/** A worker hands back the rest of a batch once it has spent this long on it (a run turned out slower than expected). */
+export const BATCH_TIME_BUDGET_MS = 20;
+/** At most this many runs in one message to a worker. */
+export const MAX_BATCH_RUNS = 64;
+/** How many functions' last run time the pool remembers (least recently run forgotten first). */
+export const SCHEDULER_KNOWN_FUNCTIONS = 1_024;
+
 // ---- KeyValueStore (CloudFront quotas page; runtime.md §5)
 
 /** Key value stores per account (adjustable on AWS; `--max-key-value-stores` here). */

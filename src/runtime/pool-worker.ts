@@ -1,4 +1,5 @@
 import { parentPort } from "node:worker_threads";
+import { BATCH_TIME_BUDGET_MS } from "../limits.js";
 import { withRecordMaps, type FunctionEvent } from "./event.js";
 import type { KvsData } from "./engine.js";
 import { CompiledFunction, type RunOptions, type RunResult } from "./function.js";
@@ -20,8 +21,17 @@ export type PoolRequest = {
   rawQueryString?: string | null;
   /** The associated store: its data when this worker does not have that version yet, else just the version. */
   kvs?: { id: string; version: string; entries?: Array<[string, string]>; meta?: KvsData["meta"] };
+  /** A run expected to be slow: the last of its batch, the replies before it are sent first. */
+  alone?: true;
 };
-export type PoolReply = { id: number; resultJson: string } | { id: number; failure: string } | { id: number; needCode: true };
+export type PoolReply =
+  /** `took`: the run's own time in ms (not the compile), from which the pool judges the function slow or fast. */
+  | { id: number; resultJson: string; took: number }
+  | { id: number; failure: string }
+  | { id: number; needCode: true }
+  | { id: number; deferred: true };
+/** What a worker posts: replies to runs of its batch, `done` on the last message of the batch. */
+export type PoolBatchReply = { replies: PoolReply[]; done: boolean };
 
 const MAX_WARM = 32;
 const warm = new Map<string, CompiledFunction>();
@@ -58,32 +68,38 @@ function compiled(key: string, code: string | undefined, runtime: RuntimeName): 
 /** How long finished replies may wait for the rest of their batch. */
 const REPLY_HOLD_MS = 2;
 
-/** Functions whose last run took longer than REPLY_HOLD_MS: replies are sent before they run. */
-const slow = new Set<string>();
-
 /**
- * A batch of requests (one event-loop turn of the server's) is answered with one batch of replies; a
- * slow function does not hold back the replies finished before it (after its first slow run).
+ * A batch of requests is answered in one or a few messages, the last one marked done: the pool sends a
+ * worker its next batch only then. A slow run (marked `alone`, always last) does not hold back the replies
+ * finished before it. Once the batch has taken BATCH_TIME_BUDGET_MS, the runs not started are handed back
+ * unrun (a run was slower than the pool expected), for the pool to schedule again, maybe elsewhere.
  */
 parentPort!.on("message", (requests: PoolRequest[]) => {
+  const started = performance.now();
   let replies: PoolReply[] = [];
-  let since = performance.now();
-  const flush = () => {
-    if (replies.length > 0) parentPort!.postMessage(replies);
+  let since = started;
+  const send = (done: boolean) => {
+    if (replies.length > 0 || done) parentPort!.postMessage({ replies, done } satisfies PoolBatchReply);
     replies = [];
     since = performance.now();
   };
-  for (const request of requests) {
-    if (slow.has(request.key)) flush();
-    const started = performance.now();
+  for (const [index, request] of requests.entries()) {
+    if (index > 0 && performance.now() - started > BATCH_TIME_BUDGET_MS) {
+      for (const rest of requests.slice(index)) replies.push(handBack(rest));
+      break;
+    }
+    if (request.alone) send(false);
     replies.push(handle(request));
-    const took = performance.now() - started;
-    if (took > REPLY_HOLD_MS) slow.add(request.key);
-    else slow.delete(request.key);
-    if (performance.now() - since > REPLY_HOLD_MS) flush();
+    if (performance.now() - since > REPLY_HOLD_MS) send(false);
   }
-  flush();
+  send(true);
 });
+
+/** A run given back unrun; its store data is kept all the same, since the pool counts this worker as having it. */
+function handBack(request: PoolRequest): PoolReply {
+  if (request.kvs?.entries) storeFor(request.kvs);
+  return { id: request.id, deferred: true };
+}
 
 function handle(request: PoolRequest): PoolReply {
   try {
@@ -95,8 +111,10 @@ function handle(request: PoolRequest): PoolReply {
       return { id: request.id, needCode: true };
     }
     const event = withRecordMaps(JSON.parse(request.eventJson) as FunctionEvent);
+    const started = performance.now();
     const result: RunResult = fn.run(event, { ...options, eventJson: request.eventJson });
-    return { id: request.id, resultJson: JSON.stringify(result) };
+    const took = performance.now() - started;
+    return { id: request.id, resultJson: JSON.stringify(result), took };
   } catch (error) {
     return { id: request.id, failure: error instanceof Error ? error.message : String(error) };
   }
