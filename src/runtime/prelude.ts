@@ -253,14 +253,16 @@ export function preludeSource(runtime: RuntimeName, limits: { logBytes: number; 
     return seen;
   };
   const markDirtyIfShared = (object) => { if (shared.has(object)) dirty = true; };
+  const ArrayPrototype = Array.prototype;
   /** The built-ins that change an object they are given (the receiver or the first argument) without a visible write. */
   const guardMethod = (target, name, which) => {
     const descriptor = getOwnPropertyDescriptor(target, name);
     if (!descriptor || typeof descriptor.value !== "function") return;
     const original = descriptor.value;
+    // An array receiver is shared only if it is Array.prototype (the only shared array): no lookup on the hot path.
     const wrapper = which === "receiver"
-      ? { [name](...args) { markDirtyIfShared(this); return apply(original, this, args); } }[name]
-      : { [name](...args) { markDirtyIfShared(args[0]); return apply(original, this, args); } }[name];
+      ? { [name]() { if (isArray(this) ? this === ArrayPrototype : shared.has(this)) dirty = true; return apply(original, this, arguments); } }[name]
+      : { [name](target) { if (shared.has(target)) dirty = true; return apply(original, this, arguments); } }[name];
     defineProperty(wrapper, "length", { value: original.length });
     defineProperty(target, name, { value: wrapper, writable: descriptor.writable, enumerable: descriptor.enumerable, configurable: descriptor.configurable });
   };
