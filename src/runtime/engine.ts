@@ -10,6 +10,8 @@ export interface RawRun {
   output: unknown;
   /** `typeof` the returned value. */
   returned?: string;
+  /** True when the handler returned a promise (an async handler): the run finished in a later job. */
+  awaited?: boolean;
   error?: EngineError;
   logs: string[];
   statements: number;
@@ -97,6 +99,7 @@ export class Sandbox {
     this.currentKvs = input.kvs;
     let text: unknown;
     let before = this.heapAtRest;
+    let awaited = false;
     try {
       const args = [input.eventJson, input.rawQuery, input.now, input.statementLimit, input.edgeLocation ? JSON.stringify(input.edgeLocation) : null, input.kvs?.id ?? null];
       let first: unknown = this.runRef!.applySync(undefined, args, { timeout: FUNCTION_WALL_CLOCK_LIMIT_MS });
@@ -106,7 +109,8 @@ export class Sandbox {
         before = this.heapAtRest = this.isolate.getHeapStatisticsSync().used_heap_size;
         first = this.runRef!.applySync(undefined, args, { timeout: FUNCTION_WALL_CLOCK_LIMIT_MS });
       }
-      text = first === "PENDING" ? this.collectRef!.applySync(undefined, [], { timeout: FUNCTION_WALL_CLOCK_LIMIT_MS }) : first;
+      awaited = first === "PENDING";
+      text = awaited ? this.collectRef!.applySync(undefined, [], { timeout: FUNCTION_WALL_CLOCK_LIMIT_MS }) : first;
     } catch (error) {
       return this.abandon(error, input);
     }
@@ -118,6 +122,7 @@ export class Sandbox {
     if (!parsed) return unreadable();
     const run: RawRun = { output: parsed.output, logs: parsed.logs, statements: parsed.count, heapGrowth, originCalls: parsed.originCalls };
     if (parsed.returned !== undefined) run.returned = parsed.returned;
+    if (awaited) run.awaited = true;
     if (parsed.error) {
       run.error = parsed.error;
       if (parsed.error.name === "InternalError" && parsed.error.message === "execution time limit exceeded") run.limitExceeded = "compute";

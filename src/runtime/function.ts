@@ -2,7 +2,7 @@ import { Sandbox, type KvsData, type OriginCall } from "./engine.js";
 import { normaliseOutput, type FunctionEvent, type FunctionOutput } from "./event.js";
 import { gate, GateSyntaxError } from "./gate.js";
 import { njsWording } from "./messages.js";
-import { statementBudget, utilization } from "./meter.js";
+import { COMPUTE_LIMIT_ERROR, overBudget, statementBudget, utilization, type RunWork } from "./meter.js";
 import type { EngineError, RuntimeName } from "./types.js";
 import { validateOutput } from "./validate.js";
 
@@ -74,7 +74,9 @@ export class CompiledFunction {
       edgeLocation: event.context.eventType === "viewer-request" ? (options.edgeLocation ?? LOCAL_EDGE_LOCATION) : undefined,
       ...(options.kvs ? { kvs: options.kvs } : {}),
     });
-    const compute = raw.limitExceeded === "compute" ? 100 : utilization(this.runtime, raw.statements, this.codeBytes);
+    const work: RunWork = { statements: raw.statements, codeBytes: this.codeBytes, awaited: raw.awaited === true };
+    if (!raw.error && overBudget(this.runtime, work)) return failure(COMPUTE_LIMIT_ERROR, raw.logs, 100);
+    const compute = raw.limitExceeded === "compute" ? 100 : utilization(this.runtime, work);
     if (raw.error) return failure(njsWording(raw.error), raw.logs, compute, raw.originCalls);
     const output = normaliseOutput(event.context.eventType, raw.output === null ? undefined : raw.output);
     return {
