@@ -136,11 +136,18 @@ describe.each<StoreKind>(["sqlite", "memory"])("KeyValueStore through the offici
       const code = `import cf from 'cloudfront';
 const kvsHandle = cf.kvs('${store.Id}');
 async function handler(event) {
-  console.log(await kvsHandle.get('greeting'));
-  console.log(JSON.stringify(await kvsHandle.get('config', { format: 'json' })));
-  console.log(String((await kvsHandle.get('greeting', { format: 'bytes' })).length));
-  console.log(String(await kvsHandle.exists('greeting')) + ' ' + String(await kvsHandle.exists('absent')));
-  console.log(String((await kvsHandle.meta()).keyCount));
+  // njs (and so CloudFront) refuses \`await\` inside a call's arguments: each value is awaited first.
+  const greeting = await kvsHandle.get('greeting');
+  console.log(greeting);
+  const config = await kvsHandle.get('config', { format: 'json' });
+  console.log(JSON.stringify(config));
+  const bytes = await kvsHandle.get('greeting', { format: 'bytes' });
+  console.log(String(bytes.length));
+  const present = await kvsHandle.exists('greeting');
+  const absent = await kvsHandle.exists('absent');
+  console.log(String(present) + ' ' + String(absent));
+  const meta = await kvsHandle.meta();
+  console.log(String(meta.keyCount));
   try { await kvsHandle.get('absent'); } catch (err) { console.log(\`\${err}\`); }
   return event.request;
 }`;

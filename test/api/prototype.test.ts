@@ -194,7 +194,12 @@ describe("prototype names in the API", () => {
 const store = cf.kvs('${store.Id}');
 async function handler(event) {
   const names = ${JSON.stringify(PROTOTYPE_NAMES)};
-  for (let i = 0; i < names.length; i++) console.log(names[i] + ' ' + (await store.exists(names[i])) + ' ' + (names[i] === 'constructor' ? '' : await store.get(names[i])));
+  for (let i = 0; i < names.length; i++) {
+    // njs (and so CloudFront) refuses \`await\` inside a call's arguments: each value is awaited first.
+    const exists = await store.exists(names[i]);
+    const value = names[i] === 'constructor' ? '' : await store.get(names[i]);
+    console.log(names[i] + ' ' + exists + ' ' + value);
+  }
   return event.request;
 }`;
     await client.send(
