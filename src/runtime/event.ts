@@ -1,4 +1,4 @@
-import { emptyRecord, recordOf, setOwn } from "../nullPrototype.js";
+import { emptyRecord, recordOf } from "../nullPrototype.js";
 import type { EventType } from "./types.js";
 
 /**
@@ -101,11 +101,31 @@ function withMaps(object: JsonObject, maps: string[]): JsonObject | undefined {
   const result = { ...object };
   for (const map of maps) {
     const value = object[map];
-    if (value === undefined) result[map] = emptyRecord();
-    else if (isValueMap(value)) result[map] = recordOf(value as JsonObject);
-    else return undefined;
+    if (value === undefined) {
+      result[map] = emptyRecord();
+      continue;
+    }
+    const record = valueMapRecord(value);
+    if (!record) return undefined;
+    result[map] = record;
   }
   return result;
+}
+
+/**
+ * A value map (each entry an object whose `value`, if any, is a string) copied into a null-prototype
+ * record, in one pass; undefined when it is not one. Run for every library run, so no intermediate arrays.
+ */
+function valueMapRecord(value: Json): JsonObject | undefined {
+  if (!isObject(value)) return undefined;
+  const record = emptyRecord<Json>();
+  for (const name of Object.keys(value)) {
+    const entry = value[name];
+    if (!isObject(entry) || (entry.value !== undefined && typeof entry.value !== "string")) return undefined;
+    // The record has no prototype: a plain assignment makes an own key, `__proto__` included (setOwn).
+    record[name] = entry;
+  }
+  return record;
 }
 
 type NameMaps = { querystring?: unknown; headers?: unknown; cookies?: unknown };
@@ -128,11 +148,6 @@ export function withRecordMaps<T extends { request?: NameMaps; response?: NameMa
   if (isObject(value.request as Json)) copy.request = records(value.request!);
   if (isObject(value.response as Json)) copy.response = records(value.response!);
   return copy;
-}
-
-function isValueMap(value: Json | undefined): boolean {
-  if (!isObject(value)) return false;
-  return Object.values(value).every((entry) => isObject(entry) && (entry.value === undefined || typeof entry.value === "string"));
 }
 
 /**
@@ -172,13 +187,14 @@ function normaliseResponse(value: JsonObject): FunctionResponse {
 function valueMap(map: Json | undefined): Record<string, ValueEntry> {
   const out = emptyRecord<ValueEntry>();
   if (!isObject(map)) return out;
-  for (const [name, entry] of Object.entries(map)) {
+  for (const name of Object.keys(map)) {
+    const entry = map[name];
     if (!isObject(entry)) continue;
     const normalised: ValueEntry = { value: entry.value as string };
     if (Array.isArray(entry.multiValue)) {
       normalised.multiValue = entry.multiValue.filter(isObject).map((item) => ({ value: item.value as string }));
     }
-    setOwn(out, name, normalised);
+    out[name] = normalised; // a null-prototype record: an own key whatever the name (setOwn)
   }
   return out;
 }
@@ -186,7 +202,8 @@ function valueMap(map: Json | undefined): Record<string, ValueEntry> {
 function cookieMap(map: Json | undefined): Record<string, CookieEntry> {
   const out = emptyRecord<CookieEntry>();
   if (!isObject(map)) return out;
-  for (const [name, entry] of Object.entries(map)) {
+  for (const name of Object.keys(map)) {
+    const entry = map[name];
     if (!isObject(entry)) continue;
     const normalised: CookieEntry = { value: entry.value as string };
     if (entry.attributes !== undefined) normalised.attributes = entry.attributes as string;
@@ -195,7 +212,7 @@ function cookieMap(map: Json | undefined): Record<string, CookieEntry> {
         item.attributes !== undefined ? { value: item.value as string, attributes: item.attributes as string } : { value: item.value as string },
       );
     }
-    setOwn(out, name, normalised);
+    out[name] = normalised; // a null-prototype record: an own key whatever the name (setOwn)
   }
   return out;
 }

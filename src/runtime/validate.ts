@@ -156,6 +156,7 @@ export function validateOutput(event: FunctionEvent, output: FunctionOutput | un
 
 // eslint-disable-next-line no-control-regex
 const ABOVE_LATIN1 = /[^\u0000-\u00ff]/;
+const UPPERCASE = /[A-Z]/;
 /** Text a header value, reason phrase or cookie may be: tab, visible ASCII, space, Latin-1 (the negation of UNSAFE_FIELD_CHAR). */
 const SAFE_FIELD = /^[\t\x20-\x7e\x80-\xff]*$/;
 /** Text a query string parameter may be: no space, control character, "#" or character above U+00FF. */
@@ -195,7 +196,7 @@ function checkHeaders(headers: Record<string, ValueEntry>, original: Record<stri
       continue;
     }
     let lower = name;
-    if (/[A-Z]/.test(name)) {
+    if (UPPERCASE.test(name)) {
       problems.push(`Header names must be lowercase (${quote(name)}).`);
       lower = name.toLowerCase();
     }
