@@ -218,6 +218,14 @@ export const ROWS: Row[] = [
   row("let after a function declared twice", "function f() {}\nfunction f() {}\nlet f = 1;", 'SyntaxError: Token "let" not supported in this version in 3', 'SyntaxError: "f" has already been declared in 3', false),
   row("await call in a plain function (script parse)", "function f() {}\nfunction f() {}\nfunction g() { return await(1); }", 'SyntaxError: Token "await" not supported in this version in 3', "SyntaxError: await is only valid in async functions in 3", false),
   row("HTML comment (script parse)", "function f() {}\nfunction f() {}\nvar a = 1; <!-- x", 'SyntaxError: Unexpected token "<" in 3'),
+  row("object rest in a declaration", "var o = {a: 1};\nvar {a, ...r} = o;", 'SyntaxError: Token "a" not supported in this version in 2'),
+  row("spread in an array literal", "var x = [1, ...[2]];", 'SyntaxError: Unexpected token "..." in 1'),
+  row("spread in a call", "function f() {}\nf(...[1]);", 'SyntaxError: Unexpected token "..." in 2'),
+  row("object spread", "var o = {...{a: 1}};", 'SyntaxError: Token "..." not supported in this version in 1'),
+  row("default parameter", "function f(a = 1) {}", 'SyntaxError: Unexpected token "=" in 1'),
+  row("strict reserved word as a name", "var implements = 1;", 'SyntaxError: Unexpected token "implements" in 1'),
+  row("enum as a name", "var enum = 1;", 'SyntaxError: Unexpected token "enum" in 1'),
+  row("yield as a name (njs accepts; V8 strict does not)", "var yield = 1;", 'SyntaxError: Unexpected token "yield" in 1', undefined, false),
   row("octal escape (njs accepts; V8 strict does not)", 'var s = "\\01";', "SyntaxError: Octal escape sequences can't be used in untagged template literals or in strict mode code in 1", undefined, false),
 ];
 
