@@ -81,6 +81,8 @@ export class Sandbox {
   private currentKvs: KvsData | undefined;
   /** Heap in use after the previous run: nothing runs in the isolate between runs, so it is the next run's start. */
   private heapAtRest = 0;
+  private lastEdgeLocation: RunInput["edgeLocation"];
+  private lastEdgeLocationText: string | null = null;
 
   constructor(
     private readonly gated: GateResult,
@@ -101,7 +103,7 @@ export class Sandbox {
     let before = this.heapAtRest;
     let awaited = false;
     try {
-      const args = [input.eventJson, input.rawQuery, input.now, input.statementLimit, input.edgeLocation ? JSON.stringify(input.edgeLocation) : null, input.kvs?.id ?? null];
+      const args = [input.eventJson, input.rawQuery, input.now, input.statementLimit, this.edgeLocationJson(input.edgeLocation), input.kvs?.id ?? null];
       let first: unknown = this.runRef!.applySync(undefined, args, { timeout: FUNCTION_WALL_CLOCK_LIMIT_MS });
       if (first === "STALE") {
         this.dropContext();
@@ -130,6 +132,17 @@ export class Sandbox {
       return { ...run, output: null, error: memoryError(), limitExceeded: "memory" };
     }
     return run;
+  }
+
+  /** The edge location as the prelude takes it, serialised again only when it changes. */
+  private edgeLocationJson(location: RunInput["edgeLocation"]): string | null {
+    if (!location) return null;
+    const last = this.lastEdgeLocation;
+    if (!last || last.name !== location.name || last.serverIp !== location.serverIp || last.region !== location.region) {
+      this.lastEdgeLocation = { name: location.name, serverIp: location.serverIp, region: location.region };
+      this.lastEdgeLocationText = JSON.stringify(location);
+    }
+    return this.lastEdgeLocationText;
   }
 
   /** How many contexts this sandbox has built: 1 while every run left shared state untouched. */

@@ -217,9 +217,12 @@ export function preludeSource(runtime: RuntimeName, limits: { logBytes: number; 
     TypedArray: TA, "TypedArray.prototype": TA.prototype,
   };
   const ours = new $Set(["require", "console", "InternalError", "MemoryError", "Function", "eval", "Date", "Buffer", "TextEncoder", "TextDecoder", "atob", "btoa", "bytesFrom", "fromBytes", "toBytes", "toUTF8", "fromUTF8"]);
+  // V8 runs RegExp operations on a fast path only while RegExp.prototype keeps its initial shape: removing
+  // the flag getters njs lacks made every replace/split/match ~15 times slower. They stay (docs/runtime.md).
+  const KEEP_FOR_SPEED = { "RegExp.prototype": ["dotAll", "hasIndices", "unicode", "unicodeSets", "compile"] };
   for (const key of Object.keys(targets)) {
     const target = targets[key];
-    const allowed = new $Set(ALLOWED[key] || []);
+    const allowed = new $Set([...(ALLOWED[key] || []), ...(KEEP_FOR_SPEED[key] || [])]);
     for (const name of getOwnPropertyNames(target)) {
       if (allowed.has(name) || KEEP.has(name) || ours.has(name)) continue;
       const descriptor = getOwnPropertyDescriptor(target, name);
