@@ -1,6 +1,7 @@
-import { FUNCTION_LOG_BYTES, FUNCTION_MEMORY_BYTES, FUNCTION_RESULT_MAX_CHARS, FUNCTION_WALL_CLOCK_LIMIT_MS, ISOLATE_MEMORY_LIMIT_MB } from "../limits.js";
+import { FUNCTION_LOG_BYTES, FUNCTION_RESULT_MAX_CHARS, FUNCTION_WALL_CLOCK_LIMIT_MS, ISOLATE_MEMORY_LIMIT_MB } from "../limits.js";
 import type { GateResult } from "./gate.js";
 import { loadIsolatedVm, type Context, type Isolate, type Reference, type Script } from "./ivm.js";
+import { MemoryJudge } from "./memory.js";
 import { preludeSource } from "./prelude.js";
 import type { EngineError, RuntimeName } from "./types.js";
 
@@ -15,7 +16,7 @@ export interface RawRun {
   error?: EngineError;
   logs: string[];
   statements: number;
-  /** Heap growth during the run, in bytes (approximate). */
+  /** Heap growth during the run, in bytes (approximate: it depends on when V8 collected garbage). */
   heapGrowth: number;
   /** True when the run was cut short by a limit (statements, wall clock or memory). */
   limitExceeded?: "compute" | "memory";
@@ -79,8 +80,8 @@ export class Sandbox {
   private disposed = false;
   /** The store the current run reads; the isolate reaches it through one synchronous host callback. */
   private currentKvs: KvsData | undefined;
-  /** Heap in use after the previous run: nothing runs in the isolate between runs, so it is the next run's start. */
-  private heapAtRest = 0;
+  /** The 2 MB memory judgement (memory.ts). */
+  private readonly memory = new MemoryJudge();
   private lastEdgeLocation: RunInput["edgeLocation"];
   private lastEdgeLocationText: string | null = null;
 
@@ -96,11 +97,11 @@ export class Sandbox {
     if (this.isolate.isDisposed) this.createIsolate();
     if (!this.context) {
       this.buildContext();
-      this.heapAtRest = this.isolate.getHeapStatisticsSync().used_heap_size;
+      this.memory.settle(this.isolate);
     }
+    let before = this.memory.begin(this.isolate);
     this.currentKvs = input.kvs;
     let text: unknown;
-    let before = this.heapAtRest;
     let awaited = false;
     try {
       const args = [input.eventJson, input.rawQuery, input.now, input.statementLimit, this.edgeLocationJson(input.edgeLocation), input.kvs?.id ?? null];
@@ -108,7 +109,8 @@ export class Sandbox {
       if (first === "STALE") {
         this.dropContext();
         this.buildContext();
-        before = this.heapAtRest = this.isolate.getHeapStatisticsSync().used_heap_size;
+        this.memory.settle(this.isolate);
+        before = this.memory.begin(this.isolate);
         first = this.runRef!.applySync(undefined, args, { timeout: FUNCTION_WALL_CLOCK_LIMIT_MS });
       }
       awaited = first === "PENDING";
@@ -116,9 +118,8 @@ export class Sandbox {
     } catch (error) {
       return this.abandon(error, input);
     }
-    this.heapAtRest = this.isolate.getHeapStatisticsSync().used_heap_size;
-    const heapGrowth = Math.max(0, this.heapAtRest - before);
     const parsed = readOutcome(text);
+    const { verdict, growth: heapGrowth } = this.memory.end(this.isolate, before, parsed?.memory ?? 0, !parsed || parsed.error !== undefined);
     // A run that changed something shared never shares its context with the next run.
     if (!parsed || parsed.dirty) this.dropContext();
     if (!parsed) return unreadable();
@@ -128,9 +129,9 @@ export class Sandbox {
     if (parsed.error) {
       run.error = parsed.error;
       if (parsed.error.name === "InternalError" && parsed.error.message === "execution time limit exceeded") run.limitExceeded = "compute";
-    } else if (heapGrowth > FUNCTION_MEMORY_BYTES) {
-      return { ...run, output: null, error: memoryError(), limitExceeded: "memory" };
     }
+    if (verdict === "suspect") return this.run(input); // repeated from a clean state (memory.ts)
+    if (verdict === "exceeded") return { ...run, output: null, error: memoryError(), limitExceeded: "memory" };
     return run;
   }
 
@@ -168,6 +169,7 @@ export class Sandbox {
   dispose(): void {
     this.disposed = true;
     this.dropContext();
+    this.memory.dispose();
     if (!this.isolate.isDisposed) this.isolate.dispose();
   }
 
@@ -282,6 +284,7 @@ interface Outcome {
   error?: EngineError;
   logs: string[];
   count: number;
+  memory: number;
   originCalls: OriginCall[];
   /** The run changed something shared (a built-in, a module, the global object). */
   dirty: boolean;
@@ -322,12 +325,12 @@ function readOutcome(text: unknown): Outcome | undefined {
     return undefined;
   }
   if (!isRecord(value)) return undefined;
-  const { returned, error, logs, count, originCalls, dirty } = value;
+  const { returned, error, logs, count, memory, originCalls, dirty } = value;
   if (typeof dirty !== "boolean") return undefined;
   if (!Array.isArray(logs) || !logs.every((line) => typeof line === "string")) return undefined;
-  if (typeof count !== "number" || !Array.isArray(originCalls) || !originCalls.every(isOriginCall)) return undefined;
+  if (typeof count !== "number" || typeof memory !== "number" || !Array.isArray(originCalls) || !originCalls.every(isOriginCall)) return undefined;
   if (returned !== undefined && typeof returned !== "string") return undefined;
-  const outcome: Outcome = { output: null, logs, count, originCalls: originCalls as OriginCall[], dirty };
+  const outcome: Outcome = { output: null, logs, count, memory, originCalls: originCalls as OriginCall[], dirty };
   if (returned !== undefined) outcome.returned = returned;
   if (error !== undefined) {
     if (!isRecord(error) || typeof error.name !== "string" || typeof error.message !== "string" || typeof error.text !== "string") return undefined;

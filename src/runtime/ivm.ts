@@ -16,7 +16,7 @@ export interface Isolate {
   readonly isDisposed: boolean;
   compileScriptSync(code: string, options?: { filename?: string }): Script;
   createContextSync(): Context;
-  getHeapStatisticsSync(): { used_heap_size: number; total_heap_size: number; heap_size_limit: number };
+  getHeapStatisticsSync(): { used_heap_size: number; total_heap_size: number; heap_size_limit: number; externally_allocated_size?: number };
   dispose(): void;
 }
 
@@ -32,6 +32,8 @@ export interface Script {
 }
 
 export interface Reference {
+  readonly typeof: string;
+  deleteSync(property: string): void;
   getSync(property: string, options?: { reference?: boolean }): unknown;
   applySync(receiver: undefined, args: unknown[], options?: { timeout?: number; arguments?: { reference?: boolean } }): unknown;
   derefInto(): unknown;

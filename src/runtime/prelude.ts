@@ -3,6 +3,7 @@ import { bufferModuleSource } from "./modules/buffer.js";
 import { BYTES_HELPER } from "./modules/bytes.js";
 import { CLOUDFRONT_MODULE } from "./modules/cloudfront.js";
 import { CRYPTO_MODULE } from "./modules/crypto.js";
+import { MEMORY_METER } from "./modules/memory.js";
 import { QUERYSTRING_MODULE } from "./modules/querystring.js";
 import { WEB_GLOBALS } from "./modules/web.js";
 import type { RuntimeName } from "./types.js";
@@ -189,6 +190,9 @@ export function preludeSource(runtime: RuntimeName, limits: { logBytes: number; 
   };
   global.console = freeze({ log });
 
+  // ---- memory: the allocation meter (src/runtime/modules/memory.ts), before the modules that allocate through it
+  const memory = (${MEMORY_METER})(global, MemoryError);
+
   // ---- require() and import of the built-in modules (installed by the host prelude extensions)
   const modules = Object.create(null);
   const requireModule = function require(name) {
@@ -314,6 +318,7 @@ export function preludeSource(runtime: RuntimeName, limits: { logBytes: number; 
     outcome.logs = logs;
     outcome.count = meter.read();
     outcome.dirty = dirty;
+    outcome.memory = memory.used(); // memory: what the meter counted
     outcome.originCalls = runState.originCalls;
     const text = stringify(outcome);
     completed = true;
@@ -354,6 +359,7 @@ export function preludeSource(runtime: RuntimeName, limits: { logBytes: number; 
       runState.kvsId = kvsId;
       logs.length = 0; logBytes = 0; meter.reset(limit); clock.now = now; settled = null; dirty = false;
       bytes.reset();
+      memory.reset(); // memory: a new count per run
       runState.originCalls = [];
       if (edgeLocationJson !== lastEdgeLocationJson) {
         lastEdgeLocationJson = edgeLocationJson;
