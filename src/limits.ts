@@ -31,8 +31,10 @@ export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
 
 // ---- runtime (CloudFront Functions quotas and edgelite's model of them; see docs/runtime.md)
 
-/** CloudFront's per-function memory quota. Measured as heap growth during a run (njs frees only at the end of a request). */
+/** CloudFront's per-function memory quota (njs frees only at the end of a request); judged as docs/runtime.md "Memory limit" says. */
 export const FUNCTION_MEMORY_BYTES = 2 * 1024 * 1024;
+/** Heap growth over a warm run that makes it suspect (repeated from a clean state): more than a collection inside a run can hide. */
+export const MEMORY_SUSPECT_GROWTH_BYTES = FUNCTION_MEMORY_BYTES / 2;
 /** isolated-vm's hard cap per isolate (its floor is 8 MB); the 2 MB quota is enforced by measurement below it. */
 export const ISOLATE_MEMORY_LIMIT_MB = 32;
 /** Logs per invocation are truncated at 10 KB. */

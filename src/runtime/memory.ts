@@ -1,5 +1,5 @@
 import { setFlagsFromString } from "node:v8";
-import { FUNCTION_MEMORY_BYTES } from "../limits.js";
+import { FUNCTION_MEMORY_BYTES, MEMORY_SUSPECT_GROWTH_BYTES } from "../limits.js";
 import type { Context, Isolate, Reference } from "./ivm.js";
 
 /**
@@ -17,13 +17,10 @@ import type { Context, Isolate, Reference } from "./ivm.js";
 
 export type MemoryVerdict = "within" | "exceeded" | "suspect";
 
-/** Heap growth that makes a run suspect: half the quota, more than a collection during a run can hide. */
-export const SUSPECT_GROWTH_BYTES = FUNCTION_MEMORY_BYTES / 2;
-
 /**
  * One sandbox's memory judgement. Warm runs read the heap once, after the run (nothing runs in the
  * isolate between runs, so that reading is the next run's start). A run whose growth passes
- * SUSPECT_GROWTH_BYTES is suspect: the sandbox switches to clean runs for good (every run starts after a
+ * MEMORY_SUSPECT_GROWTH_BYTES is suspect: the sandbox switches to clean runs for good (every run starts after a
  * full collection, so its growth is exactly what it kept, not what a collection happened to free) and
  * the suspect run is repeated as one; a clean run's growth decides.
  */
@@ -55,7 +52,7 @@ export class MemoryJudge {
     if (metered > FUNCTION_MEMORY_BYTES) return { verdict: "exceeded", growth };
     if (failed) return { verdict: "within", growth };
     if (this.clean) return { verdict: growth > FUNCTION_MEMORY_BYTES ? "exceeded" : "within", growth };
-    if (growth <= SUSPECT_GROWTH_BYTES) return { verdict: "within", growth };
+    if (growth <= MEMORY_SUSPECT_GROWTH_BYTES) return { verdict: "within", growth };
     this.clean = true;
     return { verdict: "suspect", growth };
   }
