@@ -106,11 +106,10 @@ export class RunnerPool {
   private closed = false;
 
   /** Workers start on first use, so a server that never runs a function never pays for them. */
-  constructor(private readonly size = Math.max(1, Math.min(4, availableParallelism()))) {}
+  constructor(readonly size = Math.max(1, Math.min(4, availableParallelism()))) {}
 
   run(code: Uint8Array | string, runtime: RuntimeName, event: FunctionEvent, options: { now?: Date; kvs?: PoolKvs; rawQueryString?: string | null } = {}): Promise<RunResult> {
     if (this.closed) return Promise.reject(new Error("the runner pool is closed"));
-    while (this.slots.length < this.size) this.slots.push(this.spawn());
     const key = codeDigest(code, runtime).toString("base64");
     let fn = this.functions.get(key);
     if (!fn) {
@@ -155,6 +154,8 @@ export class RunnerPool {
    * placed (its limit of workers reached, or no batch with room for it) waits for the next dispatch.
    */
   private dispatch(): void {
+    // Workers start when there is work for them: at first use, and to replace one that died.
+    while (this.slots.length < this.size) this.slots.push(this.spawn());
     const drafts: Draft[] = [];
     for (const slot of this.slots) if (!slot.busy) drafts.push({ slot, fast: [], cost: 0, slow: undefined });
     if (drafts.length === 0) return;
@@ -312,19 +313,21 @@ export class RunnerPool {
 
   private spawn(): Slot {
     const slot: Slot = { worker: new Worker(workerUrl()), busy: false, onSlowRun: false, batch: new Map(), stores: new Map(), codes: new Set() };
-    slot.worker.unref();
     slot.worker.on("message", (message: PoolBatchReply) => this.receive(slot, message));
     let replaced = false;
+    // Replaced at the next dispatch, so a worker that cannot even start fails the runs it was given,
+    // one batch at a time, instead of being restarted in a loop.
     const replace = (reason: string) => {
       if (replaced || this.closed) return;
       replaced = true;
+      this.slots.splice(this.slots.indexOf(slot), 1);
       this.failBatch(slot, `the function runner stopped: ${reason}`);
-      const index = this.slots.indexOf(slot);
-      if (index !== -1) this.slots[index] = this.spawn();
-      this.scheduleDispatch();
+      if ([...this.functions.values()].some((fn) => fn.queued.length > 0)) this.scheduleDispatch();
     };
     slot.worker.on("error", (error) => replace(error.message));
     slot.worker.on("exit", (code) => replace(`exit code ${code}`));
+    // After the listeners: adding a "message" listener refs the worker's port again.
+    slot.worker.unref();
     return slot;
   }
 }

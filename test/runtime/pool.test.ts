@@ -1,3 +1,7 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { viewerRequestEvent } from "../../src/runtime/builders.js";
 import { RunnerPool } from "../../src/runtime/pool.js";
@@ -21,5 +25,36 @@ describe("RunnerPool", () => {
     const code = new TextEncoder().encode("function handler(event) { console.log(event.request.uri); return event.request; }");
     const results = await Promise.all(Array.from({ length: 50 }, (_, i) => pool.run(code, "cloudfront-js-2.0", viewerRequestEvent({ url: `/r${i}` }))));
     results.forEach((result, i) => expect(result.logs).toEqual([`/r${i}`]));
+  });
+});
+
+describe("RunnerPool and the process", () => {
+  const pool = new URL("../../dist/src/runtime/pool.js", import.meta.url).href;
+  const builders = new URL("../../dist/src/runtime/builders.js", import.meta.url).href;
+  const script = `
+    const { RunnerPool } = await import(${JSON.stringify(pool)});
+    const { viewerRequestEvent } = await import(${JSON.stringify(builders)});
+    const runner = new RunnerPool(2);
+    const code = "function handler(event) { console.log(event.request.uri); return event.request; }";
+    const results = await Promise.all([1, 2, 3].map((n) => runner.run(code, "cloudfront-js-2.0", viewerRequestEvent({ url: "/" + n }))));
+    console.log(JSON.stringify(results.map((result) => result.error ? result.error.text : result.logs.join())));`;
+  /** Runs the script in a Node process of its own; never close()d: it must end by itself (or the call times out). */
+  const runScript = (args: string[]) => JSON.parse(execFileSync(process.execPath, args, { encoding: "utf8", timeout: 60_000 })) as string[];
+
+  it("does not keep the process alive once every run has answered", () => {
+    const dir = mkdtempSync(join(tmpdir(), "edgelite-pool-"));
+    try {
+      writeFileSync(join(dir, "script.mjs"), script);
+      expect(runScript([join(dir, "script.mjs")])).toEqual(["/1", "/2", "/3"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("fails the runs, and lets the process end, when its workers cannot start", () => {
+    // Workers inherit the process's flags, and --input-type is refused outside the main thread.
+    const texts = runScript(["--input-type=module", "-e", script]);
+    expect(texts).toHaveLength(3);
+    for (const text of texts) expect(text).toMatch(/^InternalError: the function runner stopped: .*--input-type/);
   });
 });
