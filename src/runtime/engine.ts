@@ -1,5 +1,6 @@
 import { FUNCTION_LOG_BYTES, FUNCTION_RESULT_MAX_CHARS, FUNCTION_WALL_CLOCK_LIMIT_MS, ISOLATE_MEMORY_LIMIT_MB } from "../limits.js";
 import type { GateResult } from "./gate.js";
+import { COMPUTE_LIMIT_ERROR } from "./meter.js";
 import { loadIsolatedVm, type Context, type Isolate, type Reference, type Script } from "./ivm.js";
 import { MemoryJudge } from "./memory.js";
 import { preludeSource } from "./prelude.js";
@@ -128,7 +129,7 @@ export class Sandbox {
     if (awaited) run.awaited = true;
     if (parsed.error) {
       run.error = parsed.error;
-      if (parsed.error.name === "InternalError" && parsed.error.message === "execution time limit exceeded") run.limitExceeded = "compute";
+      if (parsed.error.name === COMPUTE_LIMIT_ERROR.name && parsed.error.message === COMPUTE_LIMIT_ERROR.message) run.limitExceeded = "compute";
     }
     if (verdict === "suspect") return this.run(input); // repeated from a clean state (memory.ts)
     if (verdict === "exceeded") return { ...run, output: null, error: memoryError(), limitExceeded: "memory" };
@@ -190,7 +191,7 @@ export class Sandbox {
     }
     return {
       output: null,
-      error: { name: "InternalError", message: "execution time limit exceeded", text: "InternalError: execution time limit exceeded" },
+      error: COMPUTE_LIMIT_ERROR,
       logs: [],
       statements: input.statementLimit + 1,
       heapGrowth: 0,
