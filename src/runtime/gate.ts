@@ -1,7 +1,7 @@
 import { Parser, type Node, type Options, type Token } from "acorn";
 import { ancestor } from "acorn-walk";
 import { instrument, type Edit } from "./instrument.js";
-import { GateSyntaxError, invalidRegExpFlags, lineAt, nextToken, translateParseError, type AcornError } from "./parseErrors.js";
+import { GateSyntaxError, invalidRegExpFlags, lineAt, nextToken, tokenText, translateParseError, type AcornError } from "./parseErrors.js";
 import type { RuntimeName } from "./types.js";
 
 export { GateSyntaxError } from "./parseErrors.js";
@@ -87,7 +87,7 @@ export function gate(source: string, runtime: RuntimeName): GateResult {
   try {
     program = parseProgram(source, tokens, refusals);
   } catch (error) {
-    throw translateParseError(error as AcornError, source, runtime);
+    throw translateParseError(error as AcornError, source, runtime, tokens);
   }
   const is20 = runtime === "cloudfront-js-2.0";
   const refuse = (position: number, line: number | undefined, detail: string, name?: "SyntaxError" | "ReferenceError"): void => {
@@ -97,7 +97,7 @@ export function gate(source: string, runtime: RuntimeName): GateResult {
   const notSupported = (node: Node, token: string) => fail(node, `Token "${token}" not supported in this version`);
   const unexpected = (node: Node, token: string) => fail(node, `Unexpected token "${token}"`);
   const unexpectedToken = (token: Token | undefined) => {
-    if (token && token.type.label !== "eof") refuse(token.start, token.loc!.start.line, `Unexpected token "${source.slice(token.start, token.end)}"`);
+    if (token && token.type.label !== "eof") refuse(token.start, token.loc!.start.line, `Unexpected token "${tokenText(source, token)}"`);
     else refuse(source.length, source.split("\n").length, "Unexpected end of input");
   };
   const tokenAfter = (position: number) => nextToken(source, position);

@@ -1,4 +1,4 @@
-import { tokenizer } from "acorn";
+import { tokenizer, type Token } from "acorn";
 import type { RuntimeName } from "./types.js";
 
 /**
@@ -29,13 +29,95 @@ export interface AcornError extends SyntaxError {
 export function nextToken(source: string, position: number): string {
   try {
     for (const token of tokenizer(source.slice(position), { ecmaVersion: 2022 })) {
-      return source.slice(position + token.start, position + token.end) || "end of input";
+      return tokenText(source, token, position) || "end of input";
     }
   } catch {
     // fall through
   }
   const rest = source.slice(position).trimStart();
   return rest ? rest[0]! : "end of input";
+}
+
+/** A token's text as njs quotes it: a string literal without its quotes. */
+export function tokenText(source: string, token: Token, offset = 0): string {
+  const start = offset + token.start;
+  const end = offset + token.end;
+  return token.type.label === "string" ? source.slice(start + 1, end - 1) : source.slice(start, end);
+}
+
+/** Tokens after which an expression is complete (so njs stops the expression before the next token). */
+function endsExpression(token: Token | undefined): boolean {
+  if (!token) return false;
+  const label = token.type.label;
+  return ["name", "num", "string", "regexp", "`", ")", "]", "}", "++/--", "this", "null", "true", "false"].includes(label);
+}
+
+/** Whether `position` lies in a template's `${…}` (innermost bracket), by the tokens read before it. */
+function insideTemplateExpression(tokens: readonly Token[], position: number): boolean {
+  const open: string[] = [];
+  for (const token of tokens) {
+    if (token.start >= position) break;
+    const label = token.type.label;
+    if (label === "${" || label === "{" || label === "(" || label === "[") open.push(label);
+    else if (label === "}" || label === ")" || label === "]") open.pop();
+  }
+  return open[open.length - 1] === "${";
+}
+
+/** Token labels after which `{` opens an object literal rather than a block. */
+const EXPRESSION_BEFORE_BRACE = new Set(["=", "_=", ":", "(", ",", "[", "return", "?", "=>", "||", "&&", "??", "!", "+/-", "*", "/", "%", "</>/<=/>=", "==/!=/===/!==", "in", "instanceof", "typeof", "void", "delete", "case", "${", "throw", "**"]);
+
+interface OpenBracket {
+  label: string;
+  /** Index of the bracket's token in the token list. */
+  index: number;
+}
+
+/** The brackets still open at `position` (innermost last), by the tokens read before it. */
+function openBrackets(tokens: readonly Token[], position: number): OpenBracket[] {
+  const open: OpenBracket[] = [];
+  for (let index = 0; index < tokens.length; index++) {
+    const token = tokens[index]!;
+    if (token.start >= position) break;
+    const label = token.type.label;
+    if (label === "${" || label === "{" || label === "(" || label === "[") open.push({ label, index });
+    else if (label === "}" || label === ")" || label === "]") open.pop();
+  }
+  return open;
+}
+
+const isObjectLiteralBrace = (tokens: readonly Token[], bracket: OpenBracket | undefined) =>
+  bracket?.label === "{" && bracket.index > 0 && EXPRESSION_BEFORE_BRACE.has(tokens[bracket.index - 1]!.type.label);
+
+/** An object literal's `...` before `position` at the innermost level (njs refuses it before anything later). */
+function objectSpreadBefore(tokens: readonly Token[], position: number): Token | undefined {
+  const open = openBrackets(tokens, position);
+  const brace = open[open.length - 1];
+  if (!brace || !isObjectLiteralBrace(tokens, brace)) return undefined;
+  let depth = 0;
+  for (let index = brace.index + 1; index < tokens.length && tokens[index]!.start < position; index++) {
+    const label = tokens[index]!.type.label;
+    if (label === "${" || label === "{" || label === "(" || label === "[") depth++;
+    else if (label === "}" || label === ")" || label === "]") depth--;
+    else if (depth === 0 && label === "..." && ["{", ","].includes(tokens[index - 1]!.type.label)) return tokens[index];
+  }
+  return undefined;
+}
+
+/** Whether the token before `position` closes the head of an `if`, `while`, `for` or `with`. */
+function afterStatementHead(tokens: readonly Token[], position: number): boolean {
+  let index = tokens.length - 1;
+  while (index >= 0 && tokens[index]!.end > position) index--;
+  const last = tokens[index];
+  if (!last) return false;
+  if (last.type.label === "else" || last.type.label === "do") return true;
+  if (last.type.label !== ")") return false;
+  for (let depth = 0; index >= 0; index--) {
+    const label = tokens[index]!.type.label;
+    if (label === ")") depth++;
+    else if (label === "(" && --depth === 0) return ["if", "while", "for", "with"].includes(tokens[index - 1]?.type.label ?? "");
+  }
+  return false;
 }
 
 /** The 1-based line of `position`. */
@@ -93,7 +175,7 @@ function missingConstInitializer(source: string, position: number): boolean {
 }
 
 /** acorn's parse errors in njs's words. */
-export function translateParseError(error: AcornError, source: string, runtime: RuntimeName): GateSyntaxError {
+export function translateParseError(error: AcornError, source: string, runtime: RuntimeName, tokens: readonly Token[] = []): GateSyntaxError {
   if (typeof error.pos !== "number") return new GateSyntaxError(`Unexpected token "${error.message}"`, 1);
   const line = error.loc?.line ?? 1;
   const pos = error.pos;
@@ -109,7 +191,12 @@ export function translateParseError(error: AcornError, source: string, runtime: 
 
   if (/^Unterminated string/.test(raw)) {
     const lineEnd = source.indexOf("\n", pos);
-    return plain(`Unterminated string "${source.slice(pos, lineEnd === -1 ? source.length : lineEnd + 1)}"`);
+    const text = source.slice(pos, lineEnd === -1 ? source.length : lineEnd + 1);
+    // Where an object literal expects a property name, njs reports the unfinished string as an unexpected token.
+    const open = openBrackets(tokens, pos);
+    const previous = tokens.filter((t) => t.end <= pos).pop();
+    const atPropertyName = isObjectLiteralBrace(tokens, open[open.length - 1]) && (previous?.type.label === "{" || previous?.type.label === ",");
+    return plain(`${atPropertyName ? "Unexpected token" : "Unterminated string"} "${text}"`);
   }
   if (/^Unterminated template/.test(raw)) return plain("Unterminated template literal", source.split("\n").length);
   if (/^Unterminated regular expression/.test(raw)) {
@@ -207,17 +294,23 @@ export function translateParseError(error: AcornError, source: string, runtime: 
     return plain(is20 ? "await is only valid in async functions" : 'Token "await" not supported in this version', lineAt(source, source.slice(0, pos).lastIndexOf("await")));
   }
   if (raw === "Unexpected token") {
-    if (token === "**") return plain("Either left-hand side or entire exponentiation must be parenthesized");
+    const before = tokens.filter((t) => t.end <= pos).pop();
+    const spread = objectSpreadBefore(tokens, pos);
+    if (spread) return plain('Token "..." not supported in this version', spread.loc?.start.line ?? lineAt(source, spread.start));
+    // njs reads `catch` and refuses anything but `(` after it as a token it does not support.
+    if (before?.type.label === "catch") return plain(`Token "${token}" not supported in this version`);
+    if (token !== "}" && insideTemplateExpression(tokens, pos) && endsExpression(before)) return plain('Missing "}" in template expression');
+    if (token === "**" && endsExpression(before)) return plain("Either left-hand side or entire exponentiation must be parenthesized");
     if (token === "const" && /^const\s+[A-Za-z_$]/.test(source.slice(pos))) {
       return plain(is20 ? "const declaration cannot appear in a single-statement context" : 'Token "const" not supported in this version');
     }
     if (token === "async" && /^async\s+function\b/.test(source.slice(pos))) return plain('Token "async" not supported in this version');
-    if (token === "class") return plain("Class can only be declared at top level or inside a block");
+    if (token === "class" && afterStatementHead(tokens, pos)) return plain("Class can only be declared at top level or inside a block");
     if (token === "function") {
-      if (/(^|[^\w$.])[A-Za-z_$][\w$]*\s*:\s*$/.test(source.slice(0, pos))) {
+      if (before?.type.label === ":" && /(^|[^\w$.])[A-Za-z_$][\w$]*\s*:\s*$/.test(source.slice(0, pos))) {
         return new GateSyntaxError("In strict mode code, functions can only be declared at top level or inside a block.", undefined);
       }
-      return plain("Functions can only be declared at top level or inside a block");
+      if (afterStatementHead(tokens, pos)) return plain("Functions can only be declared at top level or inside a block");
     }
     if (missingConstInitializer(source, pos)) return lexical10() ?? new GateSyntaxError("missing initializer in const declaration", undefined);
   }

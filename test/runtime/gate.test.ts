@@ -229,6 +229,15 @@ export const ROWS: Row[] = [
   row("strict reserved word as a name", "var implements = 1;", 'SyntaxError: Unexpected token "implements" in 1'),
   row("enum as a name", "var enum = 1;", 'SyntaxError: Unexpected token "enum" in 1'),
   row("yield as a name (njs accepts; V8 strict does not)", "var yield = 1;", 'SyntaxError: Unexpected token "yield" in 1', undefined, false),
+  row("catch without a parenthesis", "try {} catch r) {}", 'SyntaxError: Token "r" not supported in this version in 1'),
+  row("object spread before a parse error", "var o = { a: 1,\n  ...b: 2 };", 'SyntaxError: Token "..." not supported in this version in 2'),
+  row("unterminated string as a property name", "var o = { a: 1, 'b\n: 2 };", "SyntaxError: Unexpected token \"'b\n\" in 1"),
+  row("unterminated string as a value", "var o = { a: 'b\n };", "SyntaxError: Unterminated string \"'b\n\" in 1"),
+  row("template expression not closed", "var a = 1, b = 2;\nvar t = `${a b}`;", 'SyntaxError: Missing "}" in template expression in 2'),
+  row("template expression broken inside", "var a = 1;\nvar t = `${a ? 1}`;", 'SyntaxError: Unexpected token "}" in 2'),
+  row("** without a left operand", "var n = ** 3;", 'SyntaxError: Unexpected token "**" in 1'),
+  row("function after an expression", "var o = {} function f() {}", 'SyntaxError: Unexpected token "function" in 1'),
+  row("string where an operator is expected", "var a = 1 'x y';", 'SyntaxError: Unexpected token "x y" in 1'),
   row("octal escape (njs accepts; V8 strict does not)", 'var s = "\\01";', "SyntaxError: Octal escape sequences can't be used in untagged template literals or in strict mode code in 1", undefined, false),
 ];
 
@@ -280,8 +289,11 @@ describe.runIf(existsSync(NJS))("syntax gate: 1.0's refusals are njs 0.7.9's, di
       return "accepted";
     } catch (error) {
       const output = `${(error as { stdout?: string }).stdout ?? ""}${(error as { stderr?: string }).stderr ?? ""}`;
-      const line = output.split("\n").find((l) => /^\w*Error: /.test(l)) ?? output;
-      return line.replace(` in ${file}:`, " in ");
+      // The message may span lines (an unterminated string quotes its newline): up to njs's " in <file>:<line>".
+      const text = output.slice(Math.max(0, output.search(/^\w*Error: /m)));
+      const at = text.indexOf(` in ${file}:`);
+      if (at === -1) return text.split("\n")[0]!;
+      return `${text.slice(0, at)} in ${/^\d+/.exec(text.slice(at + ` in ${file}:`.length))![0]}`;
     }
   }
   it.each(ROWS.filter((r) => r.njs).map((r) => [r.construct, r] as const))("%s", (_construct, r) => {
