@@ -191,6 +191,7 @@ export function preludeSource(runtime: RuntimeName, limits: { logBytes: number; 
   global.console = freeze({ log });
 
   // ---- memory: the allocation meter (src/runtime/modules/memory.ts), before the modules that allocate through it
+  const NATIVE_TYPED_ARRAYS = { Uint8Array, Uint32Array, DataView };
   const memory = (${MEMORY_METER})(global, MemoryError);
 
   // ---- require() and import of the built-in modules (installed by the host prelude extensions)
@@ -201,7 +202,7 @@ export function preludeSource(runtime: RuntimeName, limits: { logBytes: number; 
     return module;
   };
   global.require = requireModule;
-  (${CRYPTO_MODULE})(modules, bytes);
+  (${CRYPTO_MODULE})(modules, bytes, NATIVE_TYPED_ARRAYS);
   (${QUERYSTRING_MODULE})(modules, bytes);
   if (RUNTIME === "cloudfront-js-2.0") {
     (${bufferModuleSource()})(global, modules);
