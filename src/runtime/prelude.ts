@@ -272,6 +272,7 @@ export function preludeSource(runtime: RuntimeName, limits: { logBytes: number; 
       ? { [name]() { if (isArray(this) ? this === ArrayPrototype : shared.has(this)) dirty = true; return apply(original, this, arguments); } }[name]
       : { [name](target) { if (shared.has(target)) dirty = true; return apply(original, this, arguments); } }[name];
     defineProperty(wrapper, "length", { value: original.length });
+    memory.showAsOriginal(wrapper, original);
     defineProperty(target, name, { value: wrapper, writable: descriptor.writable, enumerable: descriptor.enumerable, configurable: descriptor.configurable });
   };
   for (const name of ["defineProperty", "defineProperties", "setPrototypeOf", "assign", "freeze", "seal", "preventExtensions"]) guardMethod(Object, name, "first");
@@ -282,6 +283,7 @@ export function preludeSource(runtime: RuntimeName, limits: { logBytes: number; 
       const set = proto.set;
       const setter = ({ set(value) { markDirtyIfShared(this); apply(set, this, [value]); } }).set;
       defineProperty(setter, "name", { value: "set __proto__" });
+      memory.showAsOriginal(setter, set);
       defineProperty(Object.prototype, "__proto__", { get: proto.get, set: setter, enumerable: proto.enumerable, configurable: proto.configurable });
     }
   }

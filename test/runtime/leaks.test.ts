@@ -262,6 +262,12 @@ describe("no handle on the sandbox's machinery", () => {
     });
   }
 
+  it("the guarded built-ins print as the built-ins they stand for", () => {
+    const code = "function handler(e) { var texts = [[].push, Object.defineProperty, Object.getOwnPropertyDescriptor(Object.prototype, '__proto__').set, [].fill].map(function (f) { return Function.prototype.toString.call(f); }); return { statusCode: 200, statusDescription: 'ok', body: JSON.stringify(texts) }; }";
+    const texts = JSON.parse((run(sandbox(code, "cloudfront-js-2.0")).output as { body: string }).body) as string[];
+    for (const text of texts) expect(text).toMatch(/^function [\w_ ]*\(\) \{ \[native code\] \}$/);
+  });
+
   it("the meter cannot be named, reached or reset: a loop still stops at the budget", () => {
     const code = `
 function handler(e) {

@@ -119,6 +119,8 @@ export const MEMORY_METER = String.raw`
   return {
     reset() { used = 0; },
     used() { return used; },
+    /** Other wrappers of built-ins (the prelude's guards) print as the built-in they stand for, too. */
+    showAsOriginal(wrapper, original) { originals.set(wrapper, originals.get(original) || original); },
   };
 })
 `;
