@@ -95,11 +95,7 @@ export class Sandbox {
 
   run(input: RunInput): RawRun {
     if (this.disposed) throw new Error("the sandbox was disposed");
-    if (this.isolate.isDisposed) this.createIsolate();
-    if (!this.context) {
-      this.buildContext();
-      this.memory.settle(this.isolate);
-    }
+    this.prepare();
     let before = this.memory.begin(this.isolate);
     this.currentKvs = input.kvs;
     let text: unknown;
@@ -145,6 +141,20 @@ export class Sandbox {
       this.lastEdgeLocationText = JSON.stringify(location);
     }
     return this.lastEdgeLocationText;
+  }
+
+  /** False after a run that changed shared state, until the next context is built. */
+  get ready(): boolean {
+    return this.context !== undefined && !this.isolate.isDisposed;
+  }
+
+  /** Builds the context the next run will use, if there is none (a runner calls it while idle). */
+  prepare(): void {
+    if (this.disposed) return;
+    if (this.isolate.isDisposed) this.createIsolate();
+    if (this.context) return;
+    this.buildContext();
+    this.memory.settle(this.isolate);
   }
 
   /** How many contexts this sandbox has built: 1 while every run left shared state untouched. */

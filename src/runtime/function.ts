@@ -93,6 +93,16 @@ export class CompiledFunction {
     };
   }
 
+  /** Whether the next run has its context already (false after a run that changed shared state). */
+  get ready(): boolean {
+    return this.sandbox?.ready ?? true;
+  }
+
+  /** Builds the next run's context ahead of time, if it has none: for a runner with nothing else to do. */
+  prepare(): void {
+    this.sandbox?.prepare();
+  }
+
   /** Contexts the sandbox has built so far (read-only, for benches and tests: see Sandbox.contextsCreated). */
   get contextsCreated(): number {
     return this.sandbox?.contextsCreated ?? 0;

@@ -93,7 +93,33 @@ parentPort!.on("message", (requests: PoolRequest[]) => {
     if (performance.now() - since > REPLY_HOLD_MS) send(false);
   }
   send(true);
+  prepareWhileIdle();
 });
+
+/** Functions whose context a run dropped, to build again while the worker is idle. */
+let toPrepare: CompiledFunction[] = [];
+
+/**
+ * A function whose run changed shared state lost its context; building the next one costs milliseconds.
+ * Between batches the worker builds them, one per turn of its event loop, so a batch arriving meanwhile
+ * waits for at most one.
+ */
+function prepareWhileIdle(): void {
+  const idle = toPrepare.length === 0;
+  toPrepare = [...warm.values()].filter((fn) => !fn.ready);
+  if (idle && toPrepare.length > 0) setImmediate(prepareNext);
+}
+
+function prepareNext(): void {
+  const fn = toPrepare.shift();
+  if (!fn) return;
+  try {
+    if (!fn.ready) fn.prepare();
+  } catch {
+    // The next run meets the same failure and reports it.
+  }
+  if (toPrepare.length > 0) setImmediate(prepareNext);
+}
 
 /** A run given back unrun; its store data is kept all the same, since the pool counts this worker as having it. */
 function handBack(request: PoolRequest): PoolReply {

@@ -329,6 +329,20 @@ describe("the warm path: a context is kept while runs change nothing shared", ()
     }
   }
 
+  it("the next context can be built ahead of the run (a runner does it while idle), and the run then uses it", () => {
+    const fn = sandbox("function handler(e) { var seen = Math.leak === undefined; Math.leak = 1; return { statusCode: 200, statusDescription: seen ? 'clean' : 'stale' }; }", "cloudfront-js-1.0");
+    expect((run(fn).output as { statusDescription: string }).statusDescription).toBe("clean");
+    expect(fn.ready).toBe(false);
+    fn.prepare();
+    expect(fn.ready).toBe(true);
+    const built = fn.contextsCreated;
+    expect((run(fn).output as { statusDescription: string }).statusDescription).toBe("clean");
+    expect(fn.contextsCreated).toBe(built);
+    fn.prepare();
+    fn.prepare();
+    expect(fn.contextsCreated).toBe(built + 1);
+  });
+
   it("a function that changes a built-in on every run gets a new context for every run, and each run sees a clean one", () => {
     const fn = sandbox("function handler(e) { var seen = String.prototype.shout === undefined; String.prototype.shout = function () { return this.toUpperCase() + '!'; }; return { statusCode: 200, statusDescription: seen ? 'hi'.shout() : 'stale' }; }", "cloudfront-js-1.0");
     for (let i = 0; i < 3; i++) expect((run(fn).output as { statusDescription: string }).statusDescription).toBe("HI!");

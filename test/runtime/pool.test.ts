@@ -28,6 +28,22 @@ describe("RunnerPool", () => {
   });
 });
 
+describe("RunnerPool and functions that change a built-in on every run", () => {
+  const pool = new RunnerPool(1);
+  afterAll(() => pool.close());
+
+  it("gives each run a clean context, whether built while the worker was idle or on demand", async () => {
+    const code = "function handler(e) { var seen = Array.prototype.leak === undefined; Array.prototype.leak = 1; return { statusCode: 200, statusDescription: seen ? 'clean' : 'stale' }; }";
+    const sequential: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      sequential.push((await pool.run(code, "cloudfront-js-1.0", viewerRequestEvent())).output?.response?.statusDescription ?? "failed");
+      if (i % 2 === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const together = await Promise.all(Array.from({ length: 5 }, () => pool.run(code, "cloudfront-js-1.0", viewerRequestEvent())));
+    expect([...sequential, ...together.map((r) => r.output?.response?.statusDescription ?? "failed")]).toEqual(Array(10).fill("clean"));
+  });
+});
+
 describe("RunnerPool and the process", () => {
   const pool = new URL("../../dist/src/runtime/pool.js", import.meta.url).href;
   const builders = new URL("../../dist/src/runtime/builders.js", import.meta.url).href;
