@@ -30,7 +30,9 @@ export class DataDirLock {
       // A short busy wait: two processes racing for the lock can both back off on the first try.
       connection = new Database(lockFile, { timeout: DATA_DIR_LOCK_WAIT_MS });
       connection.pragma("locking_mode = EXCLUSIVE");
-      connection.pragma("journal_mode = MEMORY");
+      // The exclusive lock is the first thing taken: any read before it (a journal_mode pragma reads the
+      // header) would hold a shared lock in this mode, and two processes each holding one wait for the
+      // other until both give up.
       connection.exec("BEGIN EXCLUSIVE; CREATE TABLE IF NOT EXISTS lock (held INTEGER); COMMIT");
     } catch (error) {
       connection?.close();
