@@ -105,8 +105,7 @@ export class Sandbox {
       let first: unknown = this.runRef!.applySync(undefined, args, { timeout: FUNCTION_WALL_CLOCK_LIMIT_MS });
       if (first === "STALE") {
         this.dropContext();
-        this.buildContext();
-        this.memory.settle(this.isolate);
+        this.prepare();
         before = this.memory.begin(this.isolate);
         first = this.runRef!.applySync(undefined, args, { timeout: FUNCTION_WALL_CLOCK_LIMIT_MS });
       }

@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { loadFunction, viewerRequestEvent, type LoadedFunction } from "../../src/index.js";
+import { describe, expect, it } from "vitest";
+import { viewerRequestEvent, type LoadedFunction } from "../../src/index.js";
 import type { RuntimeName } from "../../src/runtime/types.js";
+import { disposedAfterEachTest } from "./loaded.js";
 
 /**
  * The 2 MB memory limit gives the same verdict on every run (docs/runtime.md, "Memory limit"): functions
@@ -8,16 +9,7 @@ import type { RuntimeName } from "../../src/runtime/types.js";
  * bomb fails cleanly without harming the next run.
  */
 
-const loaded: LoadedFunction[] = [];
-afterEach(() => {
-  for (const fn of loaded.splice(0)) fn.dispose();
-});
-
-async function load(code: string, runtime: RuntimeName = "cloudfront-js-2.0"): Promise<LoadedFunction> {
-  const fn = await loadFunction(code, { runtime });
-  loaded.push(fn);
-  return fn;
-}
+const load = disposedAfterEachTest();
 
 const event = (uri = "/index.html") => viewerRequestEvent({ url: `https://example.org${uri}`, headers: { "user-agent": "test" } });
 const MEMORY_ERROR = "MemoryError: memory limit exceeded";

@@ -1,17 +1,8 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { loadFunction, viewerRequestEvent, type LoadedFunction } from "../../src/index.js";
-import type { RuntimeName } from "../../src/runtime/types.js";
+import { describe, expect, it } from "vitest";
+import { viewerRequestEvent, type LoadedFunction } from "../../src/index.js";
+import { disposedAfterEachTest } from "./loaded.js";
 
-const loaded: LoadedFunction[] = [];
-afterEach(() => {
-  for (const fn of loaded.splice(0)) fn.dispose();
-});
-
-async function load(code: string, runtime: RuntimeName = "cloudfront-js-2.0"): Promise<LoadedFunction> {
-  const fn = await loadFunction(code, { runtime });
-  loaded.push(fn);
-  return fn;
-}
+const load = disposedAfterEachTest();
 
 const event = () => viewerRequestEvent({ url: "https://example.org/index.html" });
 const logsOf = async (fn: LoadedFunction) => (await fn.run(event())).logs;

@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
-import { afterEach, describe, expect, it } from "vitest";
-import { loadFunction, viewerRequestEvent, type LoadedFunction } from "../../src/index.js";
+import { describe, expect, it } from "vitest";
+import { viewerRequestEvent } from "../../src/index.js";
 import { statementBudget } from "../../src/runtime/meter.js";
 import type { RuntimeName } from "../../src/runtime/types.js";
+import { disposedAfterEachTest } from "./loaded.js";
 
 /** One run AWS printed ComputeUtilization for: the code, the event, AWS's figure(s) and edgelite's. */
 interface UtilizationCase {
@@ -27,16 +28,7 @@ const codeOf = (file: string) => readFileSync(new URL(file, FIXTURES), "utf8").r
 /** The goal: on average within 4 points of what AWS printed (AWS's own figures for one run wander by up to 20). */
 const MEAN_DIFFERENCE_GOAL = 4;
 
-const loaded: LoadedFunction[] = [];
-afterEach(() => {
-  for (const fn of loaded.splice(0)) fn.dispose();
-});
-
-async function load(code: string, runtime: RuntimeName): Promise<LoadedFunction> {
-  const fn = await loadFunction(code, { runtime });
-  loaded.push(fn);
-  return fn;
-}
+const load = disposedAfterEachTest();
 
 async function figureOf(testCase: UtilizationCase): Promise<number> {
   const fn = await load(codeOf(testCase.code), testCase.runtime);
