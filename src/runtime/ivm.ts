@@ -1,10 +1,5 @@
 import { createRequire } from "node:module";
 
-/**
- * isolated-vm builds against one Node major: 5.0.4 is the last for Node 20, 6.x needs Node 22, 7.x Node 24.
- * package.json installs each under its own alias as an optional dependency (npm skips those whose
- * `engines` exclude the running Node), and this picks the one that matches.
- */
 /** The part of isolated-vm's API edgelite uses (declared here: the installed alias differs per Node major). */
 export interface IsolatedVm {
   Isolate: new (options: { memoryLimit: number }) => Isolate;
@@ -44,6 +39,11 @@ const PACKAGE_BY_MAJOR: Record<number, string> = { 20: "isolated-vm-node20", 22:
 
 let loaded: IsolatedVm | undefined;
 
+/**
+ * isolated-vm builds against one Node major: 5.0.4 is the last for Node 20, 6.x needs Node 22, 7.x Node 24.
+ * package.json installs each under its own alias as an optional dependency (npm skips those whose
+ * `engines` exclude the running Node), and this picks the one that matches.
+ */
 export function loadIsolatedVm(): IsolatedVm {
   if (loaded) return loaded;
   const major = Number(process.versions.node.split(".")[0]);

@@ -1,3 +1,8 @@
+/**
+ * A worker thread of the RunnerPool: owns a set of warm compiled functions (one isolate each) and runs
+ * them on request, so that a slow or hostile function never blocks the server's event loop.
+ */
+
 import { parentPort } from "node:worker_threads";
 import { BATCH_TIME_BUDGET_MS } from "../limits.js";
 import { withRecordMaps, type FunctionEvent } from "./event.js";
@@ -5,10 +10,7 @@ import type { KvsData } from "./engine.js";
 import { CompiledFunction, type RunOptions, type RunResult } from "./function.js";
 import type { RuntimeName } from "./types.js";
 
-/**
- * A worker thread of the RunnerPool: owns a set of warm compiled functions (one isolate each) and runs
- * them on request, so that a slow or hostile function never blocks the server's event loop.
- */
+/** One run asked of a worker; the reply carries the same id. */
 export type PoolRequest = {
   id: number;
   key: string;
