@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,6 +8,8 @@ import { startTestServer, tempDir, type TestServer } from "../helpers.js";
 const run = promisify(execFile);
 /** Debian's awscli package (v2, older model); .ci/run installs it. */
 const DEBIAN_AWS = "/usr/bin/aws";
+/** Debian's python3 with Debian's python3-boto3, which .ci/run installs (another python3 on PATH may lack it). */
+const DEBIAN_PYTHON = "/usr/bin/python3";
 const ENV = { ...process.env, AWS_ACCESS_KEY_ID: "AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY: "secret", AWS_DEFAULT_REGION: "us-east-1", AWS_PAGER: "" };
 
 describe("official command-line clients", () => {
@@ -43,7 +45,10 @@ describe("official command-line clients", () => {
     expect(published.FunctionSummary.FunctionMetadata.Stage).toBe("LIVE");
     const listed = await aws("cloudfront", "list-functions");
     expect(listed.FunctionList.Items.map((i: any) => `${i.Name}/${i.FunctionMetadata.Stage}`)).toEqual(["cli-fn/DEVELOPMENT", "cli-fn/LIVE"]);
-    await run(DEBIAN_AWS, ["cloudfront", "get-function", "--name", "cli-fn", "--stage", "LIVE", "--endpoint-url", t.url, "out.js"], { env: ENV, cwd: dir.path });
+    const fetched = await run(DEBIAN_AWS, ["cloudfront", "get-function", "--name", "cli-fn", "--stage", "LIVE", "--endpoint-url", t.url, "--output", "json", "out.js"], { env: ENV, cwd: dir.path });
+    // The CLI writes the code it fetched to the outfile, byte for byte, and prints the metadata.
+    expect(readFileSync(join(dir.path, "out.js"), "utf8")).toBe(readFileSync(join(dir.path, "fn.js"), "utf8"));
+    expect(JSON.parse(fetched.stdout)).toMatchObject({ ETag: "E3UN6WX5RRO2AG", ContentType: "application/octet-stream" });
     const error = await run(DEBIAN_AWS, ["cloudfront", "delete-function", "--name", "cli-fn", "--if-match", "WRONG", "--endpoint-url", t.url], { env: ENV }).catch((e: { stderr: string }) => e);
     expect((error as { stderr: string }).stderr).toContain("PreconditionFailed");
     await run(DEBIAN_AWS, ["cloudfront", "delete-function", "--name", "cli-fn", "--if-match", "E3UN6WX5RRO2AG", "--endpoint-url", t.url], { env: ENV });
@@ -84,7 +89,7 @@ except cf.exceptions.NoSuchFunctionExists as e:
 print(json.dumps({"etag": out["ETag"], "updated": up["ETag"], "code": got["FunctionCode"].read().decode(), "missing": missing,
   "requestId": out["ResponseMetadata"]["RequestId"]}))
 `;
-    const { stdout } = await run("python3", ["-c", script, t.url]);
+    const { stdout } = await run(DEBIAN_PYTHON, ["-c", script, t.url]);
     const result = JSON.parse(stdout);
     expect(result).toMatchObject({ etag: "ETVPDKIKX0DER", updated: "E3UN6WX5RRO2AG", code: "function handler(e) { return e.request; } // 2", missing: "NoSuchFunctionExists" });
     expect(result.requestId).toMatch(/^[0-9a-f-]{36}$/);
