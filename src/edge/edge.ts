@@ -24,6 +24,14 @@ export interface EdgeServices {
   runLive(functionArn: string, event: FunctionEvent, options: { rawQueryString?: string | null }): Promise<RunResult | undefined>;
 }
 
+/** A distribution a Host named: the name as the event shows it, the distribution, its parsed config. */
+export interface EdgeTarget {
+  /** The Host the event shows: lower-cased, without a port or a trailing dot. */
+  host: string;
+  view: DistributionView;
+  config: ParsedDistributionConfig;
+}
+
 export interface EdgeLogEntry {
   requestId: string;
   method: string;
@@ -95,16 +103,27 @@ export class Edge {
     this.viewerCountry = options.viewerCountry ?? "US";
   }
 
+  /**
+   * The distribution a Host header names (its DomainName or an alias; the port, a trailing dot and the case
+   * make no difference), or undefined when it names none and the request is the API's.
+   */
+  async resolve(host: string): Promise<EdgeTarget | undefined> {
+    const name = host.toLowerCase().replace(/:\d+$/, "").replace(/\.$/, "");
+    const found = await this.services.forHost(name);
+    return found && { host: name, view: found.view, config: found.config };
+  }
+
   /** Handles the request if its Host names a distribution; false otherwise (the API serves it). */
   async handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
-    const host = (req.headers.host ?? "").toLowerCase().replace(/:\d+$/, "").replace(/\.$/, "");
-    const target = await this.services.forHost(host);
+    const target = await this.resolve(req.headers.host ?? "");
     if (!target) return false;
-    await this.serve(req, res, host, target.view, target.config);
+    await this.serve(req, res, target);
     return true;
   }
 
-  private async serve(req: IncomingMessage, res: ServerResponse, host: string, view: DistributionView, config: ParsedDistributionConfig): Promise<void> {
+  /** Serves one viewer request for the distribution `resolve` found. */
+  async serve(req: IncomingMessage, res: ServerResponse, target: EdgeTarget): Promise<void> {
+    const { host, view, config } = target;
     const started = performance.now();
     const requestId = newRequestId();
     const functions: string[] = [];
