@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Clock } from "../../clock.js";
 import { CloudFrontError, type AuthErrorCode } from "../../service/errors.js";
 import { KvsError } from "../../service/kvsErrors.js";
-import type { ApiReply, Operation } from "../cloudfront/operation.js";
+import type { ApiReply, Operation } from "../operation.js";
 import { hostName, HostAllowList, withoutAccountLabel } from "./hosts.js";
 import { isPreflight, OriginPolicy } from "./origins.js";
 import { verifyRequest } from "./signature.js";

@@ -1,7 +1,7 @@
 import { distributionConfigOf } from "./distributionRequest.js";
 import { distributionFields } from "./shapes.js";
 import { xmlDocument } from "./xml.js";
-import { xmlReply, type Operation } from "./operation.js";
+import { xmlReply, type Operation } from "../operation.js";
 
 export const createDistribution: Operation = {
   name: "CreateDistribution",

@@ -2,7 +2,7 @@ import { CONSTRAINTS, decodeBlob, leaf, parseFunctionConfig, parseTags } from ".
 import { functionSummaryFields } from "./shapes.js";
 import { validateFields } from "./validate.js";
 import { parseRequestXml, xmlDocument } from "./xml.js";
-import { xmlReply, type Operation } from "./operation.js";
+import { xmlReply, type Operation } from "../operation.js";
 
 /** Location is the public endpoint plus the ARN, as AWS returns it (api-resolved.md Q7). */
 const LOCATION_PREFIX = "https://cloudfront.amazonaws.com/2020-05-31/function/";

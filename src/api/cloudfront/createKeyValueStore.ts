@@ -2,7 +2,7 @@ import { CONSTRAINTS, leaf, parseTags, struct } from "./requestFields.js";
 import { keyValueStoreFields } from "./shapes.js";
 import { validateFields } from "./validate.js";
 import { parseRequestXml, xmlDocument } from "./xml.js";
-import { xmlReply, type Operation } from "./operation.js";
+import { xmlReply, type Operation } from "../operation.js";
 
 const LOCATION_PREFIX = "https://cloudfront.amazonaws.com/2020-05-31/key-value-store/";
 

@@ -1,6 +1,6 @@
 import { distributionIdFromPath } from "./distributionRequest.js";
 import { ifMatchHeader } from "./requestFields.js";
-import type { Operation } from "./operation.js";
+import type { Operation } from "../operation.js";
 
 export const deleteDistribution: Operation = {
   name: "DeleteDistribution",

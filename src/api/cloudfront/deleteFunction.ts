@@ -1,5 +1,5 @@
 import { functionNameFromPath, ifMatchHeader } from "./requestFields.js";
-import type { Operation } from "./operation.js";
+import type { Operation } from "../operation.js";
 
 export const deleteFunction: Operation = {
   name: "DeleteFunction",

@@ -1,5 +1,5 @@
 import { ifMatchHeader, keyValueStoreNameFromPath } from "./requestFields.js";
-import type { Operation } from "./operation.js";
+import type { Operation } from "../operation.js";
 
 export const deleteKeyValueStore: Operation = {
   name: "DeleteKeyValueStore",

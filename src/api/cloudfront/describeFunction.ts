@@ -1,7 +1,7 @@
 import { functionNameFromPath, stageFromQuery } from "./requestFields.js";
 import { functionSummaryFields } from "./shapes.js";
 import { xmlDocument } from "./xml.js";
-import { xmlReply, type Operation } from "./operation.js";
+import { xmlReply, type Operation } from "../operation.js";
 
 export const describeFunction: Operation = {
   name: "DescribeFunction",

@@ -1,7 +1,7 @@
 import { keyValueStoreNameFromPath } from "./requestFields.js";
 import { keyValueStoreFields } from "./shapes.js";
 import { xmlDocument } from "./xml.js";
-import { xmlReply, type Operation } from "./operation.js";
+import { xmlReply, type Operation } from "../operation.js";
 
 export const describeKeyValueStore: Operation = {
   name: "DescribeKeyValueStore",

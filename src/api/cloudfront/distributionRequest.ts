@@ -1,6 +1,6 @@
 import { rootInnerXml } from "./rawXml.js";
 import { parseRequestXml } from "./xml.js";
-import type { ApiRequest } from "./operation.js";
+import type { ApiRequest } from "../operation.js";
 
 /** A request whose body is a DistributionConfig: parsed for reading, and its inner XML kept exactly as sent. */
 export function distributionConfigOf(request: ApiRequest): { root: Record<string, unknown>; xml: string } {

@@ -1,6 +1,6 @@
 import { distributionIdFromPath } from "./distributionRequest.js";
 import { xmlDocument } from "./xml.js";
-import { xmlReply, type Operation } from "./operation.js";
+import { xmlReply, type Operation } from "../operation.js";
 
 export const getDistributionConfig: Operation = {
   name: "GetDistributionConfig",

@@ -1,5 +1,5 @@
 import { functionNameFromPath, stageFromQuery } from "./requestFields.js";
-import type { Operation } from "./operation.js";
+import type { Operation } from "../operation.js";
 
 /** The one operation whose body is not XML: FunctionCode is the payload, sent as the raw code bytes. */
 export const getFunction: Operation = {

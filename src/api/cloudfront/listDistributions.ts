@@ -1,7 +1,7 @@
 import { parseMaxItems } from "./requestFields.js";
 import { distributionSummaryXml } from "./shapes.js";
 import { textElement, xmlDocument } from "./xml.js";
-import { xmlReply, type Operation } from "./operation.js";
+import { xmlReply, type Operation } from "../operation.js";
 
 export const listDistributions: Operation = {
   name: "ListDistributions",

@@ -3,7 +3,7 @@ import { CONSTRAINTS, parseMaxItems } from "./requestFields.js";
 import { functionSummaryXml } from "./shapes.js";
 import { validateFields } from "./validate.js";
 import { textElement, xmlDocument } from "./xml.js";
-import { xmlReply, type Operation } from "./operation.js";
+import { xmlReply, type Operation } from "../operation.js";
 
 export const listFunctions: Operation = {
   name: "ListFunctions",

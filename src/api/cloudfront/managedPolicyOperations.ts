@@ -2,7 +2,7 @@ import { DEFAULT_LIST_MAX_ITEMS } from "../../limits.js";
 import { CloudFrontError } from "../../service/errors.js";
 import { etagForVersion } from "../../service/etag.js";
 import { MANAGED_POLICY_TIME, type NamedValues } from "../../service/managedPolicies.js";
-import { xmlReply, type Operation } from "./operation.js";
+import { xmlReply, type Operation } from "../operation.js";
 import { parseMaxItems } from "./requestFields.js";
 import { textElement, xmlDocument } from "./xml.js";
 

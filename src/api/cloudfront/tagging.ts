@@ -2,7 +2,7 @@ import { getOwn } from "../../nullPrototype.js";
 import { CloudFrontError } from "../../service/errors.js";
 import { parseTags, struct } from "./requestFields.js";
 import { textElement, xmlDocument, parseRequestXml } from "./xml.js";
-import { xmlReply, type ApiRequest, type Operation } from "./operation.js";
+import { xmlReply, type ApiRequest, type Operation } from "../operation.js";
 
 /** The `Resource` query parameter (an ARN) every tagging operation requires. */
 function resourceOf(request: ApiRequest): string {

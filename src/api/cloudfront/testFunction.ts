@@ -3,7 +3,7 @@ import { CONSTRAINTS, decodeBlob, functionNameFromPath, ifMatchHeader, leaf } fr
 import { functionSummaryXml } from "./shapes.js";
 import { validateFields } from "./validate.js";
 import { parseRequestXml, textElement, xmlDocument } from "./xml.js";
-import { xmlReply, type Operation } from "./operation.js";
+import { xmlReply, type Operation } from "../operation.js";
 
 export const testFunction: Operation = {
   name: "TestFunction",

@@ -2,7 +2,7 @@ import { distributionConfigOf, distributionIdFromPath } from "./distributionRequ
 import { ifMatchHeader } from "./requestFields.js";
 import { distributionFields } from "./shapes.js";
 import { xmlDocument } from "./xml.js";
-import { xmlReply, type Operation } from "./operation.js";
+import { xmlReply, type Operation } from "../operation.js";
 
 export const updateDistribution: Operation = {
   name: "UpdateDistribution",

@@ -2,7 +2,7 @@ import { CONSTRAINTS, decodeBlob, functionNameFromPath, ifMatchHeader, leaf, par
 import { functionSummaryFields } from "./shapes.js";
 import { validateFields } from "./validate.js";
 import { parseRequestXml, xmlDocument } from "./xml.js";
-import { xmlReply, type Operation } from "./operation.js";
+import { xmlReply, type Operation } from "../operation.js";
 
 export const updateFunction: Operation = {
   name: "UpdateFunction",

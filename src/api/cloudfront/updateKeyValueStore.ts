@@ -2,7 +2,7 @@ import { CONSTRAINTS, ifMatchHeader, keyValueStoreNameFromPath, leaf } from "./r
 import { keyValueStoreFields } from "./shapes.js";
 import { validateFields } from "./validate.js";
 import { parseRequestXml, xmlDocument } from "./xml.js";
-import { xmlReply, type Operation } from "./operation.js";
+import { xmlReply, type Operation } from "../operation.js";
 
 export const updateKeyValueStore: Operation = {
   name: "UpdateKeyValueStore",

@@ -1,5 +1,5 @@
 import { KvsError } from "../../service/kvsErrors.js";
-import type { ApiRequest } from "../cloudfront/operation.js";
+import type { ApiRequest } from "../operation.js";
 
 /** Shared pieces of the cloudfront-keyvaluestore (2022-07-26, REST-JSON) operations. */
 

@@ -1,6 +1,6 @@
 import { getOwn } from "../../nullPrototype.js";
 import { KvsError } from "../../service/kvsErrors.js";
-import { jsonReply, type Operation } from "../cloudfront/operation.js";
+import { jsonReply, type Operation } from "../operation.js";
 import { epochSeconds, ifMatch, jsonBody, requiredString } from "./common.js";
 
 /**

@@ -1,8 +1,8 @@
 import type { IncomingHttpHeaders } from "node:http";
-import type { FunctionService } from "../../service/functions.js";
-import type { KeyValueStoreService } from "../../service/keyValueStores.js";
-import type { TaggingService } from "../../service/tagging.js";
-import type { DistributionService } from "../../service/distributions.js";
+import type { FunctionService } from "../service/functions.js";
+import type { KeyValueStoreService } from "../service/keyValueStores.js";
+import type { TaggingService } from "../service/tagging.js";
+import type { DistributionService } from "../service/distributions.js";
 
 /** What an operation sees of an HTTP request: already routed, body fully read. */
 export interface ApiRequest {
