@@ -122,7 +122,7 @@ async function dev(viewerRequestFile: string, options: DevOptions): Promise<void
     `<Origins><Quantity>1</Quantity><Items>${folder !== undefined ? folderOriginXml() : urlOriginXml(new URL(options.origin))}</Items></Origins>` +
     `<DefaultCacheBehavior><TargetOriginId>origin</TargetOriginId><ViewerProtocolPolicy>allow-all</ViewerProtocolPolicy>` +
     `<FunctionAssociations><Quantity>${files.length}</Quantity><Items>${associations}</Items></FunctionAssociations></DefaultCacheBehavior>`;
-  const { parseRequestXml } = await import("../xml.js");
+  const { parseRequestXml } = await import("../api/xml.js");
   await distributions.create({ root: parseRequestXml(Buffer.from(`<DistributionConfig>${configXml}</DistributionConfig>`), "DistributionConfig"), xml: configXml });
 
   log.info(`${paint.green("edgelite dev")} serving ${paint.bold(`${server.url}/`)} → ${options.origin} ${paint.dim(`(${runtime}, watching ${files.map((f) => f.file).join(", ")})`)}`, "serving", { url: `${server.url}/`, origin: options.origin, runtime, files: files.map((f) => f.file) });

@@ -5,7 +5,7 @@ import { extname, resolve } from "node:path";
 import { Readable } from "node:stream";
 import { isBeneath, openRegularFile } from "../service/localFiles.js";
 import type { OriginReply } from "./origin.js";
-import { escapeXml } from "../xml.js";
+import { escapeXml } from "../xmlEscape.js";
 
 /**
  * An S3 origin served from a local folder, answering as the S3 REST endpoint answers CloudFront: the key is

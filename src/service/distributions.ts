@@ -5,7 +5,7 @@ import type { DistributionRecord, Store } from "../store/types.js";
 import { parseDistributionConfig, type ParsedDistributionConfig } from "./distributionConfig.js";
 import { CloudFrontError, preconditionFailed, requireIfMatch } from "./errors.js";
 import { etagForVersion } from "./etag.js";
-import { parseRequestXml } from "../xml.js";
+import { parseRequestXml } from "../api/xml.js";
 
 /** A distribution as the API shows it. */
 export interface DistributionView {

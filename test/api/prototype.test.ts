@@ -19,7 +19,7 @@ import { keyValueStoreClient } from "../../src/clients.js";
 import { startServer, type RunningServer } from "../../src/server.js";
 import { SqliteStore } from "../../src/store/sqlite.js";
 import { parseImportFile } from "../../src/service/importFormat.js";
-import { parseRequestXml } from "../../src/xml.js";
+import { parseRequestXml } from "../../src/api/xml.js";
 import { cloudFrontClient, createFunctionXml, createLiveFunction, encode, http, httpLines, tempDir, XMLNS } from "../helpers.js";
 import { PROTOTYPE_NAMES, prototypeGuard } from "../prototypeGuard.js";
 

@@ -1,7 +1,7 @@
 import { CreateFunctionCommand, CreateKeyValueStoreCommand } from "@aws-sdk/client-cloudfront";
 import { SaxesParser } from "saxes";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { escapeXml } from "../../src/xml.js";
+import { escapeXml } from "../../src/xmlEscape.js";
 import { encode, http, startTestServer, XMLNS, type RawResponse, type TestServer } from "../helpers.js";
 
 /** Parses with a strict XML 1.0 parser (saxes): throws on anything not well-formed, control characters included. */

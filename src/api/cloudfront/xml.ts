@@ -1,2 +1,2 @@
-/** CloudFront's XML wire format; shared with the services that store XML documents (src/xml.ts). */
-export * from "../../xml.js";
+/** CloudFront's XML wire format; shared with the services that store XML documents (src/api/xml.ts). */
+export * from "../xml.js";
