@@ -7,7 +7,7 @@ import { codeDigest } from "./codeKey.js";
 import { withRecordMaps, type FunctionEvent } from "./event.js";
 import type { KvsData } from "./engine.js";
 import { runnerFailure, type RunResult } from "./function.js";
-import type { PoolBatchReply, PoolRequest } from "./pool-worker.js";
+import type { PoolBatchReply, PoolRequest } from "./poolWorker.js";
 import type { RuntimeName } from "./types.js";
 
 /** A worker's RunResult, its output's name maps null-prototype records again (JSON.parse made them ordinary). */
@@ -19,9 +19,9 @@ function resultFromJson(json: string): RunResult {
 
 /** Compiled next to this module; when running from TypeScript sources (tests), from the build. */
 function workerUrl(): URL {
-  const beside = new URL("./pool-worker.js", import.meta.url);
+  const beside = new URL("./poolWorker.js", import.meta.url);
   if (existsSync(fileURLToPath(beside))) return beside;
-  return new URL("../../dist/src/runtime/pool-worker.js", import.meta.url);
+  return new URL("../../dist/src/runtime/poolWorker.js", import.meta.url);
 }
 
 /** A store to hand a run: sent whole to a worker only when that worker lacks this version. */
