@@ -233,23 +233,44 @@ async function handler(event) {
     });
 
     it("enforces key ≤ 512 bytes, value ≤ 1 KB and store ≤ 5 MB", async () => {
+      const LIMIT = 5 * 1024 * 1024;
       let current = await etag();
       expect(await rejection(kvs.send(new PutKeyCommand({ KvsARN: arn, Key: "k".repeat(513), Value: "v", IfMatch: current })))).toBeInstanceOf(ValidationException);
       expect(await rejection(kvs.send(new PutKeyCommand({ KvsARN: arn, Key: "k", Value: "v".repeat(1025), IfMatch: current })))).toBeInstanceOf(ValidationException);
       current = (await kvs.send(new PutKeyCommand({ KvsARN: arn, Key: "k".repeat(512), Value: "v".repeat(1024), IfMatch: current }))).ETag!;
-      // Fill close to 5 MB with 50-key batches of ~1.5 KB entries, then overflow.
-      const value = "v".repeat(1024);
-      for (let batch = 0; ; batch++) {
-        const puts = Array.from({ length: 50 }, (_, i) => ({ Key: `fill-${batch}-${i}-${"p".repeat(480)}`, Value: value }));
-        const result = await kvs.send(new UpdateKeysCommand({ KvsARN: arn, IfMatch: current, Puts: puts })).catch((error: Error) => error);
-        if (result instanceof Error) {
-          expect(result).toBeInstanceOf(ServiceQuotaExceededException);
-          expect((result as CloudFrontKeyValueStoreServiceException).$metadata.httpStatusCode).toBe(402);
-          break;
-        }
+      let total = 512 + 1024;
+      const refused = async (puts: Array<{ Key: string; Value: string }>) => {
+        const error = await rejection<CloudFrontKeyValueStoreServiceException>(kvs.send(new UpdateKeysCommand({ KvsARN: arn, IfMatch: current, Puts: puts })));
+        expect(error).toBeInstanceOf(ServiceQuotaExceededException);
+        expect(error.$metadata.httpStatusCode).toBe(402);
+      };
+      const accepted = async (puts: Array<{ Key: string; Value: string }>) => {
+        const result = await kvs.send(new UpdateKeysCommand({ KvsARN: arn, IfMatch: current, Puts: puts }));
+        total += puts.reduce((n, put) => n + Buffer.byteLength(put.Key) + Buffer.byteLength(put.Value), 0);
+        expect(result.TotalSizeInBytes).toBe(total);
         current = result.ETag!;
-        expect(result.TotalSizeInBytes).toBeLessThanOrEqual(5 * 1024 * 1024);
+      };
+      // Fill with 50-key batches of 1.5 KB entries while a whole batch fits: every one of them is accepted.
+      const value = "v".repeat(1024);
+      const batch = (n: number) => Array.from({ length: 50 }, (_, i) => ({ Key: `fill-${String(n).padStart(3, "0")}-${String(i).padStart(2, "0")}-${"p".repeat(500)}`, Value: value }));
+      const batchBytes = 50 * (512 + 1024);
+      let n = 0;
+      for (; total + batchBytes <= LIMIT; n++) await accepted(batch(n));
+      // The next whole batch would pass 5 MB: refused, and nothing of it applied.
+      await refused(batch(n));
+      expect((await kvs.send(new DescribeDataCommand({ KvsARN: arn }))).TotalSizeInBytes).toBe(total);
+      // What room is left takes entries up to exactly 5 MB; then two bytes more are refused.
+      const rest: Array<{ Key: string; Value: string }> = [];
+      for (let room = LIMIT - total, i = 0; room > 0; i++) {
+        const key = `rest-${String(i).padStart(3, "0")}`;
+        const size = Math.min(1024, room - key.length);
+        rest.push({ Key: key, Value: "r".repeat(size) });
+        room -= key.length + size;
       }
+      expect(rest.length).toBeLessThanOrEqual(50);
+      await accepted(rest);
+      expect(total).toBe(LIMIT);
+      await refused([{ Key: "z", Value: "z" }]);
     });
 
     it("answers an unknown store with ResourceNotFoundException", async () => {

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { CreateDistributionCommand } from "@aws-sdk/client-cloudfront";
 import { mkdirSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { cloudFrontClient, http, tempDir } from "../helpers.js";
 import { runCli, spawnServer, type ServerProcess } from "../process.js";
@@ -54,15 +56,56 @@ describe("edgelite CLI", () => {
   });
 
   it("lets in-flight requests finish when stopped", async () => {
-    const server = await spawnServer(["--in-memory", "--quiet"]);
-    running.push(server);
-    const pending = Array.from({ length: 20 }, () => http(server.url, "GET", "/2020-05-31/function"));
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    server.child.kill("SIGTERM");
-    const results = await Promise.allSettled(pending);
-    // Requests already accepted complete with a real answer; none gets a half-written reply.
-    for (const result of results) if (result.status === "fulfilled") expect(result.value.status).toBe(200);
-    expect((await server.exited).code).toBe(0);
+    // An origin that holds every request until released: the requests are surely in flight when the signal comes.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let arrived = 0;
+    const origin = createServer((req, res) => {
+      arrived++;
+      void released.then(() => res.writeHead(200, { "content-type": "text/plain" }).end(`answer ${req.url}`));
+    });
+    await new Promise<void>((resolve) => origin.listen(0, "127.0.0.1", resolve));
+    try {
+      const server = await spawnServer(["--in-memory", "--quiet"]);
+      running.push(server);
+      const client = cloudFrontClient(server.url);
+      const created = await client.send(
+        new CreateDistributionCommand({
+          DistributionConfig: {
+            CallerReference: "in-flight",
+            Comment: "",
+            Enabled: true,
+            Origins: { Quantity: 1, Items: [{ Id: "held", DomainName: "127.0.0.1", CustomOriginConfig: { HTTPPort: (origin.address() as AddressInfo).port, HTTPSPort: 443, OriginProtocolPolicy: "http-only" } }] },
+            DefaultCacheBehavior: { TargetOriginId: "held", ViewerProtocolPolicy: "allow-all", CachePolicyId: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad" },
+          },
+        }),
+      );
+      client.destroy();
+      const host = created.Distribution!.DomainName!;
+      const pending = Array.from({ length: 20 }, (_, i) => http(server.url, "GET", `/r${i}`, { headers: { host } }));
+      for (let i = 0; i < 500 && arrived < 20; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(arrived).toBe(20);
+      server.child.kill("SIGTERM");
+      // The server stops listening at once but keeps the requests it holds open until their answers are written.
+      let refused = false;
+      for (let i = 0; i < 500 && !refused; i++) {
+        refused = await http(server.url, "GET", "/_edgelite/health").then(
+          () => false,
+          () => true,
+        );
+        if (!refused) await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(refused).toBe(true);
+      expect(server.child.exitCode).toBeNull();
+      release();
+      const results = await Promise.allSettled(pending);
+      const answers = results.map((result) => (result.status === "fulfilled" ? `${result.value.status} ${result.value.body}` : String(result.reason)));
+      expect(answers).toEqual(Array.from({ length: 20 }, (_, i) => `200 answer /r${i}`));
+      expect((await server.exited).code).toBe(0);
+    } finally {
+      release();
+      origin.close();
+    }
   });
 
   it("serves an S3 origin from --s3 <bucket>=<folder> and prints each distribution's URL, on creation and at start", async () => {

@@ -21,7 +21,8 @@ describe("edgelite test <file>", () => {
     expect(report.logs).toEqual(["saw /a/b"]);
     expect(report.output.request.headers).toEqual({ host: { value: "example.org" }, "x-seen": { value: "/a/b" } });
     expect(report.output.request.querystring).toEqual({ x: { value: "1" } });
-    expect(report.computeUtilization).toBeGreaterThan(0);
+    // Deterministic (src/runtime/meter.ts): 2.0's base 6, plus 0.001 per code byte and 0.02 per statement run, rounded.
+    expect(report.computeUtilization).toBe(6);
   });
 
   it("says what production would reject with a 502 (exit 2)", async () => {

@@ -13,6 +13,11 @@ export interface ConformanceCase {
   output?: unknown;
   logs?: string[];
   errorMessage?: string;
+  /**
+   * ComputeUtilization for each runtime: exact, since the figure is deterministic (src/runtime/meter.ts); 0 for
+   * code that never ran.
+   */
+  utilization: Partial<Record<RuntimeName, number>>;
 }
 
 const BOTH: RuntimeName[] = ["cloudfront-js-1.0", "cloudfront-js-2.0"];
@@ -38,6 +43,7 @@ export const CASES: ConformanceCase[] = [
     name: "generated 302 redirect (the TestFunction CLI example)",
     source: "CloudFront Developer Guide, test-function CLI output (shared/events/…/test-function--cli-output-viewer-request-302.yaml)",
     runtimes: BOTH,
+    utilization: { "cloudfront-js-1.0": 14, "cloudfront-js-2.0": 6 },
     code: `function handler(event) {
     var response = {
         statusCode: 302,
@@ -64,6 +70,7 @@ export const CASES: ConformanceCase[] = [
     name: "add a Cache-Control header (viewer-response)",
     source: "aws-samples/amazon-cloudfront-functions add-cache-control-header",
     runtimes: BOTH,
+    utilization: { "cloudfront-js-1.0": 14, "cloudfront-js-2.0": 6 },
     code: `function handler(event) {
     var response = event.response;
     var headers = response.headers;
@@ -77,6 +84,7 @@ export const CASES: ConformanceCase[] = [
     name: "URL rewrite for single-page apps, directory URI",
     source: "aws-samples/amazon-cloudfront-functions url-rewrite-single-page-apps",
     runtimes: BOTH,
+    utilization: { "cloudfront-js-1.0": 14, "cloudfront-js-2.0": 6 },
     code: `function handler(event) {
     var request = event.request;
     var uri = request.uri;
@@ -94,6 +102,7 @@ export const CASES: ConformanceCase[] = [
     name: "security headers on every response",
     source: "aws-samples/amazon-cloudfront-functions add-security-headers",
     runtimes: BOTH,
+    utilization: { "cloudfront-js-1.0": 15, "cloudfront-js-2.0": 7 },
     code: `function handler(event) {
     var response = event.response;
     var headers = response.headers;
@@ -124,6 +133,7 @@ export const CASES: ConformanceCase[] = [
     name: "redirect by viewer country",
     source: "aws-samples/amazon-cloudfront-functions redirect-based-on-country",
     runtimes: BOTH,
+    utilization: { "cloudfront-js-1.0": 15, "cloudfront-js-2.0": 7 },
     code: `function handler(event) {
     var request = event.request;
     var headers = request.headers;
@@ -146,6 +156,7 @@ export const CASES: ConformanceCase[] = [
     name: "a lowercase multivalue key is dropped from the output",
     source: "aws-samples READMEs (sample events with `multivalue`)",
     runtimes: BOTH,
+    utilization: { "cloudfront-js-1.0": 14, "cloudfront-js-2.0": 6 },
     code: "function handler(event) { return event.request; }",
     event: { ...minimalRequest, request: { ...minimalRequest.request, headers: { host: { value: "example.org" }, accept: { value: "a", multivalue: [{ value: "a" }] } } } },
     output: { request: { headers: { host: { value: "example.org" }, accept: { value: "a" } }, method: "GET", querystring: {}, uri: "/example.png", cookies: {} } },
@@ -154,6 +165,7 @@ export const CASES: ConformanceCase[] = [
     name: "multiValue query parameters and cookies pass through",
     source: "CloudFront Developer Guide, event structure",
     runtimes: BOTH,
+    utilization: { "cloudfront-js-1.0": 14, "cloudfront-js-2.0": 6 },
     code: "function handler(event) { console.log(event.request.querystring.querymv.multiValue.length + ' ' + event.request.cookies.Cookie1.value); return event.request; }",
     event: {
       ...minimalRequest,
@@ -178,6 +190,7 @@ export const CASES: ConformanceCase[] = [
     name: "reading a missing header's value",
     source: "aws-samples/amazon-cloudfront-functions issue #19 (exact FunctionErrorMessage)",
     runtimes: ["cloudfront-js-1.0"],
+    utilization: { "cloudfront-js-1.0": 14 },
     code: "function handler(event) { var host = event.request.headers.host.value; return event.request; }",
     event: { ...minimalRequest, request: { ...minimalRequest.request, headers: {} } },
     errorMessage: `${PREFIX}TypeError: cannot get property "value" of undefined`,
@@ -186,6 +199,7 @@ export const CASES: ConformanceCase[] = [
     name: "for…of is not supported (2.0)",
     source: "incident note quoting test-function output (runtime-errors.md)",
     runtimes: ["cloudfront-js-2.0"],
+    utilization: { "cloudfront-js-2.0": 0 },
     code: "function handler(event) {\n  var headers = event.request.headers;\n  for (const name of Object.keys(headers)) {\n    console.log(name);\n  }\n  return event.request;\n}",
     event: minimalRequest,
     errorMessage: `${PREFIX}SyntaxError: Token "of" not supported in this version in 3`,
@@ -194,6 +208,7 @@ export const CASES: ConformanceCase[] = [
     name: "an arrow function with destructured parameters (2.0)",
     source: "blog quoting test-function output (runtime-errors.md)",
     runtimes: ["cloudfront-js-2.0"],
+    utilization: { "cloudfront-js-2.0": 0 },
     code: "function handler(event) {\n  var q = event.request.querystring;\n  Object.entries(q).forEach(([key, valueObj]) => {\n    console.log(key);\n  });\n  return event.request;\n}",
     event: minimalRequest,
     errorMessage: `${PREFIX}SyntaxError: Unexpected token "=>" in 3`,
@@ -202,6 +217,7 @@ export const CASES: ConformanceCase[] = [
     name: "a thrown Error",
     source: "paulhammond/cftest (Error: thrown error)",
     runtimes: ["cloudfront-js-1.0"],
+    utilization: { "cloudfront-js-1.0": 14 },
     code: "function handler(event) { throw new Error('thrown error'); }",
     event: minimalRequest,
     errorMessage: `${PREFIX}Error: thrown error`,

@@ -19,8 +19,7 @@ describe("conformance: documented CloudFront behaviour", () => {
             expect(JSON.stringify(result.output)).toBe(JSON.stringify(testCase.output));
           }
           if (testCase.logs) expect(result.logs).toEqual(testCase.logs);
-          if (testCase.errorMessage === undefined) expect(result.computeUtilization).toBeGreaterThan(0);
-          expect(result.computeUtilization).toBeLessThanOrEqual(100);
+          expect(result.computeUtilization).toBe(testCase.utilization[runtime]);
         } finally {
           fn.dispose();
         }

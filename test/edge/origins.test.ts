@@ -301,7 +301,7 @@ describe("CloudFront-* headers", () => {
         "geo",
         `function handler(event) {
   var h = event.request.headers;
-  if (h['cloudfront-viewer-country'] && h['cloudfront-viewer-country'].value === 'FR') {
+  if (h['cloudfront-viewer-country'] && h['cloudfront-viewer-country'].value === 'FR' && !event.request.uri.startsWith('/fr/')) {
     return { statusCode: 302, statusDescription: 'Found', headers: { location: { value: '/fr' + event.request.uri } } };
   }
   return event.request;
@@ -330,8 +330,13 @@ describe("CloudFront-* headers", () => {
       const redirected = await http(t.url, "GET", "/page", { headers: { host: withCountry, "cloudfront-viewer-country": "US" } });
       expect(redirected.status).toBe(302);
       expect(redirected.headers.location).toBe("/fr/page");
+      const followed = await http(t.url, "GET", "/fr/page", { headers: { host: withCountry, "cloudfront-viewer-country": "US" } });
+      expect(followed.status).toBe(200);
+      expect(origin.seen.at(-1)!.url).toBe("/fr/page");
+      expect(origin.seen.at(-1)!.headers["cloudfront-viewer-country"]).toBe("FR");
       const plain = await http(t.url, "GET", "/page", { headers: { host: without } });
       expect(plain.status).toBe(200);
+      expect(origin.seen.at(-1)!.url).toBe("/page");
       expect(origin.seen.at(-1)!.headers["cloudfront-viewer-country"]).toBeUndefined();
     } finally {
       await t.close();

@@ -2,22 +2,38 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { Worker } from "node:worker_threads";
+import { afterAll, describe, expect, it, vi, type MockInstance } from "vitest";
 import { viewerRequestEvent } from "../../src/runtime/builders.js";
 import { RunnerPool } from "../../src/runtime/pool.js";
+import type { PoolRequest } from "../../src/runtime/poolWorker.js";
 
 describe("RunnerPool", () => {
   const pool = new RunnerPool(1);
   afterAll(() => pool.close());
 
+  /** What the pool posts to its workers: each run's request, with the code only when the worker lacks it. */
+  const posted = (spy: MockInstance<Worker["postMessage"]>) => spy.mock.calls.flatMap(([requests]) => requests as PoolRequest[]);
+
   it("sends a function's code once, and again when the worker has dropped it from its warm set", async () => {
-    const codes = Array.from({ length: 40 }, (_, i) => new TextEncoder().encode(`function handler(event) { console.log('fn ${i}'); return event.request; }`));
-    for (const [i, code] of codes.entries()) {
-      expect((await pool.run(code, "cloudfront-js-2.0", viewerRequestEvent())).logs).toEqual([`fn ${i}`]);
-    }
-    // The first functions were evicted (the worker keeps 32 warm); running them again must still work.
-    for (const i of [0, 1, 39]) {
-      expect((await pool.run(codes[i]!, "cloudfront-js-2.0", viewerRequestEvent())).logs).toEqual([`fn ${i}`]);
+    const spy = vi.spyOn(Worker.prototype, "postMessage");
+    try {
+      const codes = Array.from({ length: 40 }, (_, i) => `function handler(event) { console.log('fn ${i}'); return event.request; }`);
+      for (const [i, code] of codes.entries()) {
+        expect((await pool.run(new TextEncoder().encode(code), "cloudfront-js-2.0", viewerRequestEvent())).logs).toEqual([`fn ${i}`]);
+        expect((await pool.run(new TextEncoder().encode(code), "cloudfront-js-2.0", viewerRequestEvent())).logs).toEqual([`fn ${i}`]);
+      }
+      // Two runs of each function: its code went with the first only.
+      expect(posted(spy).map((request) => request.code)).toEqual(codes.flatMap((code) => [code, undefined]));
+      spy.mockClear();
+      // The worker keeps 32 functions warm: the first ones were dropped, and the pool, which believes the worker
+      // has them, learns so from its reply and sends the code again; the last one is still warm.
+      for (const i of [0, 1, 39]) {
+        expect((await pool.run(new TextEncoder().encode(codes[i]!), "cloudfront-js-2.0", viewerRequestEvent())).logs).toEqual([`fn ${i}`]);
+      }
+      expect(posted(spy).map((request) => request.code)).toEqual([undefined, codes[0], undefined, codes[1], undefined]);
+    } finally {
+      spy.mockRestore();
     }
   });
 
