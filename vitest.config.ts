@@ -7,5 +7,13 @@ export default defineConfig({
     globalSetup: ["test/globalSetup.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // With --coverage (npm run coverage, test/coverage/run.mjs): what the tests' own processes run of src/.
+    coverage: {
+      provider: "v8",
+      include: ["src/**/*.ts"],
+      reporter: ["json"],
+      reportsDirectory: "coverage/vitest",
+      experimentalAstAwareRemapping: true,
+    },
   },
 });
