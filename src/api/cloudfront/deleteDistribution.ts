@@ -1,5 +1,5 @@
 import { distributionIdFromPath } from "./distributionRequest.js";
-import { ifMatchHeader } from "./requestFields.js";
+import { ifMatchHeader } from "../ifMatch.js";
 import type { Operation } from "../operation.js";
 
 export const deleteDistribution: Operation = {

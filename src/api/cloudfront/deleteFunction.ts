@@ -1,4 +1,5 @@
-import { functionNameFromPath, ifMatchHeader } from "./requestFields.js";
+import { ifMatchHeader } from "../ifMatch.js";
+import { functionNameFromPath } from "./requestFields.js";
 import type { Operation } from "../operation.js";
 
 export const deleteFunction: Operation = {

@@ -1,4 +1,5 @@
-import { ifMatchHeader, keyValueStoreNameFromPath } from "./requestFields.js";
+import { ifMatchHeader } from "../ifMatch.js";
+import { keyValueStoreNameFromPath } from "./requestFields.js";
 import type { Operation } from "../operation.js";
 
 export const deleteKeyValueStore: Operation = {

@@ -1,4 +1,5 @@
-import { functionNameFromPath, ifMatchHeader } from "./requestFields.js";
+import { ifMatchHeader } from "../ifMatch.js";
+import { functionNameFromPath } from "./requestFields.js";
 import { functionSummaryFields } from "./shapes.js";
 import { xmlDocument } from "./xml.js";
 import { xmlReply, type Operation } from "../operation.js";

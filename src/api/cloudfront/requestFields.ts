@@ -157,11 +157,6 @@ export function stageFromQuery(query: URLSearchParams): Stage {
   return (stage as Stage | undefined) ?? "DEVELOPMENT";
 }
 
-export function ifMatchHeader(headers: Record<string, string | string[] | undefined>): string | undefined {
-  const value = headers["if-match"];
-  return Array.isArray(value) ? value[0] : value;
-}
-
 /** The `{Name}` label of a key value store URI; a name that breaks the pattern names no store. */
 export function keyValueStoreNameFromPath(params: Record<string, string>): string {
   const name = getOwn(params, "Name") ?? "";

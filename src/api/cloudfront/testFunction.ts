@@ -1,5 +1,6 @@
 import type { Stage } from "../../store/types.js";
-import { CONSTRAINTS, decodeBlob, functionNameFromPath, ifMatchHeader, leaf } from "./requestFields.js";
+import { ifMatchHeader } from "../ifMatch.js";
+import { CONSTRAINTS, decodeBlob, functionNameFromPath, leaf } from "./requestFields.js";
 import { functionSummaryXml } from "./shapes.js";
 import { validateFields } from "./validate.js";
 import { parseRequestXml, textElement, xmlDocument } from "./xml.js";

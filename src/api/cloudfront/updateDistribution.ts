@@ -1,5 +1,5 @@
 import { distributionConfigOf, distributionIdFromPath } from "./distributionRequest.js";
-import { ifMatchHeader } from "./requestFields.js";
+import { ifMatchHeader } from "../ifMatch.js";
 import { distributionFields } from "./shapes.js";
 import { xmlDocument } from "./xml.js";
 import { xmlReply, type Operation } from "../operation.js";

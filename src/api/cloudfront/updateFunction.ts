@@ -1,4 +1,5 @@
-import { CONSTRAINTS, decodeBlob, functionNameFromPath, ifMatchHeader, leaf, parseFunctionConfig } from "./requestFields.js";
+import { ifMatchHeader } from "../ifMatch.js";
+import { CONSTRAINTS, decodeBlob, functionNameFromPath, leaf, parseFunctionConfig } from "./requestFields.js";
 import { functionSummaryFields } from "./shapes.js";
 import { validateFields } from "./validate.js";
 import { parseRequestXml, xmlDocument } from "./xml.js";

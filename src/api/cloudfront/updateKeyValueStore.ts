@@ -1,4 +1,5 @@
-import { CONSTRAINTS, ifMatchHeader, keyValueStoreNameFromPath, leaf } from "./requestFields.js";
+import { ifMatchHeader } from "../ifMatch.js";
+import { CONSTRAINTS, keyValueStoreNameFromPath, leaf } from "./requestFields.js";
 import { keyValueStoreFields } from "./shapes.js";
 import { validateFields } from "./validate.js";
 import { parseRequestXml, xmlDocument } from "./xml.js";

@@ -20,11 +20,6 @@ export function jsonBody(request: ApiRequest): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-export function ifMatch(request: ApiRequest): string | undefined {
-  const value = request.headers["if-match"];
-  return Array.isArray(value) ? value[0] : value;
-}
-
 /** A required string member, with AWS's validation wording when it is missing or not a string. */
 export function requiredString(value: unknown, at: string): string {
   if (value === undefined || value === null) {

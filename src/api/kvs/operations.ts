@@ -1,7 +1,8 @@
 import { getOwn } from "../../nullPrototype.js";
 import { KvsError } from "../../service/kvsErrors.js";
 import { jsonReply, type Operation } from "../operation.js";
-import { epochSeconds, ifMatch, jsonBody, requiredString } from "./common.js";
+import { ifMatchHeader } from "../ifMatch.js";
+import { epochSeconds, jsonBody, requiredString } from "./common.js";
 
 /**
  * The cloudfront-keyvaluestore data plane (2022-07-26, REST-JSON) on the same port. The ARN arrives
@@ -69,7 +70,7 @@ export const putKey: Operation = {
   protocol: "rest-json",
   async handle(request, { keyValueStores }) {
     const value = requiredString(getOwn(jsonBody(request), "Value"), "value");
-    const result = await keyValueStores.putKey(request.params.KvsARN!, request.params.Key!, value, ifMatch(request));
+    const result = await keyValueStores.putKey(request.params.KvsARN!, request.params.Key!, value, ifMatchHeader(request.headers));
     return jsonReply(200, { ItemCount: result.itemCount, TotalSizeInBytes: result.totalSizeInBytes }, { ETag: result.etag });
   },
 };
@@ -80,7 +81,7 @@ export const deleteKey: Operation = {
   path: `${STORE}/keys/{Key}`,
   protocol: "rest-json",
   async handle(request, { keyValueStores }) {
-    const result = await keyValueStores.deleteKey(request.params.KvsARN!, request.params.Key!, ifMatch(request));
+    const result = await keyValueStores.deleteKey(request.params.KvsARN!, request.params.Key!, ifMatchHeader(request.headers));
     // 200 with a JSON body (not 204): the SDKs expect the counts.
     return jsonReply(200, { ItemCount: result.itemCount, TotalSizeInBytes: result.totalSizeInBytes }, { ETag: result.etag });
   },
@@ -100,7 +101,7 @@ export const updateKeys: Operation = {
     };
     const puts = list(getOwn(body, "Puts"), "puts").map((item, i) => [requiredString(getOwn(item, "Key"), `puts.${i + 1}.member.key`), requiredString(getOwn(item, "Value"), `puts.${i + 1}.member.value`)] as [string, string]);
     const deletes = list(getOwn(body, "Deletes"), "deletes").map((item, i) => requiredString(getOwn(item, "Key"), `deletes.${i + 1}.member.key`));
-    const result = await keyValueStores.updateKeys(request.params.KvsARN!, ifMatch(request), puts, deletes);
+    const result = await keyValueStores.updateKeys(request.params.KvsARN!, ifMatchHeader(request.headers), puts, deletes);
     return jsonReply(200, { ItemCount: result.itemCount, TotalSizeInBytes: result.totalSizeInBytes }, { ETag: result.etag });
   },
 };
