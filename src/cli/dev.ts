@@ -3,7 +3,7 @@ import { watch, readFileSync, realpathSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { gate, GateSyntaxError } from "../runtime/gate.js";
-import type { RuntimeName } from "../runtime/types.js";
+import { parseRuntimeName } from "../runtime/types.js";
 import { CloudFrontError } from "../service/errors.js";
 import { startServer, type RunningServer } from "../server.js";
 import { MemoryStore } from "../store/memory.js";
@@ -51,8 +51,7 @@ export function registerDev(program: Command): void {
 
 async function dev(viewerRequestFile: string, options: DevOptions): Promise<void> {
   const paint = colour(process.stdout);
-  const runtime = (options.runtime.startsWith("cloudfront-js-") ? options.runtime : `cloudfront-js-${options.runtime}`) as RuntimeName;
-  if (runtime !== "cloudfront-js-1.0" && runtime !== "cloudfront-js-2.0") throw new Error(`--runtime must be 1.0 or 2.0 (got "${options.runtime}")`);
+  const runtime = parseRuntimeName(options.runtime);
   const folder = /^https?:\/\//i.test(options.origin) ? undefined : resolve(options.origin);
   if (folder !== undefined && !statSync(folder, { throwIfNoEntry: false })?.isDirectory()) {
     throw new Error(`--origin must be an http:// or https:// URL or a folder; ${options.origin} is neither`);

@@ -4,7 +4,7 @@ import { emptyRecord, getOwn, setOwn } from "../nullPrototype.js";
 import { viewerRequestEvent, viewerResponseEvent } from "../runtime/builders.js";
 import { parseEvent, type FunctionEvent } from "../runtime/event.js";
 import { CompiledFunction } from "../runtime/function.js";
-import type { RuntimeName } from "../runtime/types.js";
+import { parseRuntimeName } from "../runtime/types.js";
 import { colour } from "./format.js";
 
 interface TestOptions {
@@ -57,7 +57,7 @@ Examples:
 
 function runTest(file: string, options: TestOptions): number {
   const paint = colour(process.stdout);
-  const runtime = runtimeName(options.runtime);
+  const runtime = parseRuntimeName(options.runtime);
   const code = readFileSync(file, "utf8");
   const event = buildEvent(options);
   const compiled = new CompiledFunction(code, runtime);
@@ -94,12 +94,6 @@ function runTest(file: string, options: TestOptions): number {
   }
   console.log(`${paint.dim("compute utilization:")} ${result.computeUtilization}`);
   return status;
-}
-
-function runtimeName(value: string): RuntimeName {
-  const name = value.startsWith("cloudfront-js-") ? value : `cloudfront-js-${value}`;
-  if (name !== "cloudfront-js-1.0" && name !== "cloudfront-js-2.0") throw new Error(`--runtime must be 1.0 or 2.0 (got "${value}")`);
-  return name;
 }
 
 function pairs(values: string[], what: string): Record<string, string[]> {

@@ -1,3 +1,5 @@
+import type { RuntimeName } from "../runtime/types.js";
+
 /**
  * The persistence boundary. Everything above it talks in these plain records; nothing here knows
  * about HTTP, XML or a particular database. Every write is a conditional write on the version the
@@ -5,7 +7,7 @@
  * a SQLite transaction, a PostgreSQL `UPDATE … WHERE version = $n` — never an in-process lock.
  */
 
-export type Runtime = "cloudfront-js-1.0" | "cloudfront-js-2.0";
+export type Runtime = RuntimeName;
 export type Stage = "DEVELOPMENT" | "LIVE";
 
 export interface Tag {

@@ -3,7 +3,7 @@ import vm from "node:vm";
 import { afterAll, describe, expect, it } from "vitest";
 import { Sandbox } from "../../src/runtime/engine.js";
 import { gate } from "../../src/runtime/gate.js";
-import type { RuntimeName } from "../../src/runtime/types.js";
+import { RUNTIME_NAMES as RUNTIMES, type RuntimeName } from "../../src/runtime/types.js";
 
 /**
  * The instrumentation (statement counter, write barrier, global-assignment hook) changes no program's
@@ -11,7 +11,6 @@ import type { RuntimeName } from "../../src/runtime/types.js";
  * kind of error, as the same code run directly by V8 in strict mode.
  */
 
-const RUNTIMES: RuntimeName[] = ["cloudfront-js-1.0", "cloudfront-js-2.0"];
 const sandboxes: Sandbox[] = [];
 afterAll(() => sandboxes.forEach((sandbox) => sandbox.dispose()));
 

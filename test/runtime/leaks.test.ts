@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { Sandbox, type RawRun } from "../../src/runtime/engine.js";
 import { gate } from "../../src/runtime/gate.js";
-import type { RuntimeName } from "../../src/runtime/types.js";
+import { RUNTIME_NAMES as RUNTIMES, type RuntimeName } from "../../src/runtime/types.js";
 
 /**
  * Fresh state per run, checked from the outside: after any run, the sandbox's shared objects (built-ins,
@@ -11,7 +11,6 @@ import type { RuntimeName } from "../../src/runtime/types.js";
  * from the roots (own properties with their attributes, prototypes, extensibility).
  */
 
-const RUNTIMES: RuntimeName[] = ["cloudfront-js-1.0", "cloudfront-js-2.0"];
 const sandboxes: Sandbox[] = [];
 afterAll(() => sandboxes.forEach((sandbox) => sandbox.dispose()));
 
