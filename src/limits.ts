@@ -1,6 +1,7 @@
 /**
- * CloudFront's quotas and wire limits, in one place. Sources: the CloudFront quotas page, the
- * 2020-05-31 service model and ../shared/spec/api-resolved.md.
+ * CloudFront's quotas and wire limits, in one place. Sources: the CloudFront quotas page
+ * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html) and the
+ * 2020-05-31 service model (aws/aws-sdk-js-v3, codegen/sdk-codegen/aws-models/cloudfront.json).
  */
 
 /** "10 KB" per the quotas page; the byte boundary is not published, we take 10,240 (the looser reading). */
@@ -9,8 +10,9 @@ export const MAX_FUNCTION_CODE_BYTES = 10_240;
 export const MIN_FUNCTION_CODE_BYTES = 1;
 /** Functions per account (default quota, adjustable on AWS; `--max-functions` here). */
 export const DEFAULT_MAX_FUNCTIONS_PER_ACCOUNT = 100;
+/** FunctionName in the model: 1-64 characters of [a-zA-Z0-9-_]. */
 export const MAX_FUNCTION_NAME_LENGTH = 64;
-export const FUNCTION_NAME_PATTERN = /^[a-zA-Z0-9\-_]{1,64}$/;
+export const FUNCTION_NAME_PATTERN = new RegExp(`^[a-zA-Z0-9\\-_]{1,${MAX_FUNCTION_NAME_LENGTH}}$`);
 export const MAX_FUNCTION_COMMENT_LENGTH = 128;
 /** A function can be associated with at most one key value store. */
 export const MAX_KEY_VALUE_STORE_ASSOCIATIONS = 1;
@@ -65,6 +67,10 @@ export const SCHEDULER_KNOWN_FUNCTIONS = 1_024;
 
 /** Key value stores per account (adjustable on AWS; `--max-key-value-stores` here). */
 export const DEFAULT_MAX_KEY_VALUE_STORES_PER_ACCOUNT = 50;
+/** KeyValueStoreName in the model: 1-64 characters, the function name's pattern. */
+export const MAX_KEY_VALUE_STORE_NAME_LENGTH = 64;
+/** KeyValueStoreComment in the model: at most 128 characters. */
+export const MAX_KEY_VALUE_STORE_COMMENT_LENGTH = 128;
 export const KVS_MAX_KEY_BYTES = 512;
 export const KVS_MAX_VALUE_BYTES = 1024;
 export const KVS_MAX_STORE_BYTES = 5 * 1024 * 1024;
@@ -92,6 +98,10 @@ export const ORIGIN_READ_TIMEOUT_SECONDS = { min: 1, max: 120, default: 30 } as 
 export const ORIGIN_KEEPALIVE_TIMEOUT_SECONDS = { min: 1, max: 120, default: 5 } as const;
 /** Origin ConnectionTimeout: 1-10 s, 10 by default. */
 export const ORIGIN_CONNECTION_TIMEOUT_SECONDS = { min: 1, max: 10, default: 10 } as const;
+/** The longest host name: 253 characters in text form (255 octets on the wire, RFC 1035 §2.3.4). */
+export const MAX_HOST_NAME_LENGTH = 253;
+/** The largest TCP port (a 16-bit field, RFC 9293 §3.1): an origin's port (`customOriginConfig.port`), `--port`. */
+export const MAX_PORT = 65_535;
 /** Origin ConnectionAttempts: 1-3, 3 by default. */
 export const ORIGIN_CONNECTION_ATTEMPTS = { min: 1, max: 3, default: 3 } as const;
 

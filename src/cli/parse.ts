@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from "commander";
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
+import { MAX_PORT } from "../limits.js";
 
 export function parseInteger(value: string): number {
   if (!/^[0-9]+$/.test(value)) throw new InvalidArgumentError(`expected a whole number, got "${value}"`);
@@ -9,7 +10,7 @@ export function parseInteger(value: string): number {
 
 export function parsePort(value: string): number {
   const port = parseInteger(value);
-  if (port > 65535) throw new InvalidArgumentError(`a port is at most 65535, got ${port}`);
+  if (port > MAX_PORT) throw new InvalidArgumentError(`a port is at most ${MAX_PORT}, got ${port}`);
   return port;
 }
 

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Clock } from "../../clock.js";
+import { MAX_HOST_NAME_LENGTH } from "../../limits.js";
 import { CloudFrontError, type AuthErrorCode } from "../../service/errors.js";
 import { KvsError } from "../../service/kvsErrors.js";
 import type { ApiReply, Operation } from "../operation.js";
@@ -104,7 +105,7 @@ function authError(protocol: Protocol, code: AuthErrorCode, message: string): Cl
 
 function hostMessage(header: string, who: string): string {
   const name = hostName(header);
-  const shown = name !== undefined && name.length <= 253 ? name : undefined;
+  const shown = name !== undefined && name.length <= MAX_HOST_NAME_LENGTH ? name : undefined;
   return (
     `${who} only for loopback hosts (localhost, *.localhost, 127.0.0.1, [::1]), the --host it listens on and each --allowed-host; ` +
     `${shown === undefined ? "this request's Host is not one of them" : `Host '${shown}' is not one of them`} (a web page could reach the API through DNS rebinding). ` +

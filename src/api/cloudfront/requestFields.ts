@@ -1,30 +1,39 @@
 import { emptyRecord, getOwn } from "../../nullPrototype.js";
-import { FUNCTION_NAME_PATTERN, MAX_TAG_KEY_LENGTH, MAX_TAG_VALUE_LENGTH } from "../../limits.js";
+import {
+  FUNCTION_NAME_PATTERN,
+  MAX_FUNCTION_NAME_LENGTH,
+  MAX_KEY_VALUE_STORE_COMMENT_LENGTH,
+  MAX_KEY_VALUE_STORE_NAME_LENGTH,
+  MAX_TAG_KEY_LENGTH,
+  MAX_TAG_VALUE_LENGTH,
+  MAX_TEST_EVENT_OBJECT_BYTES,
+  MIN_FUNCTION_CODE_BYTES,
+} from "../../limits.js";
 import { CloudFrontError, MESSAGES } from "../../service/errors.js";
 import type { FunctionConfigInput } from "../../service/functions.js";
+import { RUNTIME_NAMES } from "../../runtime/types.js";
 import type { Runtime, Stage, Tag } from "../../store/types.js";
 import { validateFields, type Constraint, type Field } from "./validate.js";
 import type { XmlNode } from "./xml.js";
 
 /** Reading and checking request members shared by several operations. Constraints are the model's. */
 
-export const RUNTIMES = ["cloudfront-js-1.0", "cloudfront-js-2.0"] as const;
 export const STAGES = ["DEVELOPMENT", "LIVE"] as const;
 
 export const CONSTRAINTS = {
-  functionName: { required: true, minLength: 1, maxLength: 64, pattern: "[a-zA-Z0-9-_]{1,64}" },
+  functionName: { required: true, minLength: 1, maxLength: MAX_FUNCTION_NAME_LENGTH, pattern: "[a-zA-Z0-9-_]{1,64}" },
   // The model allows 40,960 bytes, but anything over the 10 KB quota is FunctionSizeLimitExceeded (413), checked by the service.
-  functionBlob: { required: true, minLength: 1, sensitive: true },
-  eventObject: { required: true, minLength: 0, maxLength: 40960, sensitive: true },
+  functionBlob: { required: true, minLength: MIN_FUNCTION_CODE_BYTES, sensitive: true },
+  eventObject: { required: true, minLength: 0, maxLength: MAX_TEST_EVENT_OBJECT_BYTES, sensitive: true },
   comment: { required: true },
-  runtime: { required: true, enum: RUNTIMES },
+  runtime: { required: true, enum: RUNTIME_NAMES },
   stage: { enum: STAGES },
   keyValueStoreArn: { required: true, minLength: 0, maxLength: 85, pattern: "arn:aws:cloudfront::[0-9]{12}:key-value-store\\/[0-9a-fA-F-]{36}" },
   quantity: { required: true, pattern: "-?[0-9]+" },
   tagKey: { required: true, minLength: 1, maxLength: MAX_TAG_KEY_LENGTH, pattern: "([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)" },
   tagValue: { minLength: 0, maxLength: MAX_TAG_VALUE_LENGTH, pattern: "([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)" },
-  keyValueStoreName: { required: true, minLength: 1, maxLength: 64, pattern: "[a-zA-Z0-9-_]{1,64}" },
-  keyValueStoreComment: { minLength: 0, maxLength: 128 },
+  keyValueStoreName: { required: true, minLength: 1, maxLength: MAX_KEY_VALUE_STORE_NAME_LENGTH, pattern: "[a-zA-Z0-9-_]{1,64}" },
+  keyValueStoreComment: { minLength: 0, maxLength: MAX_KEY_VALUE_STORE_COMMENT_LENGTH },
   importSourceType: { required: true, enum: ["S3"] },
   importSourceArn: { required: true },
 } satisfies Record<string, Constraint>;

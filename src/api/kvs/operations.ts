@@ -1,3 +1,4 @@
+import { KVS_LIST_KEYS_MAX } from "../../limits.js";
 import { getOwn } from "../../nullPrototype.js";
 import { KvsError } from "../../service/kvsErrors.js";
 import { jsonReply, type Operation } from "../operation.js";
@@ -53,7 +54,7 @@ export const listKeys: Operation = {
   protocol: "rest-json",
   async handle(request, { keyValueStores }) {
     const max = request.query.get("MaxResults");
-    if (max !== null && !/^[0-9]+$/.test(max)) throw new KvsError("ValidationException", `MaxResults must be a whole number from 1 to 50; got "${max}".`);
+    if (max !== null && !/^[0-9]+$/.test(max)) throw new KvsError("ValidationException", `MaxResults must be a whole number from 1 to ${KVS_LIST_KEYS_MAX}; got "${max}".`);
     const page = await keyValueStores.listKeys(request.params.KvsARN!, {
       nextToken: request.query.get("NextToken") || undefined,
       maxResults: max === null ? undefined : Number(max),
