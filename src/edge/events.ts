@@ -1,21 +1,17 @@
 import type { IncomingMessage } from "node:http";
 import { emptyRecord, getOwn, setOwn } from "../nullPrototype.js";
+import { buildViewerRequestEvent, cookieHeaderPairs } from "../runtime/builders.js";
 import type { CookieEntry, FunctionEvent, FunctionRequest, FunctionResponse, ValueEntry } from "../runtime/event.js";
+import { isHiddenHeader } from "../runtime/headerRules.js";
 
 /**
- * Viewer traffic into CloudFront Functions events and back, as CloudFront does it (shared/spec/edge.md
- * §1–§4): lower-cased header names, repeats as multiValue, Cookie and Set-Cookie moved out of headers,
- * query values left as sent, disallowed headers hidden. The name maps are null-prototype records: a
- * viewer's or origin's `__proto__` is a name like any other (src/nullPrototype.ts).
+ * Viewer traffic into CloudFront Functions events and back, as CloudFront does it (the CloudFront Functions
+ * event structure page, https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/functions-event-structure.html,
+ * and the header restrictions in src/runtime/headerRules.ts): lower-cased header names, repeats as multiValue,
+ * Cookie and Set-Cookie moved out of headers, query values left as sent, disallowed headers hidden. The name
+ * maps are null-prototype records: a viewer's or origin's `__proto__` is a name like any other
+ * (src/nullPrototype.ts).
  */
-
-const HIDDEN = new Set([
-  "connection", "expect", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "trailer", "upgrade",
-  "x-accel-buffering", "x-accel-charset", "x-accel-limit-rate", "x-accel-redirect", "x-amzn-auth", "x-amzn-cf-billing",
-  "x-amzn-cf-id", "x-amzn-cf-xff", "x-amzn-errortype", "x-amzn-fle-profile", "x-amzn-header-count", "x-amzn-header-order",
-  "x-amzn-lambda-integration-tag", "x-amzn-requestid", "x-cache", "x-forwarded-proto", "x-real-ip", "transfer-encoding",
-]);
-const hidden = (name: string) => HIDDEN.has(name) || name.startsWith("x-amz-cf-") || name.startsWith("x-edge-");
 
 function add<T extends { value: string; multiValue?: Array<Omit<T, "multiValue">> }>(map: Record<string, T>, name: string, entry: T): void {
   const existing = getOwn(map, name);
@@ -34,15 +30,6 @@ export function headerLines(rawHeaders: string[]): Array<[string, string]> {
   return lines;
 }
 
-export function parseCookieHeader(value: string, into: Record<string, ValueEntry>): void {
-  for (const part of value.split(";")) {
-    const pair = part.trim();
-    if (!pair) continue;
-    const at = pair.indexOf("=");
-    add(into, at === -1 ? pair : pair.slice(0, at), { value: at === -1 ? "" : pair.slice(at + 1) });
-  }
-}
-
 export interface ViewerContext {
   distributionId: string;
   distributionDomainName: string;
@@ -52,34 +39,30 @@ export interface ViewerContext {
   host: string;
 }
 
-export function viewerRequestEvent(req: IncomingMessage, context: ViewerContext): { event: FunctionEvent; rawQuery: string | null } {
+/** The viewer-request event of a request off the socket (the one builder, src/runtime/builders.ts), and its raw query. */
+export function viewerRequestEvent(req: Pick<IncomingMessage, "url" | "method" | "rawHeaders">, context: ViewerContext): { event: FunctionEvent; rawQuery: string | null } {
   const url = req.url ?? "/";
   const at = url.indexOf("?");
-  const uri = at === -1 ? url : url.slice(0, at);
   const rawQuery = at === -1 ? null : url.slice(at + 1);
-  const querystring = emptyRecord<ValueEntry>();
-  for (const part of (rawQuery ?? "").split("&")) {
-    if (part === "") continue;
-    const eq = part.indexOf("=");
-    add(querystring, eq === -1 ? part : part.slice(0, eq), { value: eq === -1 ? "" : part.slice(eq + 1) });
-  }
-  const headers = emptyRecord<ValueEntry>();
-  const cookies = emptyRecord<ValueEntry>();
+  const headers: Array<[string, string]> = [];
+  const cookies: Array<[string, string]> = [];
   for (const [name, value] of headerLines(req.rawHeaders)) {
-    if (name === "cookie") parseCookieHeader(value, cookies);
-    else if (name === "host") add(headers, "host", { value: context.host });
-    else if (!hidden(name)) add(headers, name, { value });
+    if (name === "cookie") cookies.push(...cookieHeaderPairs(value));
+    else if (name === "host") headers.push(["host", context.host]);
+    else if (!isHiddenHeader(name)) headers.push([name, value]);
   }
-  const request: FunctionRequest = { method: req.method ?? "GET", uri, querystring, headers, cookies };
-  return {
-    event: {
-      version: "1.0",
-      context: { distributionDomainName: context.distributionDomainName, distributionId: context.distributionId, eventType: "viewer-request", requestId: context.requestId },
-      viewer: { ip: context.viewerIp },
-      request,
-    },
+  const event = buildViewerRequestEvent({
+    method: req.method ?? "GET",
+    uri: at === -1 ? url : url.slice(0, at),
     rawQuery,
-  };
+    headers,
+    cookies,
+    viewerIp: context.viewerIp,
+    distributionDomainName: context.distributionDomainName,
+    distributionId: context.distributionId,
+    requestId: context.requestId,
+  });
+  return { event, rawQuery };
 }
 
 /** An origin response as the viewer-response event's `response`. */
@@ -94,7 +77,7 @@ export function responseFromOrigin(statusCode: number, statusMessage: string, ra
       const entry: CookieEntry = { value: eq === -1 ? "" : pair.slice(eq + 1).trim() };
       if (semicolon !== -1) entry.attributes = value.slice(semicolon + 1).trim();
       add(cookies as Record<string, CookieEntry & { value: string }>, eq === -1 ? pair.trim() : pair.slice(0, eq).trim(), entry);
-    } else if (!hidden(name)) {
+    } else if (!isHiddenHeader(name)) {
       add(headers, name, { value });
     }
   }

@@ -27,38 +27,123 @@ export interface ViewerResponseInit extends ViewerRequestInit {
   setCookies?: string[];
 }
 
-export function viewerRequestEvent(init: ViewerRequestInit = {}): FunctionEvent {
-  const url = new URL(init.url ?? "/", "http://localhost");
-  const headers = valueMap(Object.entries(init.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value] as const));
-  if (init.url && /^https?:\/\//.test(init.url) && !getOwn(headers, "host")) setOwn(headers, "host", { value: url.host });
-  const cookies = valueMap(Object.entries(init.cookies ?? {}));
-  const cookieHeader = getOwn(headers, "cookie");
-  if (cookieHeader) {
-    delete headers.cookie;
-    for (const part of (cookieHeader.multiValue ?? [cookieHeader]).flatMap((entry) => entry.value.split(/;\s*/))) {
-      const at = part.indexOf("=");
-      if (at <= 0) continue;
-      add(cookies, part.slice(0, at), part.slice(at + 1));
-    }
-  }
-  // CloudFront passes query values as they appear in the URL (still percent-encoded).
+/**
+ * A viewer request as CloudFront receives it, before it becomes an event: what the edge reads off the
+ * socket and what `viewerRequestEvent` makes of its init. Names in `headers` are lower-case.
+ */
+export interface ViewerRequestParts {
+  method: string;
+  /** The path, without the query string. */
+  uri: string;
+  /** What follows the first "?" as sent, or null when there is no "?". */
+  rawQuery: string | null;
+  /** Header lines in order (repeats kept), Cookie lines already taken out into `cookies`. */
+  headers: ReadonlyArray<readonly [string, string]>;
+  /** Cookie name/value pairs in order (repeats kept). */
+  cookies: ReadonlyArray<readonly [string, string]>;
+  viewerIp: string;
+  distributionDomainName?: string;
+  distributionId?: string;
+  requestId?: string;
+}
+
+/**
+ * The viewer-request event CloudFront builds from a request (the CloudFront Functions event structure page:
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/functions-event-structure.html): repeated
+ * names as `multiValue` in order, the first in `value`; query names and values split at the first "=" and
+ * left as sent (still percent-encoded); a parameter without "=" has the value "". The one builder: the edge
+ * (src/edge/events.ts), `viewerRequestEvent` below and `edgelite test` all come here.
+ */
+export function buildViewerRequestEvent(parts: ViewerRequestParts): FunctionEvent {
   const querystring = emptyRecord<ValueEntry>();
-  for (const part of url.search.slice(1).split("&")) {
-    if (part === "") continue;
-    const at = part.indexOf("=");
-    add(querystring, at === -1 ? part : part.slice(0, at), at === -1 ? "" : part.slice(at + 1));
-  }
+  for (const [name, value] of queryParameters(parts.rawQuery)) add(querystring, name, value);
+  const headers = emptyRecord<ValueEntry>();
+  for (const [name, value] of parts.headers) add(headers, name, value);
+  const cookies = emptyRecord<ValueEntry>();
+  for (const [name, value] of parts.cookies) add(cookies, name, value);
   return {
     version: "1.0",
     context: {
-      ...(init.distributionDomainName ? { distributionDomainName: init.distributionDomainName } : {}),
-      ...(init.distributionId ? { distributionId: init.distributionId } : {}),
+      ...(parts.distributionDomainName !== undefined ? { distributionDomainName: parts.distributionDomainName } : {}),
+      ...(parts.distributionId !== undefined ? { distributionId: parts.distributionId } : {}),
       eventType: "viewer-request",
-      ...(init.requestId ? { requestId: init.requestId } : {}),
+      ...(parts.requestId !== undefined ? { requestId: parts.requestId } : {}),
     },
-    viewer: { ip: init.ip ?? "198.51.100.10" },
-    request: { method: (init.method ?? "GET").toUpperCase(), uri: url.pathname, querystring, headers, cookies },
+    viewer: { ip: parts.viewerIp },
+    request: { method: parts.method, uri: parts.uri, querystring, headers, cookies },
   };
+}
+
+/** A raw query string's parameters in order: split on "&" (empty parts skipped), then at the first "=". */
+function queryParameters(rawQuery: string | null): Array<[string, string]> {
+  const parameters: Array<[string, string]> = [];
+  for (const part of (rawQuery ?? "").split("&")) {
+    if (part === "") continue;
+    const at = part.indexOf("=");
+    parameters.push(at === -1 ? [part, ""] : [part.slice(0, at), part.slice(at + 1)]);
+  }
+  return parameters;
+}
+
+/**
+ * A Cookie header's pairs as CloudFront reads them at the edge: split on ";", each pair trimmed (empty ones
+ * skipped) and split at the first "="; a pair without "=" is a name with the value "".
+ */
+export function cookieHeaderPairs(value: string): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [];
+  for (const part of value.split(";")) {
+    const pair = part.trim();
+    if (!pair) continue;
+    const at = pair.indexOf("=");
+    pairs.push(at === -1 ? [pair, ""] : [pair.slice(0, at), pair.slice(at + 1)]);
+  }
+  return pairs;
+}
+
+/**
+ * A Cookie header's pairs as `viewerRequestEvent` has always read them, which differs from the edge's reading
+ * (cookieHeaderPairs) on malformed headers: a pair without "=" or with an empty name is dropped, and only the
+ * whitespace after each ";" is removed (a leading space of the first pair and a trailing one of any pair
+ * stay). Kept so that the library's events do not change; test/runtime/builders.differential.test.ts pins the
+ * differences.
+ */
+function initCookieHeaderPairs(value: string): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [];
+  for (const part of value.split(/;\s*/)) {
+    const at = part.indexOf("=");
+    if (at > 0) pairs.push([part.slice(0, at), part.slice(at + 1)]);
+  }
+  return pairs;
+}
+
+/** A test event from a URL, header and cookie maps: the parts a request with them would have. */
+export function viewerRequestEvent(init: ViewerRequestInit = {}): FunctionEvent {
+  const url = new URL(init.url ?? "/", "http://localhost");
+  const headers: Array<[string, string]> = [];
+  const cookies: Array<[string, string]> = [];
+  for (const [name, value] of namedValues(init.cookies)) cookies.push([name, value]);
+  for (const [name, value] of namedValues(init.headers)) {
+    const lower = name.toLowerCase();
+    if (lower === "cookie") cookies.push(...initCookieHeaderPairs(value));
+    else headers.push([lower, value]);
+  }
+  if (init.url && /^https?:\/\//.test(init.url) && !headers.some(([name]) => name === "host")) headers.push(["host", url.host]);
+  return buildViewerRequestEvent({
+    method: (init.method ?? "GET").toUpperCase(),
+    uri: url.pathname,
+    rawQuery: url.search.slice(1),
+    headers,
+    cookies,
+    viewerIp: init.ip ?? "198.51.100.10",
+    ...(init.distributionDomainName ? { distributionDomainName: init.distributionDomainName } : {}),
+    ...(init.distributionId ? { distributionId: init.distributionId } : {}),
+    ...(init.requestId ? { requestId: init.requestId } : {}),
+  });
+}
+
+/** A name map's entries as name/value pairs in order, an array value giving one pair per item. */
+function namedValues(map: Record<string, string | string[]> | undefined): Array<[string, string]> {
+  return Object.entries(map ?? {}).flatMap(([name, value]) => (Array.isArray(value) ? value : [value]).map((item): [string, string] => [name, item]));
 }
 
 export function viewerResponseEvent(init: ViewerResponseInit = {}): FunctionEvent {

@@ -1,4 +1,6 @@
+import { MAX_REQUEST_URL_BYTES } from "../limits.js";
 import type { FunctionEvent, FunctionOutput, ValueEntry } from "./event.js";
+import { isDisallowedHeader, READ_ONLY_HEADERS } from "./headerRules.js";
 
 /**
  * The checks CloudFront applies in production to what a function returns. A violation is a
@@ -20,24 +22,6 @@ export function validationMessage(problems: readonly string[]): string {
   return problems.length === 0 ? "" : `${VALIDATION_PREFIX} ${problems.join(" ")}`;
 }
 
-const DISALLOWED = new Set([
-  "connection", "expect", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "trailer", "upgrade",
-  "x-accel-buffering", "x-accel-charset", "x-accel-limit-rate", "x-accel-redirect", "x-amzn-auth", "x-amzn-cf-billing",
-  "x-amzn-cf-id", "x-amzn-cf-xff", "x-amzn-errortype", "x-amzn-fle-profile", "x-amzn-header-count", "x-amzn-header-order",
-  "x-amzn-lambda-integration-tag", "x-amzn-requestid", "x-cache", "x-forwarded-proto", "x-real-ip",
-]);
-/**
- * Read-only per event (restrictions page). A response a function generates in viewer-request has no
- * original headers, so its framing headers are refused there as read-only too: Transfer-Encoding, as in
- * viewer-response (our choice, see docs/security.md); Content-Length of a generated response is CloudFront's
- * to set from the body, so it is dropped rather than refused (as before).
- */
-const READ_ONLY = {
-  "viewer-request": ["content-length", "host", "transfer-encoding", "via"],
-  "viewer-response": ["warning", "via", "transfer-encoding"],
-  generated: ["transfer-encoding"],
-};
-const MAX_URL_LENGTH = 8_192;
 // eslint-disable-next-line no-control-regex
 const UNSAFE_QUERY = /[\s#\u0000-\u001f\u007f]|[^\u0000-\u00ff]/;
 // eslint-disable-next-line no-control-regex
@@ -99,7 +83,7 @@ export function validateOutput(event: FunctionEvent, output: FunctionOutput | un
       if (!SAFE_FIELD.test(name)) problems.push(fieldTextProblem(`The cookie ${quote(name)}`, name)!);
       checkEntry("cookie", name, request.cookies[name]!, SAFE_FIELD, problems);
     }
-    checkHeaders(request.headers, event.request.headers, READ_ONLY["viewer-request"], problems);
+    checkHeaders(request.headers, event.request.headers, READ_ONLY_HEADERS["viewer-request"], problems);
     let queryLength = 0;
     const query = request.querystring;
     if (typeof query === "string") {
@@ -114,7 +98,7 @@ export function validateOutput(event: FunctionEvent, output: FunctionOutput | un
       }
     }
     const length = (typeof uri === "string" ? uri.length : 0) + queryLength;
-    if (length >= MAX_URL_LENGTH) problems.push(`The uri and query string must be shorter than ${MAX_URL_LENGTH} characters (got ${length}).`);
+    if (length >= MAX_REQUEST_URL_BYTES) problems.push(`The uri and query string must be shorter than ${MAX_REQUEST_URL_BYTES} characters (got ${length}).`);
     return problems;
   }
   const response = output.response;
@@ -125,7 +109,7 @@ export function validateOutput(event: FunctionEvent, output: FunctionOutput | un
     if (reason) problems.push(reason);
   }
   const original = eventType === "viewer-response" ? event.response?.headers ?? {} : {};
-  checkHeaders(response.headers, original, eventType === "viewer-response" ? READ_ONLY["viewer-response"] : READ_ONLY.generated, problems);
+  checkHeaders(response.headers, original, eventType === "viewer-response" ? READ_ONLY_HEADERS["viewer-response"] : READ_ONLY_HEADERS.generated, problems);
   for (const name of Object.keys(response.cookies)) {
     const entry = response.cookies[name]!;
     if (!SAFE_FIELD.test(name)) problems.push(fieldTextProblem(`The cookie name ${quote(name)}`, name)!);
@@ -200,7 +184,7 @@ function checkHeaders(headers: Record<string, ValueEntry>, original: Record<stri
       problems.push(`Header names must be lowercase (${quote(name)}).`);
       lower = name.toLowerCase();
     }
-    if (DISALLOWED.has(lower) || lower.startsWith("x-amz-cf-") || lower.startsWith("x-edge-")) {
+    if (isDisallowedHeader(lower)) {
       problems.push(`The header ${quote(lower)} cannot be added or changed by a function.`);
     }
     checkEntry("header", name, headers[name]!, SAFE_FIELD, problems);

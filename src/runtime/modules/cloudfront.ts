@@ -1,10 +1,13 @@
+import { MAX_HOST_NAME_LENGTH, MAX_PORT, ORIGIN_CONNECTION_ATTEMPTS, ORIGIN_CONNECTION_TIMEOUT_SECONDS, ORIGIN_KEEPALIVE_TIMEOUT_SECONDS, ORIGIN_READ_TIMEOUT_SECONDS } from "../../limits.js";
+import { DISALLOWED_HEADER_PREFIXES, ORIGIN_CUSTOM_HEADERS_REFUSED } from "../headerRules.js";
+
 /**
  * The 2.0 `cloudfront` module: `kvs()`, the origin helpers and `edgeLocation`.
  *
  * Origin helpers validate their arguments (the rules of the CloudFront developer guide) and record the
  * call for the edge; TestFunction does not evaluate them, as on AWS. The error texts for invalid
- * arguments are edgelite's (AWS publishes none). `kvs()` fails as with no store associated until
- * KeyValueStore support lands.
+ * arguments are edgelite's (AWS publishes none). The header rules and origin limits are spliced in
+ * from their TypeScript homes (headerRules.ts, limits.ts) when this source is built.
  */
 export const CLOUDFRONT_MODULE = String.raw`
 (function (modules, run) {
@@ -12,7 +15,7 @@ export const CLOUDFRONT_MODULE = String.raw`
   const fail = (message) => { throw new TypeError(message); };
   const isIp = (s) => /^\d{1,3}(\.\d{1,3}){3}$/.test(s) || s.indexOf(":") !== -1;
   const hostname = (what, value) => {
-    if (typeof value !== "string" || value.length === 0 || value.length > 253) fail(what + " must be a string of 1 to 253 characters");
+    if (typeof value !== "string" || value.length === 0 || value.length > ${MAX_HOST_NAME_LENGTH}) fail(what + " must be a string of 1 to ${MAX_HOST_NAME_LENGTH} characters");
     if (value.indexOf(":") !== -1 || isIp(value)) fail(what + " must be a host name, without a port, not an IP address");
   };
   const oneOf = (what, value, allowed) => { if (allowed.indexOf(value) === -1) fail(what + " must be one of: " + allowed.join(", ")); };
@@ -21,7 +24,8 @@ export const CLOUDFRONT_MODULE = String.raw`
     if (!Array.isArray(value) || value.length > 20 || value.some((n) => typeof n !== "string" || n.length === 0 || n.length > 64)) fail("allowedCertificateNames must be an array of at most 20 names of at most 64 characters");
   };
   const copy = (value) => JSON.parse(JSON.stringify(value));
-  const DISALLOWED = ["connection", "expect", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "trailer", "upgrade", "x-forwarded-proto", "x-real-ip", "host", "content-length", "transfer-encoding", "via"];
+  const REFUSED_HEADERS = ${JSON.stringify(ORIGIN_CUSTOM_HEADERS_REFUSED)};
+  const DISALLOWED_PREFIXES = ${JSON.stringify(DISALLOWED_HEADER_PREFIXES)};
 
   function updateRequestOrigin(params) {
     if (!isObject(params)) fail("updateRequestOrigin expects an object");
@@ -38,11 +42,11 @@ export const CLOUDFRONT_MODULE = String.raw`
       if (!isObject(params.customHeaders)) fail("customHeaders must be an object of header names to values");
       for (const name of Object.keys(params.customHeaders)) {
         if (name !== name.toLowerCase()) fail("customHeaders names must be lowercase: " + name);
-        if (DISALLOWED.indexOf(name) !== -1 || name.indexOf("x-amz-cf-") === 0 || name.indexOf("x-edge-") === 0) fail("customHeaders cannot set " + name);
+        if (REFUSED_HEADERS.indexOf(name) !== -1 || DISALLOWED_PREFIXES.some((prefix) => name.indexOf(prefix) === 0)) fail("customHeaders cannot set " + name);
         if (typeof params.customHeaders[name] !== "string") fail("customHeaders values must be strings");
       }
     }
-    if (params.connectionAttempts !== undefined) intIn("connectionAttempts", params.connectionAttempts, 1, 3);
+    if (params.connectionAttempts !== undefined) intIn("connectionAttempts", params.connectionAttempts, ${ORIGIN_CONNECTION_ATTEMPTS.min}, ${ORIGIN_CONNECTION_ATTEMPTS.max});
     if (params.originShield !== undefined) {
       const s = params.originShield;
       if (!isObject(s) || typeof s.enabled !== "boolean") fail("originShield must be {enabled, region}");
@@ -60,9 +64,9 @@ export const CLOUDFRONT_MODULE = String.raw`
     if (params.timeouts !== undefined) {
       const t = params.timeouts;
       if (!isObject(t)) fail("timeouts must be an object");
-      if (t.readTimeout !== undefined) intIn("timeouts.readTimeout", t.readTimeout, 1, 120);
-      if (t.keepAliveTimeout !== undefined) intIn("timeouts.keepAliveTimeout", t.keepAliveTimeout, 1, 120);
-      if (t.connectionTimeout !== undefined) intIn("timeouts.connectionTimeout", t.connectionTimeout, 1, 10);
+      if (t.readTimeout !== undefined) intIn("timeouts.readTimeout", t.readTimeout, ${ORIGIN_READ_TIMEOUT_SECONDS.min}, ${ORIGIN_READ_TIMEOUT_SECONDS.max});
+      if (t.keepAliveTimeout !== undefined) intIn("timeouts.keepAliveTimeout", t.keepAliveTimeout, ${ORIGIN_KEEPALIVE_TIMEOUT_SECONDS.min}, ${ORIGIN_KEEPALIVE_TIMEOUT_SECONDS.max});
+      if (t.connectionTimeout !== undefined) intIn("timeouts.connectionTimeout", t.connectionTimeout, ${ORIGIN_CONNECTION_TIMEOUT_SECONDS.min}, ${ORIGIN_CONNECTION_TIMEOUT_SECONDS.max});
       if (t.responseCompletionTimeout !== undefined) {
         if (!Number.isInteger(t.responseCompletionTimeout) || t.responseCompletionTimeout < (t.readTimeout || 1)) fail("timeouts.responseCompletionTimeout must be an integer of at least readTimeout");
       }
@@ -70,7 +74,7 @@ export const CLOUDFRONT_MODULE = String.raw`
     if (params.customOriginConfig !== undefined) {
       const c = params.customOriginConfig;
       if (!isObject(c)) fail("customOriginConfig must be an object");
-      intIn("customOriginConfig.port", c.port, 1, 65535);
+      intIn("customOriginConfig.port", c.port, 1, ${MAX_PORT});
       oneOf("customOriginConfig.protocol", c.protocol, ["http", "https"]);
       if (!Array.isArray(c.sslProtocols) || c.sslProtocols.length === 0 || c.sslProtocols.some((p) => ["SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2"].indexOf(p) === -1)) fail("customOriginConfig.sslProtocols must list SSLv3, TLSv1, TLSv1.1 or TLSv1.2");
       if (c.ipAddressType !== undefined) {
