@@ -16,6 +16,7 @@ import { KeyValueStoreService } from "./service/keyValueStores.js";
 import { KvsError } from "./service/kvsErrors.js";
 import { TaggingService } from "./service/tagging.js";
 import { DistributionService } from "./service/distributions.js";
+import { readDistributionConfigAsSent } from "./api/cloudfront/distributionRequest.js";
 import { Edge, sendEdgeFallback, type EdgeLogEntry } from "./edge/edge.js";
 import { sendFallback, sendResponse, type HeaderLine } from "./edge/writer.js";
 import type { S3Sources } from "./edge/origin.js";
@@ -118,6 +119,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     accountId,
     domainSuffix: options.distributionDomainSuffix ?? DEFAULT_DISTRIBUTION_DOMAIN_SUFFIX,
     isPublishedFunction: async (arn) => functions.isPublished(arn),
+    readAsSent: readDistributionConfigAsSent,
     onCreated: (view) => options.onDistributionCreated?.({ id: view.id, domainName: view.domainName, url: distributionUrl(view.domainName) }),
   });
   const functions: FunctionService = new FunctionService({

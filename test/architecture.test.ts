@@ -35,7 +35,6 @@ const KNOWN_VIOLATIONS: readonly string[] = [
   "api-without-store: src/api/cloudfront/requestFields.ts → src/store/types.ts",
   "api-without-store: src/api/cloudfront/testFunction.ts → src/store/types.ts",
   "no-circular: src/edge/origin.ts → src/edge/s3Folder.ts → src/edge/origin.ts",
-  "service-without-wire-formats: src/service/distributions.ts → src/api/xml.ts",
 ];
 
 describe("import rules", () => {

@@ -4,6 +4,8 @@ import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { gate, GateSyntaxError } from "../runtime/gate.js";
 import { parseRuntimeName } from "../runtime/types.js";
+import { writeDistributionConfig } from "../api/cloudfront/distributionConfigXml.js";
+import type { DistributionConfig, Origin } from "../service/distributionConfigModel.js";
 import { CloudFrontError } from "../service/errors.js";
 import { startServer, type RunningServer } from "../server.js";
 import { MemoryStore } from "../store/memory.js";
@@ -113,16 +115,20 @@ async function dev(viewerRequestFile: string, options: DevOptions): Promise<void
   };
   for (const { name, file } of files) await deploy(name, file, true);
 
-  const associations = files.map(({ name, eventType }) => `<FunctionAssociation><FunctionARN>${functions.functionArn(name)}</FunctionARN><EventType>${eventType}</EventType></FunctionAssociation>`).join("");
-  const configXml =
-    `<CallerReference>edgelite-dev</CallerReference><Comment>edgelite dev</Comment><Enabled>true</Enabled>` +
-    `<Aliases><Quantity>1</Quantity><Items><CNAME>${DEV_DOMAIN}</CNAME></Items></Aliases>` +
-    (folder !== undefined ? `<DefaultRootObject>index.html</DefaultRootObject>` : "") +
-    `<Origins><Quantity>1</Quantity><Items>${folder !== undefined ? folderOriginXml() : urlOriginXml(new URL(options.origin))}</Items></Origins>` +
-    `<DefaultCacheBehavior><TargetOriginId>origin</TargetOriginId><ViewerProtocolPolicy>allow-all</ViewerProtocolPolicy>` +
-    `<FunctionAssociations><Quantity>${files.length}</Quantity><Items>${associations}</Items></FunctionAssociations></DefaultCacheBehavior>`;
-  const { parseRequestXml } = await import("../api/xml.js");
-  await distributions.create({ root: parseRequestXml(Buffer.from(`<DistributionConfig>${configXml}</DistributionConfig>`), "DistributionConfig"), xml: configXml });
+  const distributionConfig: DistributionConfig = {
+    CallerReference: "edgelite-dev",
+    Comment: "edgelite dev",
+    Enabled: true,
+    Aliases: [DEV_DOMAIN],
+    ...(folder !== undefined ? { DefaultRootObject: "index.html" } : {}),
+    Origins: [folder !== undefined ? folderOrigin() : urlOrigin(new URL(options.origin))],
+    DefaultCacheBehavior: {
+      TargetOriginId: "origin",
+      ViewerProtocolPolicy: "allow-all",
+      FunctionAssociations: files.map(({ name, eventType }) => ({ FunctionARN: functions.functionArn(name), EventType: eventType })),
+    },
+  };
+  await distributions.create(distributionConfig, writeDistributionConfig(distributionConfig));
 
   log.info(`${paint.green("edgelite dev")} serving ${paint.bold(`${server.url}/`)} → ${options.origin} ${paint.dim(`(${runtime}, watching ${files.map((f) => f.file).join(", ")})`)}`, "serving", { url: `${server.url}/`, origin: options.origin, runtime, files: files.map((f) => f.file) });
 
@@ -144,17 +150,19 @@ function realFile(file: string, flag: string): string {
   }
 }
 
-function urlOriginXml(origin: URL): string {
+function urlOrigin(origin: URL): Origin {
   const secure = origin.protocol === "https:";
   const port = origin.port ? Number(origin.port) : secure ? 443 : 80;
-  return (
-    `<Origin><Id>origin</Id><DomainName>${origin.hostname.replace(/^\[|\]$/g, "")}</DomainName><OriginPath>${origin.pathname === "/" ? "" : origin.pathname.replace(/\/$/, "")}</OriginPath>` +
-    `<CustomOriginConfig><HTTPPort>${port}</HTTPPort><HTTPSPort>${port}</HTTPSPort><OriginProtocolPolicy>${secure ? "https-only" : "http-only"}</OriginProtocolPolicy></CustomOriginConfig></Origin>`
-  );
+  return {
+    Id: "origin",
+    DomainName: origin.hostname.replace(/^\[|\]$/g, ""),
+    OriginPath: origin.pathname === "/" ? "" : origin.pathname.replace(/\/$/, ""),
+    CustomOriginConfig: { HTTPPort: port, HTTPSPort: port, OriginProtocolPolicy: secure ? "https-only" : "http-only" },
+  };
 }
 
-function folderOriginXml(): string {
-  return `<Origin><Id>origin</Id><DomainName>${DEV_BUCKET}.s3.us-east-1.amazonaws.com</DomainName><S3OriginConfig><OriginAccessIdentity/></S3OriginConfig></Origin>`;
+function folderOrigin(): Origin {
+  return { Id: "origin", DomainName: `${DEV_BUCKET}.s3.us-east-1.amazonaws.com`, S3OriginConfig: { OriginAccessIdentity: "" } };
 }
 
 function stopOnSignals(server: RunningServer, log: RequestLog): void {

@@ -2,10 +2,10 @@ import { randomInt } from "node:crypto";
 import type { Clock } from "../clock.js";
 import { DEFAULT_LIST_MAX_ITEMS } from "../limits.js";
 import type { DistributionRecord, Store } from "../store/types.js";
-import { parseDistributionConfig, type ParsedDistributionConfig } from "./distributionConfig.js";
+import { interpretDistributionConfig, type ParsedDistributionConfig } from "./distributionConfig.js";
+import type { DistributionConfig } from "./distributionConfigModel.js";
 import { CloudFrontError, preconditionFailed, requireIfMatch } from "./errors.js";
 import { etagForVersion } from "./etag.js";
-import { parseRequestXml } from "../api/xml.js";
 
 /** A distribution as the API shows it. */
 export interface DistributionView {
@@ -15,7 +15,8 @@ export interface DistributionView {
   domainName: string;
   lastModifiedTime: Date;
   etag: string;
-  configXml: string;
+  /** The config exactly as last sent, opaque here: GetDistribution and GetDistributionConfig return it. */
+  configAsSent: string;
   enabled: boolean;
 }
 
@@ -29,6 +30,11 @@ export interface DistributionServiceOptions {
   isPublishedFunction(arn: string): Promise<boolean>;
   /** Told of each new distribution (the CLI prints its URL). */
   onCreated?: (view: DistributionView) => void;
+  /**
+   * The typed config of a config as sent (the API's reader), for records stored before the parsed config
+   * was kept beside it: `upgradeStored` rewrites those once.
+   */
+  readAsSent(configAsSent: string): DistributionConfig;
 }
 
 const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
@@ -46,8 +52,9 @@ export class DistributionService {
 
   constructor(private readonly options: DistributionServiceOptions) {}
 
-  async create(config: { root: Record<string, unknown>; xml: string }): Promise<DistributionView> {
-    const parsed = parseDistributionConfig(config.root as never);
+  /** `configAsSent` is the config as the client sent it, kept for GetDistribution(Config). */
+  async create(config: DistributionConfig, configAsSent: string): Promise<DistributionView> {
+    const parsed = interpretDistributionConfig(config);
     await this.checkAssociations(parsed);
     await this.checkAliases(parsed, undefined);
     const now = this.options.clock.now();
@@ -58,7 +65,7 @@ export class DistributionService {
       enabled: parsed.enabled,
       aliases: parsed.aliases,
       functionArns: functionArnsOf(parsed),
-      configXml: config.xml,
+      configXml: configAsSent,
       version: 1,
       createdTime: now,
       lastModifiedTime: now,
@@ -76,11 +83,11 @@ export class DistributionService {
     return this.view(await this.require(id));
   }
 
-  async update(id: string, ifMatch: string | undefined, config: { root: Record<string, unknown>; xml: string }): Promise<DistributionView> {
+  async update(id: string, ifMatch: string | undefined, config: DistributionConfig, configAsSent: string): Promise<DistributionView> {
     const etag = requireIfMatch(ifMatch);
     const record = await this.require(id);
     if (etag !== etagForVersion(record.version)) throw preconditionFailed();
-    const parsed = parseDistributionConfig(config.root as never);
+    const parsed = interpretDistributionConfig(config);
     if (parsed.callerReference !== record.callerReference) {
       throw new CloudFrontError("IllegalUpdate", "The CallerReference of a distribution cannot change.");
     }
@@ -91,7 +98,7 @@ export class DistributionService {
       enabled: parsed.enabled,
       aliases: parsed.aliases,
       functionArns: functionArnsOf(parsed),
-      configXml: config.xml,
+      configXml: configAsSent,
       version: record.version + 1,
       lastModifiedTime: this.options.clock.now(),
     };
@@ -125,7 +132,7 @@ export class DistributionService {
       hosts = new Map<string, { view: DistributionView; config: ParsedDistributionConfig }>();
       for await (const record of this.all()) {
         if (!record.enabled) continue;
-        const target = { view: this.view(record), config: parsedConfigOf(record) };
+        const target = { view: this.view(record), config: this.parsedConfigOf(record) };
         for (const name of [record.domainName, ...record.aliases]) hosts.set(name, target);
       }
       // A write during the scan makes this index stale: use it for this request, do not keep it.
@@ -184,6 +191,18 @@ export class DistributionService {
     return record;
   }
 
+  private readonly parsedConfigs = new WeakMap<DistributionRecord, ParsedDistributionConfig>();
+
+  /** The config edgelite acts on, read once per stored record (records are immutable). */
+  private parsedConfigOf(record: DistributionRecord): ParsedDistributionConfig {
+    let parsed = this.parsedConfigs.get(record);
+    if (!parsed) {
+      parsed = interpretDistributionConfig(this.options.readAsSent(record.configXml));
+      this.parsedConfigs.set(record, parsed);
+    }
+    return parsed;
+  }
+
   private view(record: DistributionRecord): DistributionView {
     return {
       id: record.id,
@@ -192,22 +211,10 @@ export class DistributionService {
       domainName: record.domainName,
       lastModifiedTime: record.lastModifiedTime,
       etag: etagForVersion(record.version),
-      configXml: record.configXml,
+      configAsSent: record.configXml,
       enabled: record.enabled,
     };
   }
-}
-
-const parsedConfigs = new WeakMap<DistributionRecord, ParsedDistributionConfig>();
-
-/** The config edgelite acts on, parsed once per stored record (records are immutable). */
-function parsedConfigOf(record: DistributionRecord): ParsedDistributionConfig {
-  let parsed = parsedConfigs.get(record);
-  if (!parsed) {
-    parsed = parseDistributionConfig(parseRequestXml(Buffer.from(`<DistributionConfig>${record.configXml}</DistributionConfig>`), "DistributionConfig") as never);
-    parsedConfigs.set(record, parsed);
-  }
-  return parsed;
 }
 
 function functionArnsOf(parsed: ParsedDistributionConfig): string[] {

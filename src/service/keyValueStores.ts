@@ -17,6 +17,7 @@ import { readImportSource } from "./importFile.js";
 import { parseImportFile } from "./importFormat.js";
 import { KVS_MESSAGES, KvsError } from "./kvsErrors.js";
 import type { PoolKvs } from "../runtime/pool.js";
+import { missingMemberMessage, validationMessage } from "./validation.js";
 
 export type KeyValueStoreStatus = "PROVISIONING" | "READY";
 
@@ -195,7 +196,7 @@ export class KeyValueStoreService {
     const record = await this.requireReady(arn);
     const limit = options.maxResults ?? KVS_LIST_KEYS_DEFAULT;
     if (!Number.isInteger(limit) || limit < 1 || limit > KVS_LIST_KEYS_MAX) {
-      throw new KvsError("ValidationException", `1 validation error detected: Value '${options.maxResults}' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and ${KVS_LIST_KEYS_MAX}`);
+      throw new KvsError("ValidationException", validationMessage([{ at: "maxResults", value: `${options.maxResults}`, constraint: { kind: "range", min: 1, max: KVS_LIST_KEYS_MAX } }]));
     }
     let afterKey: string | undefined;
     if (options.nextToken) {
@@ -240,7 +241,7 @@ export class KeyValueStoreService {
 
   private async writeKeys(arn: string, ifMatch: string | undefined, puts: Array<[string, string]>, deletes: string[], { single }: { single: boolean }): Promise<KeyWriteResult> {
     if (ifMatch === undefined || ifMatch.trim() === "") {
-      throw new KvsError("ValidationException", "1 validation error detected: Value null at 'ifMatch' failed to satisfy constraint: Member must not be null");
+      throw new KvsError("ValidationException", missingMemberMessage("ifMatch"));
     }
     if (!single) {
       if (puts.length + deletes.length > KVS_MAX_BATCH_KEYS) {

@@ -8,7 +8,8 @@ export const createDistribution: Operation = {
   method: "POST",
   path: "/2020-05-31/distribution",
   async handle(request, { distributions }) {
-    const view = await distributions.create(distributionConfigOf(request));
+    const { config, asSent } = distributionConfigOf(request);
+    const view = await distributions.create(config, asSent);
     return xmlReply(201, xmlDocument("Distribution", distributionFields(view)), {
       ETag: view.etag,
       Location: `https://cloudfront.amazonaws.com/2020-05-31/distribution/${view.id}`,

@@ -8,6 +8,6 @@ export const getDistributionConfig: Operation = {
   path: "/2020-05-31/distribution/{Id}/config",
   async handle(request, { distributions }) {
     const view = await distributions.get(distributionIdFromPath(request.params));
-    return xmlReply(200, xmlDocument("DistributionConfig", view.configXml), { ETag: view.etag });
+    return xmlReply(200, xmlDocument("DistributionConfig", view.configAsSent), { ETag: view.etag });
   },
 };

@@ -5,6 +5,7 @@ import { MANAGED_POLICY_TIME, type NamedValues } from "../../service/managedPoli
 import { xmlReply, type Operation } from "../operation.js";
 import { parseMaxItems } from "./requestFields.js";
 import { textElement, xmlDocument } from "./xml.js";
+import { validationMessage } from "../../service/validation.js";
 
 /** `<Headers><Quantity>n</Quantity><Items><Name>…</Name></Items></Headers>` (omitted when there are no names). */
 function namesXml(wrapper: string, values: NamedValues<string>): string {
@@ -67,7 +68,7 @@ export function managedPolicyOperations<P extends { id: string }>(kind: ManagedP
       async handle(request) {
         const type = request.query.get("Type");
         if (type !== null && type !== "managed" && type !== "custom") {
-          throw new CloudFrontError("InvalidArgument", `1 validation error detected: Value '${type}' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [managed, custom]`);
+          throw new CloudFrontError("InvalidArgument", validationMessage([{ at: "type", value: type, constraint: { kind: "enum", values: ["managed", "custom"] } }]));
         }
         const maxItems = parseMaxItems(request.query.get("MaxItems")) ?? DEFAULT_LIST_MAX_ITEMS;
         const all = type === "custom" ? [] : kind.policies;

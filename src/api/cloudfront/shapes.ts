@@ -47,7 +47,7 @@ export function distributionFields(view: DistributionView): string {
     `<DomainName>${view.domainName}</DomainName>` +
     `<ActiveTrustedSigners><Enabled>false</Enabled><Quantity>0</Quantity></ActiveTrustedSigners>` +
     `<ActiveTrustedKeyGroups><Enabled>false</Enabled><Quantity>0</Quantity></ActiveTrustedKeyGroups>` +
-    `<DistributionConfig>${view.configXml}</DistributionConfig>`
+    `<DistributionConfig>${view.configAsSent}</DistributionConfig>`
   );
 }
 
@@ -71,7 +71,7 @@ const SUMMARY_FROM_CONFIG: Array<[string, string | undefined]> = [
 ];
 
 export function distributionSummaryXml(view: DistributionView): string {
-  const config = childElements(view.configXml);
+  const config = childElements(view.configAsSent);
   let xml =
     `<DistributionSummary><Id>${view.id}</Id><ARN>${view.arn}</ARN><ETag>${view.etag}</ETag><Status>${view.status}</Status>` +
     `<LastModifiedTime>${view.lastModifiedTime.toISOString()}</LastModifiedTime><DomainName>${view.domainName}</DomainName>`;

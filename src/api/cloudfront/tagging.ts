@@ -3,11 +3,12 @@ import { CloudFrontError } from "../../service/errors.js";
 import { parseTags, struct } from "./requestFields.js";
 import { textElement, xmlDocument, parseRequestXml } from "./xml.js";
 import { xmlReply, type ApiRequest, type Operation } from "../operation.js";
+import { missingMemberMessage } from "../../service/validation.js";
 
 /** The `Resource` query parameter (an ARN) every tagging operation requires. */
 function resourceOf(request: ApiRequest): string {
   const resource = request.query.get("Resource");
-  if (!resource) throw new CloudFrontError("InvalidArgument", "1 validation error detected: Value null at 'resource' failed to satisfy constraint: Member must not be null");
+  if (!resource) throw new CloudFrontError("InvalidArgument", missingMemberMessage("resource"));
   return resource;
 }
 

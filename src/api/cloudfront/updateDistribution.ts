@@ -9,7 +9,8 @@ export const updateDistribution: Operation = {
   method: "PUT",
   path: "/2020-05-31/distribution/{Id}/config",
   async handle(request, { distributions }) {
-    const view = await distributions.update(distributionIdFromPath(request.params), ifMatchHeader(request.headers), distributionConfigOf(request));
+    const { config, asSent } = distributionConfigOf(request);
+    const view = await distributions.update(distributionIdFromPath(request.params), ifMatchHeader(request.headers), config, asSent);
     return xmlReply(200, xmlDocument("Distribution", distributionFields(view)), { ETag: view.etag });
   },
 };

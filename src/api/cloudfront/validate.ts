@@ -1,10 +1,10 @@
 import { CloudFrontError, type CloudFrontErrorCode } from "../../service/errors.js";
+import { validationMessage, type BrokenConstraint, type Violation } from "../../service/validation.js";
 
 /**
- * Model constraints (required, length, pattern, enum) checked the way AWS's front end checks them,
- * with its wording: "2 validation errors detected: Value 'x' at 'name' failed to satisfy constraint:
- * Member must satisfy regular expression pattern: [a-zA-Z0-9-_]{1,64}; …". The real service answers
- * MalformedXML for violations in an XML body (seen for CreateFunction's name, 400).
+ * Model constraints (required, length, pattern, enum) checked the way AWS's front end checks them; the
+ * wording is src/service/validation.ts's. The real service answers MalformedXML for violations in an XML
+ * body (seen for CreateFunction's name, 400).
  */
 export interface Constraint {
   required?: boolean;
@@ -36,32 +36,19 @@ function matchesWhole(pattern: string, value: string): boolean {
   return regex.test(value);
 }
 
-export function violationsOf({ at, value, length, constraint: c }: Field): string[] {
-  if (value === undefined) {
-    return c.required ? [`Value null at '${at}' failed to satisfy constraint: Member must not be null`] : [];
-  }
-  const shown = c.sensitive ? "Value" : `Value '${value}'`;
-  const problems: string[] = [];
+export function violationsOf({ at, value, length, constraint: c }: Field): Violation[] {
+  if (value === undefined) return c.required ? [{ at, value, constraint: { kind: "required" } }] : [];
+  const broken: BrokenConstraint[] = [];
   const size = length ?? value.length;
-  if (c.pattern !== undefined && !matchesWhole(c.pattern, value)) {
-    problems.push(`Member must satisfy regular expression pattern: ${c.pattern}`);
-  }
-  if (c.minLength !== undefined && size < c.minLength) {
-    problems.push(`Member must have length greater than or equal to ${c.minLength}`);
-  }
-  if (c.maxLength !== undefined && size > c.maxLength) {
-    problems.push(`Member must have length less than or equal to ${c.maxLength}`);
-  }
-  if (c.enum !== undefined && !c.enum.includes(value)) {
-    problems.push(`Member must satisfy enum value set: [${c.enum.join(", ")}]`);
-  }
-  return problems.map((problem) => `${shown} at '${at}' failed to satisfy constraint: ${problem}`);
+  if (c.pattern !== undefined && !matchesWhole(c.pattern, value)) broken.push({ kind: "pattern", pattern: c.pattern });
+  if (c.minLength !== undefined && size < c.minLength) broken.push({ kind: "minLength", min: c.minLength });
+  if (c.maxLength !== undefined && size > c.maxLength) broken.push({ kind: "maxLength", max: c.maxLength });
+  if (c.enum !== undefined && !c.enum.includes(value)) broken.push({ kind: "enum", values: c.enum });
+  return broken.map((constraint) => ({ at, value, sensitive: c.sensitive, constraint }));
 }
 
 /** Checks every field and throws one error listing all violations, as AWS does. */
 export function validateFields(fields: Field[], code: CloudFrontErrorCode = "MalformedXML"): void {
-  const problems = fields.flatMap(violationsOf);
-  if (problems.length === 0) return;
-  const count = problems.length === 1 ? "1 validation error detected" : `${problems.length} validation errors detected`;
-  throw new CloudFrontError(code, `${count}: ${problems.join("; ")}`);
+  const violations = fields.flatMap(violationsOf);
+  if (violations.length > 0) throw new CloudFrontError(code, validationMessage(violations));
 }

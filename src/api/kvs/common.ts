@@ -1,5 +1,6 @@
 import { KvsError } from "../../service/kvsErrors.js";
 import type { ApiRequest } from "../operation.js";
+import { missingMemberMessage } from "../../service/validation.js";
 
 /** Shared pieces of the cloudfront-keyvaluestore (2022-07-26, REST-JSON) operations. */
 
@@ -23,7 +24,7 @@ export function jsonBody(request: ApiRequest): Record<string, unknown> {
 /** A required string member, with AWS's validation wording when it is missing or not a string. */
 export function requiredString(value: unknown, at: string): string {
   if (value === undefined || value === null) {
-    throw new KvsError("ValidationException", `1 validation error detected: Value null at '${at}' failed to satisfy constraint: Member must not be null`);
+    throw new KvsError("ValidationException", missingMemberMessage(at));
   }
   if (typeof value !== "string") throw new KvsError("ValidationException", `The value at '${at}' must be a string.`);
   return value;
