@@ -1,13 +1,7 @@
-/** XML parsing and writing for CloudFront's REST-XML documents (requests, and configs stored whole). */
+/** XML parsing for CloudFront's REST-XML request bodies (writing: xmlWriter.ts). */
 import { SaxesParser } from "saxes";
 import { emptyRecord, getOwn, setOwn } from "../nullPrototype.js";
 import { CloudFrontError } from "../service/errors.js";
-import { escapeXml } from "../xmlEscape.js";
-
-export { escapeXml } from "../xmlEscape.js";
-
-export const XML_NAMESPACE = "http://cloudfront.amazonaws.com/doc/2020-05-31/";
-export const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
 
 /**
  * A parsed element: text for leaves, an object of children (repeated names become arrays) otherwise.
@@ -93,14 +87,4 @@ function localName(qualified: string): string {
 
 function malformed(detail: string): CloudFrontError {
   return new CloudFrontError("MalformedXML", `${MALFORMED_XML_MESSAGE} ${detail}`);
-}
-
-/** `<name>escaped text</name>` */
-export function textElement(name: string, text: string): string {
-  return `<${name}>${escapeXml(text)}</${name}>`;
-}
-
-/** A full response document whose root carries CloudFront's namespace. */
-export function xmlDocument(rootName: string, inner: string): string {
-  return `${XML_DECLARATION}<${rootName} xmlns="${XML_NAMESPACE}">${inner}</${rootName}>`;
 }

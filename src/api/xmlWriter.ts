@@ -5,15 +5,15 @@ import { escapeXml } from "../xmlEscape.js";
  * escapes every text value on the way out, so no value reaches the wire unescaped.
  */
 
-export const XML_NAMESPACE = "http://cloudfront.amazonaws.com/doc/2020-05-31/";
-export const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
+const XML_NAMESPACE = "http://cloudfront.amazonaws.com/doc/2020-05-31/";
+const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
 
 /** A leaf's value: written as text (dates in ISO 8601, as CloudFront's timestamps are). */
 export type XmlText = string | number | boolean | Date;
 
 /**
- * Markup that is already XML, written as is: only for a document edgelite parsed itself and kept
- * (a DistributionConfig as sent), never for a value.
+ * Markup that is already XML, written as is: only for a document edgelite parsed itself and kept (a
+ * DistributionConfig as sent, and slices of it), never for a value.
  */
 export class TrustedXml {
   constructor(readonly xml: string) {}
@@ -25,7 +25,7 @@ export interface XmlElement {
 }
 
 /** A child in a list; undefined (or false) is an absent optional member and writes nothing. */
-export type XmlChild = XmlElement | undefined | false;
+export type XmlChild = XmlElement | TrustedXml | undefined | false;
 
 /** An element; an undefined value is an absent member (no element). */
 export function el(name: string, content: XmlText | readonly XmlChild[] | TrustedXml): XmlElement;
@@ -44,12 +44,15 @@ function contentXml(content: XmlElement["content"]): string {
 /** The elements in order, every text escaped. */
 export function writeXml(children: readonly XmlChild[]): string {
   let xml = "";
-  for (const child of children) if (child) xml += `<${child.name}>${contentXml(child.content)}</${child.name}>`;
+  for (const child of children) {
+    if (child instanceof TrustedXml) xml += child.xml;
+    else if (child) xml += `<${child.name}>${contentXml(child.content)}</${child.name}>`;
+  }
   return xml;
 }
 
 /** A whole reply document whose root carries CloudFront's namespace. */
-export function xmlDocument(rootName: string, children: readonly XmlChild[] | TrustedXml): string {
-  const inner = children instanceof TrustedXml ? children.xml : writeXml(children);
+export function xmlDocument(rootName: string, children: readonly XmlChild[]): string {
+  const inner = writeXml(children);
   return `${XML_DECLARATION}<${rootName} xmlns="${XML_NAMESPACE}">${inner}</${rootName}>`;
 }

@@ -1,6 +1,6 @@
 import { managedCachePolicy, MANAGED_CACHE_POLICIES, type ManagedCachePolicy } from "../../service/managedPolicies.js";
-import { managedPolicyOperations, valuesConfigXml } from "./managedPolicyOperations.js";
-import { textElement } from "./xml.js";
+import { el } from "../xmlWriter.js";
+import { managedPolicyOperations, valuesConfig } from "./managedPolicyOperations.js";
 
 /** GetCachePolicy, GetCachePolicyConfig, ListCachePolicies: AWS's managed cache policies. */
 export const CACHE_POLICY_OPERATIONS = managedPolicyOperations<ManagedCachePolicy>({
@@ -8,12 +8,12 @@ export const CACHE_POLICY_OPERATIONS = managedPolicyOperations<ManagedCachePolic
   path: "cache-policy",
   policies: MANAGED_CACHE_POLICIES,
   lookup: managedCachePolicy,
-  configXml: (policy) =>
-    textElement("Comment", policy.comment) +
-    textElement("Name", policy.name) +
-    `<DefaultTTL>${policy.defaultTtl}</DefaultTTL><MaxTTL>${policy.maxTtl}</MaxTTL><MinTTL>${policy.minTtl}</MinTTL>` +
-    `<ParametersInCacheKeyAndForwardedToOrigin>` +
-    `<EnableAcceptEncodingGzip>${policy.gzip}</EnableAcceptEncodingGzip><EnableAcceptEncodingBrotli>${policy.brotli}</EnableAcceptEncodingBrotli>` +
-    valuesConfigXml(policy) +
-    `</ParametersInCacheKeyAndForwardedToOrigin>`,
+  config: (policy) => [
+    el("Comment", policy.comment),
+    el("Name", policy.name),
+    el("DefaultTTL", policy.defaultTtl),
+    el("MaxTTL", policy.maxTtl),
+    el("MinTTL", policy.minTtl),
+    el("ParametersInCacheKeyAndForwardedToOrigin", [el("EnableAcceptEncodingGzip", policy.gzip), el("EnableAcceptEncodingBrotli", policy.brotli), ...valuesConfig(policy)]),
+  ],
 });

@@ -1,7 +1,8 @@
 import { CONSTRAINTS, decodeBlob, leaf, parseFunctionConfig, parseTags } from "./requestFields.js";
 import { functionSummaryFields } from "./shapes.js";
 import { validateFields } from "./validate.js";
-import { parseRequestXml, xmlDocument } from "./xml.js";
+import { parseRequestXml } from "../xml.js";
+import { xmlDocument } from "../xmlWriter.js";
 import { xmlReply, type Operation } from "../operation.js";
 
 /** Location is the public endpoint plus the ARN, as AWS returns it (api-resolved.md Q7). */

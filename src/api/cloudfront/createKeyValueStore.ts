@@ -1,7 +1,8 @@
 import { CONSTRAINTS, leaf, parseTags, struct } from "./requestFields.js";
 import { keyValueStoreFields } from "./shapes.js";
 import { validateFields } from "./validate.js";
-import { parseRequestXml, xmlDocument } from "./xml.js";
+import { parseRequestXml } from "../xml.js";
+import { xmlDocument } from "../xmlWriter.js";
 import { xmlReply, type Operation } from "../operation.js";
 
 const LOCATION_PREFIX = "https://cloudfront.amazonaws.com/2020-05-31/key-value-store/";

@@ -1,6 +1,6 @@
 import { functionNameFromPath, stageFromQuery } from "./requestFields.js";
 import { functionSummaryFields } from "./shapes.js";
-import { xmlDocument } from "./xml.js";
+import { xmlDocument } from "../xmlWriter.js";
 import { xmlReply, type Operation } from "../operation.js";
 
 export const describeFunction: Operation = {

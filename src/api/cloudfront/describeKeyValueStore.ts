@@ -1,6 +1,6 @@
 import { keyValueStoreNameFromPath } from "./requestFields.js";
 import { keyValueStoreFields } from "./shapes.js";
-import { xmlDocument } from "./xml.js";
+import { xmlDocument } from "../xmlWriter.js";
 import { xmlReply, type Operation } from "../operation.js";
 
 export const describeKeyValueStore: Operation = {

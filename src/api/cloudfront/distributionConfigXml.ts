@@ -16,7 +16,7 @@ import {
 import { CloudFrontError } from "../../service/errors.js";
 import { missingMemberMessage, validationMessage } from "../../service/validation.js";
 import type { XmlNode } from "../xml.js";
-import { el, writeXml, type XmlChild } from "../xmlWriter.js";
+import { el, writeXml, type XmlChild, type XmlText } from "../xmlWriter.js";
 
 /**
  * The DistributionConfig's XML, read into the typed config and written from it. Reading checks what the
@@ -213,6 +213,14 @@ function list<T>(name: string, values: readonly T[] | undefined, member: (value:
   return el(name, [el("Quantity", values.length), values.length > 0 ? el("Items", values.map(member)) : undefined]);
 }
 
+/** The names of T's members whose values are text (or absent). */
+type TextMember<T> = { [K in keyof T]-?: T[K] extends XmlText | undefined ? K : never }[keyof T] & string;
+
+/** Text members, each under its model name, in the order given. */
+function textMembers<T>(value: T, names: ReadonlyArray<TextMember<T>>): XmlChild[] {
+  return names.map((name) => el(name, value[name] as XmlText | undefined));
+}
+
 const textList = (name: string, member: string, values: readonly string[] | undefined) => list(name, values, (value) => el(member, value));
 
 function originXml(origin: Origin): XmlChild {
@@ -224,13 +232,7 @@ function originXml(origin: Origin): XmlChild {
     list("CustomHeaders", origin.CustomHeaders, (h) => el("OriginCustomHeader", [el("HeaderName", h.HeaderName), el("HeaderValue", h.HeaderValue)])),
     origin.S3OriginConfig && el("S3OriginConfig", [el("OriginAccessIdentity", origin.S3OriginConfig.OriginAccessIdentity)]),
     custom &&
-      el("CustomOriginConfig", [
-        el("HTTPPort", custom.HTTPPort),
-        el("HTTPSPort", custom.HTTPSPort),
-        el("OriginProtocolPolicy", custom.OriginProtocolPolicy),
-        el("OriginReadTimeout", custom.OriginReadTimeout),
-        el("OriginKeepaliveTimeout", custom.OriginKeepaliveTimeout),
-      ]),
+      el("CustomOriginConfig", textMembers(custom, ["HTTPPort", "HTTPSPort", "OriginProtocolPolicy", "OriginReadTimeout", "OriginKeepaliveTimeout"])),
     el("ConnectionAttempts", origin.ConnectionAttempts),
     el("ConnectionTimeout", origin.ConnectionTimeout),
   ]);

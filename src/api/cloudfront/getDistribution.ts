@@ -1,6 +1,6 @@
 import { distributionIdFromPath } from "./distributionRequest.js";
 import { distributionFields } from "./shapes.js";
-import { xmlDocument } from "./xml.js";
+import { xmlDocument } from "../xmlWriter.js";
 import { xmlReply, type Operation } from "../operation.js";
 
 export const getDistribution: Operation = {

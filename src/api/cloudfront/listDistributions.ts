@@ -1,6 +1,6 @@
 import { parseMaxItems } from "./requestFields.js";
-import { distributionSummaryXml } from "./shapes.js";
-import { textElement, xmlDocument } from "./xml.js";
+import { el, xmlDocument } from "../xmlWriter.js";
+import { distributionSummary } from "./shapes.js";
 import { xmlReply, type Operation } from "../operation.js";
 
 export const listDistributions: Operation = {
@@ -10,10 +10,16 @@ export const listDistributions: Operation = {
   async handle(request, { distributions }) {
     const marker = request.query.get("Marker") ?? "";
     const page = await distributions.list({ marker: marker || undefined, maxItems: parseMaxItems(request.query.get("MaxItems")) });
-    let inner = textElement("Marker", marker);
-    if (page.nextMarker) inner += textElement("NextMarker", page.nextMarker);
-    inner += `<MaxItems>${page.maxItems}</MaxItems><IsTruncated>${page.nextMarker ? "true" : "false"}</IsTruncated><Quantity>${page.items.length}</Quantity>`;
-    if (page.items.length > 0) inner += `<Items>${page.items.map(distributionSummaryXml).join("")}</Items>`;
-    return xmlReply(200, xmlDocument("DistributionList", inner));
+    return xmlReply(
+      200,
+      xmlDocument("DistributionList", [
+        el("Marker", marker),
+        page.nextMarker ? el("NextMarker", page.nextMarker) : undefined,
+        el("MaxItems", page.maxItems),
+        el("IsTruncated", Boolean(page.nextMarker)),
+        el("Quantity", page.items.length),
+        page.items.length > 0 && el("Items", page.items.map(distributionSummary)),
+      ]),
+    );
   },
 };

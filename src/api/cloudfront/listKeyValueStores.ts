@@ -1,6 +1,6 @@
 import { parseMaxItems } from "./requestFields.js";
-import { keyValueStoreFields } from "./shapes.js";
-import { textElement, xmlDocument } from "./xml.js";
+import { keyValueStoreFields, listPage } from "./shapes.js";
+import { el, xmlDocument } from "../xmlWriter.js";
 import { xmlReply, type Operation } from "../operation.js";
 
 export const listKeyValueStores: Operation = {
@@ -13,9 +13,6 @@ export const listKeyValueStores: Operation = {
       maxItems: parseMaxItems(request.query.get("MaxItems")),
       status: request.query.get("Status") || undefined,
     });
-    let inner = page.nextMarker ? textElement("NextMarker", page.nextMarker) : "";
-    inner += `<MaxItems>${page.maxItems}</MaxItems><Quantity>${page.items.length}</Quantity>`;
-    if (page.items.length > 0) inner += `<Items>${page.items.map((store) => `<KeyValueStore>${keyValueStoreFields(store)}</KeyValueStore>`).join("")}</Items>`;
-    return xmlReply(200, xmlDocument("KeyValueStoreList", inner));
+    return xmlReply(200, xmlDocument("KeyValueStoreList", listPage(page, (store) => el("KeyValueStore", keyValueStoreFields(store)))));
   },
 };

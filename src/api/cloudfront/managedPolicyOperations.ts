@@ -4,22 +4,23 @@ import { etagForVersion } from "../../service/etag.js";
 import { MANAGED_POLICY_TIME, type NamedValues } from "../../service/managedPolicies.js";
 import { xmlReply, type Operation } from "../operation.js";
 import { parseMaxItems } from "./requestFields.js";
-import { textElement, xmlDocument } from "./xml.js";
+import { listPage } from "./shapes.js";
+import { el, xmlDocument, type XmlChild } from "../xmlWriter.js";
 import { validationMessage } from "../../service/validation.js";
 
 /** `<Headers><Quantity>n</Quantity><Items><Name>…</Name></Items></Headers>` (omitted when there are no names). */
-function namesXml(wrapper: string, values: NamedValues<string>): string {
-  if (values.names.length === 0) return "";
-  return `<${wrapper}><Quantity>${values.names.length}</Quantity><Items>${values.names.map((n) => textElement("Name", n)).join("")}</Items></${wrapper}>`;
+function names(wrapper: string, values: NamedValues<string>): XmlChild {
+  if (values.names.length === 0) return undefined;
+  return el(wrapper, [el("Quantity", values.names.length), el("Items", values.names.map((n) => el("Name", n)))]);
 }
 
 /** HeadersConfig, CookiesConfig and QueryStringsConfig, as both kinds of policy write them. */
-export function valuesConfigXml(policy: { headers: NamedValues<string>; cookies: NamedValues<string>; queryStrings: NamedValues<string> }): string {
-  return (
-    `<HeadersConfig><HeaderBehavior>${policy.headers.behavior}</HeaderBehavior>${namesXml("Headers", policy.headers)}</HeadersConfig>` +
-    `<CookiesConfig><CookieBehavior>${policy.cookies.behavior}</CookieBehavior>${namesXml("Cookies", policy.cookies)}</CookiesConfig>` +
-    `<QueryStringsConfig><QueryStringBehavior>${policy.queryStrings.behavior}</QueryStringBehavior>${namesXml("QueryStrings", policy.queryStrings)}</QueryStringsConfig>`
-  );
+export function valuesConfig(policy: { headers: NamedValues<string>; cookies: NamedValues<string>; queryStrings: NamedValues<string> }): XmlChild[] {
+  return [
+    el("HeadersConfig", [el("HeaderBehavior", policy.headers.behavior), names("Headers", policy.headers)]),
+    el("CookiesConfig", [el("CookieBehavior", policy.cookies.behavior), names("Cookies", policy.cookies)]),
+    el("QueryStringsConfig", [el("QueryStringBehavior", policy.queryStrings.behavior), names("QueryStrings", policy.queryStrings)]),
+  ];
 }
 
 export interface ManagedPolicyKind<P extends { id: string }> {
@@ -30,7 +31,7 @@ export interface ManagedPolicyKind<P extends { id: string }> {
   policies: readonly P[];
   /** The policy with this Id, or the kind's NoSuch… error. */
   lookup(id: string): P;
-  configXml(policy: P): string;
+  config(policy: P): XmlChild[];
 }
 
 const MANAGED_ETAG = etagForVersion(1);
@@ -42,15 +43,14 @@ const MANAGED_ETAG = etagForVersion(1);
  */
 export function managedPolicyOperations<P extends { id: string }>(kind: ManagedPolicyKind<P>): Operation[] {
   const { shape } = kind;
-  const policyXml = (policy: P) =>
-    `${textElement("Id", policy.id)}<LastModifiedTime>${MANAGED_POLICY_TIME.toISOString()}</LastModifiedTime><${shape}Config>${kind.configXml(policy)}</${shape}Config>`;
+  const policyFields = (policy: P): XmlChild[] => [el("Id", policy.id), el("LastModifiedTime", MANAGED_POLICY_TIME), el(`${shape}Config`, kind.config(policy))];
   return [
     {
       name: `Get${shape}`,
       method: "GET",
       path: `/2020-05-31/${kind.path}/{Id}`,
       async handle(request) {
-        return xmlReply(200, xmlDocument(shape, policyXml(kind.lookup(request.params.Id ?? ""))), { ETag: MANAGED_ETAG });
+        return xmlReply(200, xmlDocument(shape, policyFields(kind.lookup(request.params.Id ?? ""))), { ETag: MANAGED_ETAG });
       },
     },
     {
@@ -58,7 +58,7 @@ export function managedPolicyOperations<P extends { id: string }>(kind: ManagedP
       method: "GET",
       path: `/2020-05-31/${kind.path}/{Id}/config`,
       async handle(request) {
-        return xmlReply(200, xmlDocument(`${shape}Config`, kind.configXml(kind.lookup(request.params.Id ?? ""))), { ETag: MANAGED_ETAG });
+        return xmlReply(200, xmlDocument(`${shape}Config`, kind.config(kind.lookup(request.params.Id ?? ""))), { ETag: MANAGED_ETAG });
       },
     },
     {
@@ -76,11 +76,8 @@ export function managedPolicyOperations<P extends { id: string }>(kind: ManagedP
         const start = marker ? Math.max(0, all.findIndex((p) => p.id === marker)) : 0;
         const page = all.slice(start, start + maxItems);
         const next = all[start + maxItems];
-        const inner =
-          (next ? textElement("NextMarker", next.id) : "") +
-          `<MaxItems>${maxItems}</MaxItems><Quantity>${page.length}</Quantity>` +
-          (page.length > 0 ? `<Items>${page.map((p) => `<${shape}Summary><Type>managed</Type><${shape}>${policyXml(p)}</${shape}></${shape}Summary>`).join("")}</Items>` : "");
-        return xmlReply(200, xmlDocument(`${shape}List`, inner));
+        const summary = (p: P) => el(`${shape}Summary`, [el("Type", "managed"), el(shape, policyFields(p))]);
+        return xmlReply(200, xmlDocument(`${shape}List`, listPage({ items: page, maxItems, nextMarker: next?.id }, summary)));
       },
     },
   ];

@@ -1,6 +1,6 @@
 import { managedOriginRequestPolicy, MANAGED_ORIGIN_REQUEST_POLICIES, type ManagedOriginRequestPolicy } from "../../service/managedPolicies.js";
-import { managedPolicyOperations, valuesConfigXml } from "./managedPolicyOperations.js";
-import { textElement } from "./xml.js";
+import { el } from "../xmlWriter.js";
+import { managedPolicyOperations, valuesConfig } from "./managedPolicyOperations.js";
 
 /** GetOriginRequestPolicy, GetOriginRequestPolicyConfig, ListOriginRequestPolicies: AWS's managed origin request policies. */
 export const ORIGIN_REQUEST_POLICY_OPERATIONS = managedPolicyOperations<ManagedOriginRequestPolicy>({
@@ -8,8 +8,5 @@ export const ORIGIN_REQUEST_POLICY_OPERATIONS = managedPolicyOperations<ManagedO
   path: "origin-request-policy",
   policies: MANAGED_ORIGIN_REQUEST_POLICIES,
   lookup: managedOriginRequestPolicy,
-  configXml: (policy) =>
-    textElement("Comment", policy.comment) +
-    textElement("Name", policy.name) +
-    valuesConfigXml(policy),
+  config: (policy) => [el("Comment", policy.comment), el("Name", policy.name), ...valuesConfig(policy)],
 });

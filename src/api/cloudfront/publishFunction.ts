@@ -1,7 +1,7 @@
 import { ifMatchHeader } from "../ifMatch.js";
 import { functionNameFromPath } from "./requestFields.js";
 import { functionSummaryFields } from "./shapes.js";
-import { xmlDocument } from "./xml.js";
+import { xmlDocument } from "../xmlWriter.js";
 import { xmlReply, type Operation } from "../operation.js";
 
 /** No ETag header in the reply: the model defines none and real output has none. */

@@ -14,7 +14,7 @@ import type { FunctionConfigInput } from "../../service/functions.js";
 import { RUNTIME_NAMES } from "../../runtime/types.js";
 import type { Runtime, Stage, Tag } from "../../store/types.js";
 import { validateFields, type Constraint, type Field } from "./validate.js";
-import type { XmlNode } from "./xml.js";
+import type { XmlNode } from "../xml.js";
 
 /** Reading and checking request members shared by several operations. Constraints are the model's. */
 

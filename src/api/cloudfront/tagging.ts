@@ -1,7 +1,8 @@
 import { getOwn } from "../../nullPrototype.js";
 import { CloudFrontError } from "../../service/errors.js";
 import { parseTags, struct } from "./requestFields.js";
-import { textElement, xmlDocument, parseRequestXml } from "./xml.js";
+import { parseRequestXml } from "../xml.js";
+import { el, xmlDocument } from "../xmlWriter.js";
 import { xmlReply, type ApiRequest, type Operation } from "../operation.js";
 import { missingMemberMessage } from "../../service/validation.js";
 
@@ -18,8 +19,7 @@ export const listTagsForResource: Operation = {
   path: "/2020-05-31/tagging",
   async handle(request, { tagging }) {
     const tags = await tagging.list(resourceOf(request));
-    const items = tags.map((tag) => `<Tag>${textElement("Key", tag.key)}${tag.value === undefined ? "" : textElement("Value", tag.value)}</Tag>`).join("");
-    return xmlReply(200, xmlDocument("Tags", items ? `<Items>${items}</Items>` : ""));
+    return xmlReply(200, xmlDocument("Tags", [tags.length > 0 && el("Items", tags.map((tag) => el("Tag", [el("Key", tag.key), el("Value", tag.value)])))]));
   },
 };
 

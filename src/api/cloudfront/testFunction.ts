@@ -1,9 +1,10 @@
 import type { Stage } from "../../store/types.js";
 import { ifMatchHeader } from "../ifMatch.js";
 import { CONSTRAINTS, decodeBlob, functionNameFromPath, leaf } from "./requestFields.js";
-import { functionSummaryXml } from "./shapes.js";
+import { functionSummary } from "./shapes.js";
 import { validateFields } from "./validate.js";
-import { parseRequestXml, textElement, xmlDocument } from "./xml.js";
+import { parseRequestXml } from "../xml.js";
+import { el, xmlDocument } from "../xmlWriter.js";
 import { xmlReply, type Operation } from "../operation.js";
 
 export const testFunction: Operation = {
@@ -21,18 +22,16 @@ export const testFunction: Operation = {
       { at: "eventObject", value: eventText, length: event?.byteLength, constraint: CONSTRAINTS.eventObject },
     ]);
     const result = await functions.test(name, ifMatchHeader(request.headers), (stage as Stage | undefined) ?? "DEVELOPMENT", event!);
-    // FunctionExecutionLogs is a list without a member name in the model, so each entry is <member>.
-    const logs = result.logs.map((line) => textElement("member", line)).join("");
     return xmlReply(
       200,
-      xmlDocument(
-        "TestResult",
-        functionSummaryXml(result.summary) +
-          textElement("ComputeUtilization", result.computeUtilization) +
-          `<FunctionExecutionLogs>${logs}</FunctionExecutionLogs>` +
-          textElement("FunctionErrorMessage", result.errorMessage) +
-          textElement("FunctionOutput", result.output),
-      ),
+      xmlDocument("TestResult", [
+        functionSummary(result.summary),
+        el("ComputeUtilization", result.computeUtilization),
+        // FunctionExecutionLogs is a list without a member name in the model, so each entry is <member>.
+        el("FunctionExecutionLogs", result.logs.map((line) => el("member", line))),
+        el("FunctionErrorMessage", result.errorMessage),
+        el("FunctionOutput", result.output),
+      ]),
     );
   },
 };

@@ -1,7 +1,7 @@
 import { distributionConfigOf, distributionIdFromPath } from "./distributionRequest.js";
 import { ifMatchHeader } from "../ifMatch.js";
 import { distributionFields } from "./shapes.js";
-import { xmlDocument } from "./xml.js";
+import { xmlDocument } from "../xmlWriter.js";
 import { xmlReply, type Operation } from "../operation.js";
 
 export const updateDistribution: Operation = {

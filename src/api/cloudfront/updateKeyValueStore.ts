@@ -2,7 +2,8 @@ import { ifMatchHeader } from "../ifMatch.js";
 import { CONSTRAINTS, keyValueStoreNameFromPath, leaf } from "./requestFields.js";
 import { keyValueStoreFields } from "./shapes.js";
 import { validateFields } from "./validate.js";
-import { parseRequestXml, xmlDocument } from "./xml.js";
+import { parseRequestXml } from "../xml.js";
+import { xmlDocument } from "../xmlWriter.js";
 import { xmlReply, type Operation } from "../operation.js";
 
 export const updateKeyValueStore: Operation = {
