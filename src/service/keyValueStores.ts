@@ -14,6 +14,7 @@ import type { KeyValueStoreRecord, Store, Tag } from "../store/types.js";
 import { CloudFrontError, preconditionFailed, requireIfMatch } from "./errors.js";
 import { etagForVersion } from "./etag.js";
 import { readImportSource } from "./importFile.js";
+import { KeySnapshots } from "./keySnapshots.js";
 import { parseImportFile } from "./importFormat.js";
 import { KVS_MESSAGES, KvsError } from "./kvsErrors.js";
 import type { PoolKvs } from "../runtime/pool.js";
@@ -67,7 +68,11 @@ const entrySize = (key: string, value: string) => bytes(key) + bytes(value);
 
 /** CloudFront KeyValueStore: stores (control plane) and their keys (data plane). Knows nothing of HTTP. */
 export class KeyValueStoreService {
-  constructor(private readonly options: KeyValueStoreServiceOptions) {}
+  private readonly snapshots: KeySnapshots;
+
+  constructor(private readonly options: KeyValueStoreServiceOptions) {
+    this.snapshots = new KeySnapshots(options.store);
+  }
 
   arnOf(id: string): string {
     return `arn:aws:cloudfront::${this.options.accountId}:key-value-store/${id}`;
@@ -168,6 +173,7 @@ export class KeyValueStoreService {
       );
     }
     if (!(await this.options.store.deleteKeyValueStore(record.id, record.version))) throw preconditionFailed();
+    this.snapshots.forget(record.id);
   }
 
   // ---- data plane (addressed by ARN)
@@ -223,18 +229,28 @@ export class KeyValueStoreService {
     return this.writeKeys(arn, ifMatch, puts, deletes, { single: false });
   }
 
-  /** What a function run reads through cf.kvs(): the store's committed keys at their current version. */
+  /**
+   * What a function run reads through cf.kvs(): the store's committed keys at their current version. Reads
+   * the store's record every run (a key written is seen by the next run) but its keys only when their
+   * version moved (KeySnapshots).
+   */
   async forRun(arn: string): Promise<PoolKvs | undefined> {
-    const record = await this.findByArn(arn);
+    let record = await this.findByArn(arn);
     if (!record) return undefined;
-    const keys = (await this.options.store.keySnapshot(record.id)) ?? new Map<string, string>();
+    const keys = await this.snapshots.of(record);
+    if (keys.version !== record.dataVersion) {
+      // A key write landed between the two reads: describe the keys with the record of their version.
+      const current = await this.options.store.getKeyValueStore(record.id);
+      if (current?.dataVersion === keys.version) record = current;
+    }
+    const { id, createdTime, dataLastModifiedTime, itemCount } = record;
     return {
-      id: record.id,
-      version: `${record.dataVersion}`,
+      id,
+      version: `${keys.version}`,
       load: () => ({
-        id: record.id,
-        entries: keys,
-        meta: { creationDateTime: record.createdTime.toISOString(), lastUpdatedDateTime: record.dataLastModifiedTime.toISOString(), keyCount: record.itemCount },
+        id,
+        entries: keys.entries,
+        meta: { creationDateTime: createdTime.toISOString(), lastUpdatedDateTime: dataLastModifiedTime.toISOString(), keyCount: itemCount },
       }),
     };
   }

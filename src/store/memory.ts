@@ -8,6 +8,6 @@ const NOTHING_TO_PERSIST: Journal = {
 /** Keeps everything in process memory: for `--in-memory`, tests and the library API. */
 export class MemoryStore extends MirrorStore {
   constructor() {
-    super("memory", "memory", { functions: [], stores: [], distributions: [] }, NOTHING_TO_PERSIST);
+    super("memory", "memory", undefined, NOTHING_TO_PERSIST);
   }
 }

@@ -1,23 +1,18 @@
-import { matchesVersions, snapshot } from "./records.js";
+import { MirrorTable } from "./mirrorTable.js";
+import { matchesVersions, deepFreeze } from "./records.js";
+import type { EntryChanges, TableContents, TableSpec, WriteOp } from "./table.js";
+import { DISTRIBUTIONS, FUNCTIONS, KEY_VALUE_STORES } from "./tables/index.js";
 import type {
   DistributionRecord,
   FunctionRecord,
   FunctionVersionCondition,
   InsertResult,
   KeyChanges,
+  KeySnapshot,
   KeyValueStoreRecord,
   Store,
 } from "./types.js";
 
-/** A change to make durable, applied blindly and in order by a journal: the checks happened before. */
-export type WriteOp =
-  | { kind: "put"; record: FunctionRecord }
-  | { kind: "delete"; name: string }
-  | { kind: "putStore"; record: KeyValueStoreRecord; keys?: ReadonlyArray<readonly [string, string]> }
-  | { kind: "deleteStore"; id: string }
-  | { kind: "keys"; record: KeyValueStoreRecord; changes: KeyChanges }
-  | { kind: "putDistribution"; record: DistributionRecord }
-  | { kind: "deleteDistribution"; id: string };
 
 /** Where a MirrorStore makes its writes durable. */
 export interface Journal {
@@ -26,42 +21,32 @@ export interface Journal {
   close(): Promise<void>;
 }
 
-/** What a MirrorStore starts from. */
-export interface MirrorContents {
-  functions: Iterable<FunctionRecord>;
-  stores: Iterable<{ record: KeyValueStoreRecord; keys: Iterable<readonly [string, string]> }>;
-  distributions: Iterable<DistributionRecord>;
-}
-
 interface PendingWrite {
   op: WriteOp;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
 
-const utf8Order = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
-
 /**
  * A store that answers every read from memory and sends every write to a journal.
  *
  * Readers see only committed state: a write becomes visible, and its promise resolves, once the journal
  * says it is durable. Conditional writes are checked against committed state plus the writes still on
- * their way (`pending`), so compare-and-swap stays exact while commits are queued. One journal commit is
- * in flight at a time; writes arriving meanwhile go together in the next (group commit), so a slow fsync
- * batches writes instead of stalling the event loop.
+ * their way (each table's pending writes), so compare-and-swap stays exact while commits are queued. One
+ * journal commit is in flight at a time; writes arriving meanwhile go together in the next (group
+ * commit), so a slow fsync batches writes instead of stalling the event loop.
+ *
+ * Each resource is a MirrorTable over its declaration (`tables/`); the methods below only say which
+ * table and which condition.
  *
  * Suitable for a store that one process owns (memory, an exclusively locked SQLite file); a store shared
  * between processes (PostgreSQL) must query instead of mirroring.
  */
 export class MirrorStore implements Store {
-  private readonly functions = new Map<string, FunctionRecord>();
-  private readonly stores = new Map<string, KeyValueStoreRecord>();
-  private readonly keys = new Map<string, Map<string, string>>();
-  private readonly distributions = new Map<string, DistributionRecord>();
-  private readonly pendingDistributions = new Map<string, DistributionRecord | undefined>();
-  /** Writes accepted but not yet durable: the newest value per function name / store id (undefined = deleted). */
-  private readonly pendingFunctions = new Map<string, FunctionRecord | undefined>();
-  private readonly pendingStores = new Map<string, KeyValueStoreRecord | undefined>();
+  private readonly functions = new MirrorTable(FUNCTIONS);
+  private readonly stores = new MirrorTable(KEY_VALUE_STORES);
+  private readonly distributions = new MirrorTable(DISTRIBUTIONS);
+  private readonly tables = new Map<string, MirrorTable<unknown>>();
   private queued: PendingWrite[] = [];
   private inFlight = false;
   private closed = false;
@@ -69,15 +54,13 @@ export class MirrorStore implements Store {
   constructor(
     readonly kind: string,
     readonly location: string,
-    initial: MirrorContents,
+    initial: TableContents | undefined,
     private readonly journal: Journal,
   ) {
-    for (const record of initial.functions) this.functions.set(record.name, record);
-    for (const { record, keys } of initial.stores) {
-      this.stores.set(record.id, record);
-      this.keys.set(record.id, new Map(keys));
+    for (const table of [this.functions, this.stores, this.distributions] as MirrorTable<unknown>[]) {
+      this.tables.set(table.spec.name, table);
+      if (initial) table.load(initial.of(table.spec));
     }
-    for (const record of initial.distributions) this.distributions.set(record.id, record);
   }
 
   // ---- functions
@@ -87,29 +70,19 @@ export class MirrorStore implements Store {
   }
 
   async listFunctions({ afterName, limit }: { afterName?: string; limit: number }): Promise<FunctionRecord[]> {
-    const names = [...this.functions.keys()].filter((name) => afterName === undefined || name > afterName).sort();
-    return names.slice(0, limit).map((name) => this.functions.get(name)!);
+    return this.functions.list({ after: afterName, limit });
   }
 
   async insertFunction(record: FunctionRecord, { maxFunctions }: { maxFunctions: number }): Promise<InsertResult> {
-    if (latest(this.pendingFunctions, this.functions, record.name)) return "exists";
-    if (latestCount(this.pendingFunctions, this.functions) >= maxFunctions) return "limit";
-    await this.write({ kind: "put", record: snapshot(record) });
-    return "inserted";
+    return this.insert(this.functions, record, { max: maxFunctions });
   }
 
   async replaceFunction(record: FunctionRecord, expected: FunctionVersionCondition): Promise<boolean> {
-    const current = latest(this.pendingFunctions, this.functions, record.name);
-    if (!current || !matchesVersions(current, expected)) return false;
-    await this.write({ kind: "put", record: snapshot(record) });
-    return true;
+    return this.replace(this.functions, record, (current) => matchesVersions(current, expected));
   }
 
   async deleteFunction(name: string, expectedDevelopmentVersion: number): Promise<boolean> {
-    const current = latest(this.pendingFunctions, this.functions, name);
-    if (!current || current.development.version !== expectedDevelopmentVersion) return false;
-    await this.write({ kind: "delete", name });
-    return true;
+    return this.delete(this.functions, name, (current) => current.development.version === expectedDevelopmentVersion);
   }
 
   // ---- key value stores
@@ -119,64 +92,40 @@ export class MirrorStore implements Store {
   }
 
   async getKeyValueStoreByName(name: string): Promise<KeyValueStoreRecord | undefined> {
-    for (const record of this.stores.values()) if (record.name === name) return record;
-    return undefined;
+    return this.stores.findBy("name", name);
   }
 
   async listKeyValueStores({ afterName, limit }: { afterName?: string; limit: number }): Promise<KeyValueStoreRecord[]> {
-    return [...this.stores.values()]
-      .filter((record) => afterName === undefined || record.name > afterName)
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-      .slice(0, limit);
+    return this.stores.list({ after: afterName, limit });
   }
 
   async insertKeyValueStore(record: KeyValueStoreRecord, keys: ReadonlyArray<readonly [string, string]>, { maxStores }: { maxStores: number }): Promise<InsertResult> {
-    for (const id of new Set([...this.stores.keys(), ...this.pendingStores.keys()])) {
-      if (latest(this.pendingStores, this.stores, id)?.name === record.name) return "exists";
-    }
-    if (latestCount(this.pendingStores, this.stores) >= maxStores) return "limit";
-    await this.write({ kind: "putStore", record: Object.freeze({ ...record }), keys: keys.map(([k, v]) => [k, v] as const) });
-    return "inserted";
+    return this.insert(this.stores, record, { max: maxStores, entries: { puts: keys, deletes: [] } });
   }
 
   async replaceKeyValueStore(record: KeyValueStoreRecord, expectedVersion: number): Promise<boolean> {
-    const current = latest(this.pendingStores, this.stores, record.id);
-    if (!current || current.version !== expectedVersion || current.dataVersion !== record.dataVersion) return false;
-    await this.write({ kind: "putStore", record: Object.freeze({ ...record }) });
-    return true;
+    return this.replace(this.stores, record, (current) => current.version === expectedVersion && current.dataVersion === record.dataVersion);
   }
 
   async deleteKeyValueStore(id: string, expectedVersion: number): Promise<boolean> {
-    const current = latest(this.pendingStores, this.stores, id);
-    if (!current || current.version !== expectedVersion) return false;
-    await this.write({ kind: "deleteStore", id });
-    return true;
+    return this.delete(this.stores, id, (current) => current.version === expectedVersion);
   }
 
   async getKey(storeId: string, key: string): Promise<string | undefined> {
-    return this.keys.get(storeId)?.get(key);
+    return this.stores.entry(storeId, key);
   }
 
   async listKeys(storeId: string, { afterKey, limit }: { afterKey?: string; limit: number }): Promise<Array<[string, string]>> {
-    const keys = this.keys.get(storeId);
-    if (!keys) return [];
-    const after = afterKey === undefined ? undefined : Buffer.from(afterKey);
-    return [...keys.keys()]
-      .filter((key) => after === undefined || Buffer.compare(Buffer.from(key), after) > 0)
-      .sort(utf8Order)
-      .slice(0, limit)
-      .map((key) => [key, keys.get(key)!]);
+    return this.stores.listEntries(storeId, { after: afterKey, limit });
   }
 
-  async keySnapshot(storeId: string): Promise<ReadonlyMap<string, string> | undefined> {
-    return this.keys.get(storeId);
+  async keySnapshot(storeId: string): Promise<KeySnapshot | undefined> {
+    return this.stores.entriesSnapshot(storeId);
   }
 
   async updateKeys(storeId: string, expectedDataVersion: number, changes: KeyChanges, record: KeyValueStoreRecord): Promise<boolean> {
-    const current = latest(this.pendingStores, this.stores, storeId);
-    if (!current || current.dataVersion !== expectedDataVersion || current.version !== record.version) return false;
-    await this.write({ kind: "keys", record: Object.freeze({ ...record }), changes: { puts: changes.puts.map(([k, v]) => [k, v] as const), deletes: [...changes.deletes] } });
-    return true;
+    if (record.id !== storeId || record.dataVersion <= expectedDataVersion) throw new Error("updateKeys: the record must be the store's, at a later data version");
+    return this.replace(this.stores, record, (current) => current.dataVersion === expectedDataVersion && current.version === record.version, changes);
   }
 
   // ---- distributions
@@ -186,30 +135,19 @@ export class MirrorStore implements Store {
   }
 
   async listDistributions({ afterId, limit }: { afterId?: string; limit: number }): Promise<DistributionRecord[]> {
-    const ids = [...this.distributions.keys()].filter((id) => afterId === undefined || id > afterId).sort();
-    return ids.slice(0, limit).map((id) => this.distributions.get(id)!);
+    return this.distributions.list({ after: afterId, limit });
   }
 
   async insertDistribution(record: DistributionRecord): Promise<"inserted" | "exists"> {
-    for (const id of new Set([...this.distributions.keys(), ...this.pendingDistributions.keys()])) {
-      if (latest(this.pendingDistributions, this.distributions, id)?.callerReference === record.callerReference) return "exists";
-    }
-    await this.write({ kind: "putDistribution", record: Object.freeze({ ...record }) });
-    return "inserted";
+    return this.insert(this.distributions, record, {});
   }
 
   async replaceDistribution(record: DistributionRecord, expectedVersion: number): Promise<boolean> {
-    const current = latest(this.pendingDistributions, this.distributions, record.id);
-    if (!current || current.version !== expectedVersion) return false;
-    await this.write({ kind: "putDistribution", record: Object.freeze({ ...record }) });
-    return true;
+    return this.replace(this.distributions, record, (current) => current.version === expectedVersion);
   }
 
   async deleteDistribution(id: string, expectedVersion: number): Promise<boolean> {
-    const current = latest(this.pendingDistributions, this.distributions, id);
-    if (!current || current.version !== expectedVersion) return false;
-    await this.write({ kind: "deleteDistribution", id });
-    return true;
+    return this.delete(this.distributions, id, (current) => current.version === expectedVersion);
   }
 
   async close(): Promise<void> {
@@ -219,17 +157,37 @@ export class MirrorStore implements Store {
     await this.journal.close();
   }
 
+  // ---- the generic conditional writes
+
+  /** Inserts unless the key or a unique field is taken ("exists") or `max` records already exist ("limit"). */
+  private insert<R>(table: MirrorTable<R>, record: R, options: { entries?: EntryChanges }): Promise<"inserted" | "exists">;
+  private insert<R>(table: MirrorTable<R>, record: R, options: { max: number; entries?: EntryChanges }): Promise<InsertResult>;
+  private async insert<R>(table: MirrorTable<R>, record: R, { max, entries }: { max?: number; entries?: EntryChanges }): Promise<InsertResult> {
+    if (table.latest(table.spec.key(record)) !== undefined || table.clashes(record)) return "exists";
+    if (max !== undefined && table.latestCount() >= max) return "limit";
+    await this.write(put(table.spec, record, entries));
+    return "inserted";
+  }
+
+  /** Replaces the record of the same key if the latest one meets `condition`; false when it does not (or is gone). */
+  private async replace<R>(table: MirrorTable<R>, record: R, condition: (current: R) => boolean, entries?: EntryChanges): Promise<boolean> {
+    const current = table.latest(table.spec.key(record));
+    if (current === undefined || !condition(current)) return false;
+    await this.write(put(table.spec, record, entries));
+    return true;
+  }
+
+  private async delete<R>(table: MirrorTable<R>, key: string, condition: (current: R) => boolean): Promise<boolean> {
+    const current = table.latest(key);
+    if (current === undefined || !condition(current)) return false;
+    await this.write({ table: table.spec.name, kind: "delete", key });
+    return true;
+  }
+
   /** Accepts a write (synchronously visible to later checks) and resolves once it is durable. */
   private write(op: WriteOp): Promise<void> {
     if (this.closed) return Promise.reject(new Error("the store is closed"));
-    switch (op.kind) {
-      case "put": this.pendingFunctions.set(op.record.name, op.record); break;
-      case "delete": this.pendingFunctions.set(op.name, undefined); break;
-      case "putStore": case "keys": this.pendingStores.set(op.record.id, op.record); break;
-      case "deleteStore": this.pendingStores.set(op.id, undefined); break;
-      case "putDistribution": this.pendingDistributions.set(op.record.id, op.record); break;
-      case "deleteDistribution": this.pendingDistributions.set(op.id, undefined); break;
-    }
+    this.tableOf(op).accept(op);
     return new Promise<void>((resolve, reject) => {
       this.queued.push({ op, resolve, reject });
       this.commitNext();
@@ -243,7 +201,7 @@ export class MirrorStore implements Store {
     this.inFlight = true;
     this.journal.commit(batch.map((write) => write.op)).then(
       () => {
-        for (const { op } of batch) this.applyCommitted(op);
+        for (const { op } of batch) this.tableOf(op).apply(op);
         this.inFlight = false;
         for (const write of batch) write.resolve();
         this.commitNext();
@@ -252,70 +210,29 @@ export class MirrorStore implements Store {
         // Nothing in the batch was written, and queued writes may have been checked against it: fail them all.
         const failed = [...batch, ...this.queued];
         this.queued = [];
-        this.pendingFunctions.clear();
-        this.pendingStores.clear();
-        this.pendingDistributions.clear();
+        for (const table of this.tables.values()) table.forgetPending();
         this.inFlight = false;
         for (const write of failed) write.reject(error);
       },
     );
   }
 
-  private applyCommitted(op: WriteOp): void {
-    switch (op.kind) {
-      case "put":
-        this.functions.set(op.record.name, op.record);
-        settle(this.pendingFunctions, op.record.name, op.record);
-        return;
-      case "delete":
-        this.functions.delete(op.name);
-        settle(this.pendingFunctions, op.name, undefined);
-        return;
-      case "putStore":
-        this.stores.set(op.record.id, op.record);
-        if (op.keys) this.keys.set(op.record.id, new Map(op.keys));
-        settle(this.pendingStores, op.record.id, op.record);
-        return;
-      case "deleteStore":
-        this.stores.delete(op.id);
-        this.keys.delete(op.id);
-        settle(this.pendingStores, op.id, undefined);
-        return;
-      case "keys": {
-        this.stores.set(op.record.id, op.record);
-        let keys = this.keys.get(op.record.id);
-        if (!keys) this.keys.set(op.record.id, (keys = new Map()));
-        for (const key of op.changes.deletes) keys.delete(key);
-        for (const [key, value] of op.changes.puts) keys.set(key, value);
-        settle(this.pendingStores, op.record.id, op.record);
-        return;
-      }
-      case "putDistribution":
-        this.distributions.set(op.record.id, op.record);
-        settle(this.pendingDistributions, op.record.id, op.record);
-        return;
-      case "deleteDistribution":
-        this.distributions.delete(op.id);
-        settle(this.pendingDistributions, op.id, undefined);
-        return;
-    }
+  private tableOf(op: WriteOp): MirrorTable<unknown> {
+    return this.tables.get(op.table)!;
   }
 }
 
-function latest<K, V>(pending: Map<K, V | undefined>, committed: Map<K, V>, key: K): V | undefined {
-  return pending.has(key) ? pending.get(key) : committed.get(key);
-}
-
-function latestCount<K, V>(pending: Map<K, V | undefined>, committed: Map<K, V>): number {
-  let count = committed.size;
-  for (const [key, value] of pending) {
-    if (value && !committed.has(key)) count++;
-    if (!value && committed.has(key)) count--;
-  }
-  return count;
-}
-
-/** Forgets a pending entry once committed, unless a newer write for the same key is still on its way. */
-function settle<K, V>(pending: Map<K, V | undefined>, key: K, value: V | undefined): void {
-  if (pending.get(key) === value) pending.delete(key);
+/**
+ * A put of a record taken into the store: frozen in place (no copy: records are values, and the writer
+ * gave this one up), so that neither the writer nor any reader can change what the store holds. Entry
+ * changes are copied, the caller may reuse its arrays.
+ */
+function put<R>(spec: TableSpec<R>, record: R, entries: EntryChanges | undefined): WriteOp {
+  return {
+    table: spec.name,
+    kind: "put",
+    key: spec.key(record),
+    record: deepFreeze(record),
+    ...(entries ? { entries: { puts: entries.puts.map(([key, value]) => [key, value] as const), deletes: [...entries.deletes] } } : {}),
+  };
 }

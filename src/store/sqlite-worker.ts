@@ -1,5 +1,5 @@
 import { parentPort, workerData } from "node:worker_threads";
-import type { WriteOp } from "./mirror.js";
+import type { WriteOp } from "./table.js";
 import { openDatabase, writer } from "./sqlite-database.js";
 import { errorCode } from "./storageErrors.js";
 

@@ -89,6 +89,13 @@ export interface KeyChanges {
   deletes: readonly string[];
 }
 
+/** A store's keys as of one data version: a copy, unaffected by later writes. */
+export interface KeySnapshot {
+  /** The store's `dataVersion` these keys are at. */
+  readonly version: number;
+  readonly entries: ReadonlyMap<string, string>;
+}
+
 export interface FunctionPage {
   records: FunctionRecord[];
 }
@@ -120,11 +127,16 @@ export interface Store {
   getKey(storeId: string, key: string): Promise<string | undefined>;
   /** Keys in UTF-8 byte order, strictly after `afterKey`. */
   listKeys(storeId: string, options: { afterKey?: string; limit: number }): Promise<Array<[string, string]>>;
-  /** The current key/value map of a store (for the runtime); undefined when the store does not exist. */
-  keySnapshot(storeId: string): Promise<ReadonlyMap<string, string> | undefined>;
+  /**
+   * All of a store's keys and the data version they are at (for the runtime); undefined when the store
+   * does not exist. Costly on a large or remote store: callers keep it and compare the record's
+   * `dataVersion` (a cheap read) before asking again.
+   */
+  keySnapshot(storeId: string): Promise<KeySnapshot | undefined>;
   /**
    * Applies key changes and the store's new metadata atomically if the data version still matches, so
-   * whatever the caller computed from the version it read (sizes, counts) still holds.
+   * whatever the caller computed from the version it read (sizes, counts) still holds. The new record's
+   * `dataVersion` must be later than `expectedDataVersion`: it is what tells readers the keys changed.
    */
   updateKeys(storeId: string, expectedDataVersion: number, changes: KeyChanges, record: KeyValueStoreRecord): Promise<boolean>;
 
