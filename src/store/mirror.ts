@@ -43,10 +43,10 @@ interface PendingWrite {
  * between processes (PostgreSQL) must query instead of mirroring.
  */
 export class MirrorStore implements Store {
-  private readonly functions = new MirrorTable(FUNCTIONS);
-  private readonly stores = new MirrorTable(KEY_VALUE_STORES);
-  private readonly distributions = new MirrorTable(DISTRIBUTIONS);
   private readonly tables = new Map<string, MirrorTable<unknown>>();
+  private readonly functions = this.table(FUNCTIONS);
+  private readonly stores = this.table(KEY_VALUE_STORES);
+  private readonly distributions = this.table(DISTRIBUTIONS);
   private queued: PendingWrite[] = [];
   private inFlight = false;
   private closed = false;
@@ -57,10 +57,7 @@ export class MirrorStore implements Store {
     initial: TableContents | undefined,
     private readonly journal: Journal,
   ) {
-    for (const table of [this.functions, this.stores, this.distributions] as MirrorTable<unknown>[]) {
-      this.tables.set(table.spec.name, table);
-      if (initial) table.load(initial.of(table.spec));
-    }
+    if (initial) for (const table of this.tables.values()) table.load(initial.of(table.spec));
   }
 
   // ---- functions
@@ -215,6 +212,12 @@ export class MirrorStore implements Store {
         for (const write of failed) write.reject(error);
       },
     );
+  }
+
+  private table<R>(spec: TableSpec<R>): MirrorTable<R> {
+    const table = new MirrorTable(spec);
+    this.tables.set(spec.name, table);
+    return table;
   }
 
   private tableOf(op: WriteOp): MirrorTable<unknown> {
