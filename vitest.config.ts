@@ -14,6 +14,8 @@ export default defineConfig({
       reporter: ["json"],
       reportsDirectory: "coverage/vitest",
       experimentalAstAwareRemapping: true,
+      // A failing test still leaves its figures (the gate is npm test, not this run).
+      reportOnFailure: true,
     },
   },
 });
