@@ -14,6 +14,8 @@ import { parseEvent, type FunctionEvent } from "../runtime/event.js";
 import type { RunResult } from "../runtime/function.js";
 import { validationMessage } from "../runtime/validate.js";
 
+/** The names the API shares with the store's records. */
+export type { Stage, Tag } from "../store/types.js";
 export type FunctionStatus = "UNPUBLISHED" | "UNASSOCIATED" | "DEPLOYED";
 
 export interface FunctionConfigInput {

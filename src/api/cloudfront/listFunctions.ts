@@ -1,4 +1,4 @@
-import type { Stage } from "../../store/types.js";
+import type { Stage } from "../../service/functions.js";
 import { CONSTRAINTS, parseMaxItems } from "./requestFields.js";
 import { functionSummary, listPage } from "./shapes.js";
 import { validateFields } from "./validate.js";

@@ -12,7 +12,8 @@ import {
 import { CloudFrontError, MESSAGES } from "../../service/errors.js";
 import type { FunctionConfigInput } from "../../service/functions.js";
 import { RUNTIME_NAMES } from "../../runtime/types.js";
-import type { Runtime, Stage, Tag } from "../../store/types.js";
+import type { RuntimeName as Runtime } from "../../runtime/types.js";
+import type { Stage, Tag } from "../../service/functions.js";
 import { validateFields, type Constraint, type Field } from "./validate.js";
 import type { XmlNode } from "../xml.js";
 

@@ -1,4 +1,4 @@
-import type { Stage } from "../../store/types.js";
+import type { Stage } from "../../service/functions.js";
 import { ifMatchHeader } from "../ifMatch.js";
 import { CONSTRAINTS, decodeBlob, functionNameFromPath, leaf } from "./requestFields.js";
 import { functionSummary } from "./shapes.js";
