@@ -2,11 +2,12 @@ import type { BehaviourConfig } from "../service/distributionConfig.js";
 import { MANAGED_CACHE_POLICIES, MANAGED_ORIGIN_REQUEST_POLICIES, type NamedValues } from "../service/managedPolicies.js";
 
 /**
- * Which viewer values reach the origin (shared/spec/edge.md §2.2): a behaviour's cache policy and origin
- * request policy together name the headers, cookies and query strings to forward; everything else is left
- * out, and CloudFront sets Host to the origin's domain and User-Agent to "Amazon CloudFront" unless those
- * are forwarded. Behaviours on the legacy cache settings (`ForwardedValues`) follow the older table of
- * RequestAndResponseBehaviorCustomOrigin: other headers pass, a known set is removed unless whitelisted.
+ * Which viewer values reach the origin (CloudFront Developer Guide, "Control origin requests with a
+ * policy"): a behaviour's cache policy and origin request policy together name the headers, cookies and
+ * query strings to forward; everything else is left out, and CloudFront sets Host to the origin's domain
+ * and User-Agent to "Amazon CloudFront" unless those are forwarded. Behaviours on the legacy cache settings
+ * (`ForwardedValues`) follow the older table of "Request and response behavior for custom origins": other
+ * headers pass, a known set is removed unless whitelisted.
  */
 
 export type Selection = { kind: "all" } | { kind: "none" } | { kind: "only"; names: ReadonlySet<string> } | { kind: "allExcept"; names: ReadonlySet<string> };

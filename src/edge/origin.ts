@@ -1,28 +1,8 @@
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
-import type { Readable } from "node:stream";
 import type { OriginConfig } from "../service/distributionConfig.js";
+import type { OriginReply, OriginRequest } from "./originReply.js";
 import { serveFromFolder } from "./s3Folder.js";
-
-/** What an origin answered: status, header lines as received, and the body to stream on. */
-export interface OriginReply {
-  statusCode: number;
-  statusMessage: string;
-  rawHeaders: string[];
-  body: Readable;
-}
-
-export interface OriginRequest {
-  method: string;
-  /** Path and query as they go on the wire, before the origin's OriginPath. */
-  path: string;
-  /** Header lines, Host excluded. */
-  headers: Array<[string, string]>;
-  /** The viewer's Host when a policy forwards it; otherwise CloudFront sends the origin's domain name. */
-  viewerHost?: string;
-  /** The request body, streamed to the first origin tried (failover only retries methods without one). */
-  body?: Readable;
-}
 
 /**
  * Where S3 origins' content comes from locally, by bucket name: a folder, or the URL of an S3-compatible

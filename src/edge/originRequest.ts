@@ -3,8 +3,7 @@ import type { FunctionEvent, FunctionRequest } from "../runtime/event.js";
 import type { OriginConfig, ParsedDistributionConfig } from "../service/distributionConfig.js";
 import { queryStringOf, titleCase, valuesOf } from "./events.js";
 import { forwardsHeader, normalisedAcceptEncoding, selects, type ForwardingRules } from "./forwarding.js";
-import type { OriginRequest } from "./origin.js";
-
+import type { OriginRequest } from "./originReply.js";
 
 /** The origins to try in order (one, or an origin group's primary then secondary) and when to move on. */
 export interface OriginRoute {
@@ -71,9 +70,9 @@ export interface EdgeIdentity {
 }
 
 /**
- * The request CloudFront sends the origin (spec §2): the function's (or viewer's) method, uri, headers,
- * cookies and query as the behaviour's policies allow; Host, User-Agent, X-Forwarded-For, Via and
- * X-Amz-Cf-Id as CloudFront writes them. Header names go out Title-Case.
+ * The request CloudFront sends the origin (CloudFront Developer Guide, "Request and response behavior for
+ * custom origins"): the function's (or viewer's) method, uri, headers, cookies and query as the behaviour's
+ * policies allow; Host, User-Agent, X-Forwarded-For, Via and X-Amz-Cf-Id as CloudFront writes them. Header names go out Title-Case.
  */
 export function originRequestOf(request: FunctionRequest, event: FunctionEvent, rawQuery: string | null, rules: ForwardingRules, identity: EdgeIdentity): OriginRequest {
   const method = event.request.method;

@@ -1,6 +1,10 @@
 import { VALIDATION_PREFIX } from "../runtime/validate.js";
 
-/** CloudFront's error pages (shared/spec/edge.md §4.3), with the request id as CloudFront prints it. */
+/**
+ * CloudFront's error pages, with the request id as CloudFront prints it. The sentences are the ones CloudFront
+ * shows (CloudFront Developer Guide, "HTTP 502 status code (Bad Gateway)" and "HTTP 503 status code (Service
+ * Unavailable)"; the template as captured in github.com/reimagined/resolve issue 2125).
+ */
 const SENTENCES: Record<number, string> = {
   502: "The CloudFront function returned an invalid value to CloudFront.",
   503: "The CloudFront function associated with the CloudFront distribution is invalid or could not run.",

@@ -4,7 +4,7 @@ import { realpath, type FileHandle } from "node:fs/promises";
 import { extname, resolve } from "node:path";
 import { Readable } from "node:stream";
 import { isBeneath, openRegularFile } from "../service/localFiles.js";
-import type { OriginReply } from "./origin.js";
+import type { OriginReply } from "./originReply.js";
 import { escapeXml } from "../xmlEscape.js";
 
 /**

@@ -1,11 +1,13 @@
-import { getOwn } from "../nullPrototype.js";
+import { getOwn, setOwn } from "../nullPrototype.js";
+import type { Exchange } from "./exchange.js";
 
 /**
- * The CloudFront-* request headers CloudFront adds when a behaviour's policies name them (spec §1.3; the
- * country samples' READMEs): the viewer-request function sees them, and the origin gets them. Locally the
- * viewer's country is configured (`--viewer-country`, US by default); location headers with nothing
- * local to derive them from (city, region, postal code, latitude, longitude, time zone, metro code, ASN)
- * are not added.
+ * The CloudFront-* request headers CloudFront adds when a behaviour's policies name them (CloudFront
+ * Developer Guide, "Add CloudFront request headers"; the READMEs of the country samples in
+ * github.com/aws-samples/amazon-cloudfront-functions): the viewer-request function sees them, and the origin
+ * gets them. Locally the viewer's country is configured (`--viewer-country`, US by default); location headers
+ * with nothing local to derive them from (city, region, postal code, latitude, longitude, time zone, metro
+ * code, ASN) are not added.
  */
 
 export interface ViewerFacts {
@@ -66,4 +68,19 @@ const GENERATORS: Readonly<Record<string, (viewer: ViewerFacts) => string>> = {
 /** The value CloudFront would give a CloudFront-* header for this viewer; undefined when edgelite cannot derive one. */
 export function cloudFrontHeaderValue(name: string, viewer: ViewerFacts): string | undefined {
   return getOwn(GENERATORS, name)?.(viewer);
+}
+
+/**
+ * Step: the CloudFront-* headers the behaviour's policies name, added to the viewer's request (the
+ * viewer-request function sees them; the origin gets them).
+ */
+export function addViewerHeaders(x: Exchange): undefined {
+  if (x.rules.cloudFrontHeaders.size === 0) return undefined;
+  const { req } = x;
+  const viewer: ViewerFacts = { ip: x.viewerIp, port: req.socket.remotePort ?? 0, httpVersion: req.httpVersion, userAgent: req.headers["user-agent"] ?? "", country: x.settings.viewerCountry };
+  for (const name of x.rules.cloudFrontHeaders) {
+    const value = cloudFrontHeaderValue(name, viewer);
+    if (value !== undefined) setOwn(x.event.request.headers, name, { value });
+  }
+  return undefined;
 }

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { cloudFrontHeaderValue, isMobile, isSmartTv, isTablet } from "../../src/edge/viewerHeaders.js";
+import { addViewerHeaders, cloudFrontHeaderValue, isMobile, isSmartTv, isTablet } from "../../src/edge/viewerHeaders.js";
+import { behaviour, config, resolved } from "./fixtures.js";
 
 // The device rules as regexes (the usual formulation): the oracle for the linear-time versions.
 const TABLET = /iPad|Tablet|PlayBook|Silk|Android(?!.*Mobile)/;
@@ -46,5 +47,26 @@ describe("CloudFront-* header values", () => {
     expect(isTablet("Android".repeat(2900))).toBe(true);
     expect(isSmartTv("Tizen".repeat(4000))).toBe(false);
     expect(isSmartTv(`${"Tizen".repeat(4000)}TV`)).toBe(true);
+  });
+});
+
+describe("addViewerHeaders (step)", () => {
+  const CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6";
+
+  it("adds the CloudFront-* headers the behaviour's policies name to the viewer's request", () => {
+    const allAndCloudFront = config({ behaviours: [behaviour("*", "o", { cachePolicyId: CACHING_OPTIMIZED, originRequestPolicyId: "33f36d7e-f396-46d9-90e0-52428a34d9dc" })] });
+    const x = resolved({ config: allAndCloudFront, headers: [["Host", "d111111abcdef8.cloudfront.net"], ["User-Agent", "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0) Mobile"]] });
+    expect(addViewerHeaders(x)).toBeUndefined();
+    const headers = x.request.headers;
+    expect(headers["cloudfront-viewer-country"]).toEqual({ value: "US" });
+    expect(headers["cloudfront-is-ios-viewer"]).toEqual({ value: "true" });
+    expect(headers["cloudfront-is-mobile-viewer"]).toEqual({ value: "true" });
+    expect(headers["cloudfront-viewer-http-version"]).toEqual({ value: "1.1" });
+  });
+
+  it("adds none when the policies name none", () => {
+    const x = resolved({ config: config({ behaviours: [behaviour("*", "o", { cachePolicyId: CACHING_OPTIMIZED })] }) });
+    addViewerHeaders(x);
+    expect(Object.keys(x.request.headers)).toEqual(["host"]);
   });
 });

@@ -1,0 +1,85 @@
+import type { FunctionResponse } from "../runtime/event.js";
+import type { Upstream } from "./upstream.js";
+import type { OriginReply } from "./originReply.js";
+import { escapeHtml, INVALID_VALUE, ORIGIN_TIMEOUT, ORIGIN_UNREACHABLE } from "./pages.js";
+import type { HeaderLine } from "./writer.js";
+
+/**
+ * How a request is answered, as a step decides it; write.ts turns it into bytes and a log entry.
+ * - error: CloudFront's own error page (its status, X-Cache and log result types).
+ * - generated: a response a function made, body included.
+ * - page: a CustomErrorResponse's page, fetched from an origin.
+ * - upstream: the source's response (the origin's, possibly changed by a viewer-response function).
+ */
+export type Answer = ErrorAnswer | GeneratedAnswer | PageAnswer | UpstreamAnswer;
+
+export interface ErrorAnswer {
+  kind: "error";
+  status: 413 | 502 | 503 | 504;
+  /** x-edge-result-type, also X-Cache's first word. */
+  result: string;
+  /** x-edge-detailed-result-type (the result unless given). */
+  detailedResult?: string;
+  /** For the log: what went wrong. */
+  detail: string;
+  /** The page's sentence; the status's standard one when absent. */
+  sentence?: string;
+  /** Ask the viewer to close the connection. */
+  close?: boolean;
+}
+
+export interface GeneratedAnswer {
+  kind: "generated";
+  response: FunctionResponse;
+  /** X-Cache's first word. */
+  cache: string;
+  /** x-edge-result-type. */
+  result: string;
+}
+
+export interface PageAnswer {
+  kind: "page";
+  status: number;
+  page: OriginReply;
+  detail: string;
+}
+
+export interface UpstreamAnswer {
+  kind: "upstream";
+  upstream: Upstream;
+  /** The response's header lines as they are written (CloudFront's own follow them). */
+  headers: HeaderLine[];
+  result: "Miss" | "Error";
+}
+
+/**
+ * A function's result CloudFront rejects: 502, whose page names the problem ("The CloudFront function returned
+ * an invalid value: <detail>"; CloudFront Developer Guide, "HTTP 502 status code (Bad Gateway)", CloudFront
+ * function validation error).
+ */
+export function invalidResult(detail: string): ErrorAnswer {
+  return { kind: "error", status: 502, result: "FunctionValidationError", detail, sentence: `${INVALID_VALUE} ${escapeHtml(detail)}` };
+}
+
+/**
+ * A function that failed to run (it threw, or has no LIVE stage): 503 (CloudFront Developer Guide, "HTTP 503
+ * status code (Service Unavailable)", Lambda@Edge or CloudFront Function execution error).
+ */
+export function executionError(detail: string): ErrorAnswer {
+  return { kind: "error", status: 503, result: "FunctionExecutionError", detail };
+}
+
+/** The origin's reply broke off or could not be passed on: 502, OriginCommError. */
+export function originCommError(detail: string): ErrorAnswer {
+  return { kind: "error", status: 502, result: "Error", detail: `OriginCommError: ${detail}`, sentence: ORIGIN_TIMEOUT, detailedResult: "OriginCommError" };
+}
+
+/** No origin could be reached: 502, OriginConnectError. */
+export function originConnectError(detail: string): ErrorAnswer {
+  return { kind: "error", status: 502, result: "Error", detail: `OriginConnectError: ${detail}`, sentence: ORIGIN_UNREACHABLE, detailedResult: "OriginConnectError" };
+}
+
+/** The origin sent nothing within its read timeout: 504. */
+export function originReadTimeout(detail: string): ErrorAnswer {
+  return { kind: "error", status: 504, result: "Error", detail: `OriginReadTimeout: ${detail}`, sentence: ORIGIN_TIMEOUT, detailedResult: "OriginCommError" };
+}

@@ -1,0 +1,113 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { OriginCall } from "../runtime/engine.js";
+import type { FunctionEvent, FunctionRequest } from "../runtime/event.js";
+import type { RunResult } from "../runtime/function.js";
+import type { BehaviourConfig, ParsedDistributionConfig } from "../service/distributionConfig.js";
+import type { DistributionView } from "../service/distributions.js";
+import type { ForwardingRules } from "./forwarding.js";
+import { newRequestId } from "./identity.js";
+import type { Answer } from "./answers.js";
+import type { S3Sources } from "./origin.js";
+import type { Upstream } from "./upstream.js";
+
+/** A distribution a Host named: the name as the event shows it, the distribution, its parsed config. */
+export interface EdgeTarget {
+  /** The Host the event shows: lower-cased, without a port or a trailing dot. */
+  host: string;
+  view: DistributionView;
+  config: ParsedDistributionConfig;
+}
+
+export interface EdgeLogEntry {
+  requestId: string;
+  method: string;
+  uri: string;
+  status: number;
+  /** x-edge-result-type: Miss, Error, FunctionGeneratedResponse, FunctionExecutionError, FunctionValidationError. */
+  result: string;
+  /** x-edge-detailed-result-type: the result, or for an Error its kind (OriginConnectError, OriginCommError). */
+  detailedResult: string;
+  functions: string[];
+  computeUtilization?: number;
+  durationMs: number;
+  detail?: string;
+  distributionId?: string;
+}
+
+/** What the steps need from the edge: how to run a function's LIVE stage, where S3 origins live, the local settings. */
+export interface EdgeSettings {
+  runLive(functionArn: string, event: FunctionEvent, options: { rawQueryString?: string | null }): Promise<RunResult | undefined>;
+  log: ((entry: EdgeLogEntry) => void) | undefined;
+  s3: S3Sources;
+  forwardAll: boolean;
+  viewerCountry: string;
+}
+
+/**
+ * One viewer request on its way through the edge's steps (src/edge/edge.ts lists them). A step reads what
+ * earlier steps set and adds its own; the fields below say which step sets them.
+ */
+export class Exchange {
+  readonly requestId = newRequestId();
+  readonly started = performance.now();
+  /** `eventType:name` of each function run, for the log. */
+  readonly functions: string[] = [];
+  /** The last function run's compute utilization, for the log. */
+  compute: number | undefined;
+
+  // Set by resolveBehaviour (behaviour.ts), the step every step after it relies on.
+  behaviour!: BehaviourConfig;
+  rules!: ForwardingRules;
+  /** The viewer-request event as CloudFront builds it from the viewer's request. */
+  event!: FunctionEvent;
+  /** The query string exactly as the viewer sent it (null: no `?`). */
+  rawQuery!: string | null;
+  viewerIp!: string;
+  /** The request the origin gets: the viewer's, as a viewer-request function returned it, with the default root object. */
+  request!: FunctionRequest;
+  /** Origin changes a viewer-request function asked for (cloudfront module, runtime 2.0). */
+  readonly originCalls: OriginCall[] = [];
+
+  /** Set by a response source (fetchOrigin in originFetch.ts); a viewer-response function may replace its response. */
+  upstream: Upstream | undefined;
+
+  constructor(
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    readonly target: EdgeTarget,
+    readonly settings: EdgeSettings,
+  ) {}
+
+  get config(): ParsedDistributionConfig {
+    return this.target.config;
+  }
+
+  /** The response source's result; throws when a step that needs one runs before any source (a step-order bug). */
+  fetched(): Upstream {
+    if (!this.upstream) throw new Error("edge step order: a response step ran before any response source");
+    return this.upstream;
+  }
+
+  /** Reports the request, answered, to the log. */
+  log(status: number, result: string, detail?: string, detailedResult = result): void {
+    this.settings.log?.({
+      requestId: this.requestId,
+      method: this.req.method ?? "GET",
+      uri: this.req.url ?? "/",
+      status,
+      result,
+      detailedResult,
+      functions: this.functions,
+      durationMs: performance.now() - this.started,
+      ...(this.compute !== undefined ? { computeUtilization: this.compute } : {}),
+      ...(detail ? { detail } : {}),
+      distributionId: this.target.view.id,
+    });
+  }
+}
+
+/**
+ * A step of the edge: it reads and extends the exchange, and either passes (undefined: the next step runs)
+ * or answers (nothing after it runs; the answer is written).
+ */
+export type Step = (x: Exchange) => Answer | undefined | Promise<Answer | undefined>;
