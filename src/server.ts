@@ -277,6 +277,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // What Node's parser refuses (garbage, heads over MAX_PARSED_HEAD_BYTES, timeouts) and stalled bodies.
   guardConnections(server, timeouts.bodyIdleMs);
 
+  await distributions.upgradeStored();
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 4599, options.host ?? "127.0.0.1", () => {

@@ -31,8 +31,8 @@ export interface DistributionServiceOptions {
   /** Told of each new distribution (the CLI prints its URL). */
   onCreated?: (view: DistributionView) => void;
   /**
-   * The typed config of a config as sent (the API's reader), for records stored before the parsed config
-   * was kept beside it: `upgradeStored` rewrites those once.
+   * The typed config of a config as sent (the API's reader): only for records stored before the parsed
+   * config was kept beside it, which `upgradeStored` rewrites once.
    */
   readAsSent(configAsSent: string): DistributionConfig;
 }
@@ -66,6 +66,7 @@ export class DistributionService {
       aliases: parsed.aliases,
       functionArns: functionArnsOf(parsed),
       configXml: configAsSent,
+      parsedConfigJson: JSON.stringify(parsed),
       version: 1,
       createdTime: now,
       lastModifiedTime: now,
@@ -99,6 +100,7 @@ export class DistributionService {
       aliases: parsed.aliases,
       functionArns: functionArnsOf(parsed),
       configXml: configAsSent,
+      parsedConfigJson: JSON.stringify(parsed),
       version: record.version + 1,
       lastModifiedTime: this.options.clock.now(),
     };
@@ -197,10 +199,30 @@ export class DistributionService {
   private parsedConfigOf(record: DistributionRecord): ParsedDistributionConfig {
     let parsed = this.parsedConfigs.get(record);
     if (!parsed) {
-      parsed = interpretDistributionConfig(this.options.readAsSent(record.configXml));
+      // The store keeps this service's own JSON (written by create and update) as opaque text.
+      parsed = record.parsedConfigJson === undefined ? this.parseAsSent(record) : (JSON.parse(record.parsedConfigJson) as ParsedDistributionConfig);
       this.parsedConfigs.set(record, parsed);
     }
     return parsed;
+  }
+
+  private parseAsSent(record: DistributionRecord): ParsedDistributionConfig {
+    return interpretDistributionConfig(this.options.readAsSent(record.configXml));
+  }
+
+  /**
+   * The migration of records stored before the parsed config was kept beside the config as sent: each is
+   * read once more and rewritten with it, its version (so its ETag) unchanged. Returns how many.
+   */
+  async upgradeStored(): Promise<number> {
+    let upgraded = 0;
+    for await (const record of this.all()) {
+      if (record.parsedConfigJson !== undefined) continue;
+      const parsedConfigJson = JSON.stringify(this.parseAsSent(record));
+      if (await this.options.store.replaceDistribution({ ...record, parsedConfigJson }, record.version)) upgraded++;
+    }
+    if (upgraded > 0) this.invalidateHosts();
+    return upgraded;
   }
 
   private view(record: DistributionRecord): DistributionView {

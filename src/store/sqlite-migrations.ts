@@ -35,4 +35,9 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     config TEXT NOT NULL
   ) STRICT;
   `,
+  // A distribution's parsed config beside the config as sent; rows written before stay NULL until the
+  // distribution service rewrites them (it needs the API's reader, which the store cannot have).
+  `
+  ALTER TABLE distributions ADD COLUMN parsed_config TEXT;
+  `,
 ];

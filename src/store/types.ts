@@ -79,6 +79,11 @@ export interface DistributionRecord {
   readonly functionArns: readonly string[];
   /** The DistributionConfig element's inner XML exactly as last sent. */
   readonly configXml: string;
+  /**
+   * What the distribution service reads of the config, as its JSON (opaque here). Absent only in rows
+   * written before schema 4, until the service's upgrade rewrites them.
+   */
+  readonly parsedConfigJson?: string;
   readonly version: number;
   readonly createdTime: Date;
   readonly lastModifiedTime: Date;

@@ -1,13 +1,16 @@
 import { defineTable } from "../table.js";
 import type { DistributionRecord } from "../types.js";
 
-/** A distribution is one row: what edgelite reads of it as JSON, and the config's XML as sent. */
+/**
+ * A distribution is one row: its metadata as JSON, the config's XML as sent, and the distribution service's
+ * parsed config (its JSON, opaque here; NULL in rows written before schema 4 until the service upgrades them).
+ */
 export const DISTRIBUTIONS = defineTable<DistributionRecord>({
   name: "distributions",
   key: (record) => record.id,
   order: (record) => record.id,
   unique: { callerReference: (record) => record.callerReference },
-  columns: ["id", "metadata", "config"],
+  columns: ["id", "metadata", "config", "parsed_config"],
   toRow: (record) => ({
     id: record.id,
     metadata: JSON.stringify({
@@ -21,6 +24,7 @@ export const DISTRIBUTIONS = defineTable<DistributionRecord>({
       lastModifiedTime: record.lastModifiedTime.getTime(),
     } satisfies StoredDistribution),
     config: record.configXml,
+    parsed_config: record.parsedConfigJson ?? null,
   }),
   fromRow: (row) => {
     const stored = JSON.parse(row["metadata"] as string) as StoredDistribution;
@@ -28,6 +32,7 @@ export const DISTRIBUTIONS = defineTable<DistributionRecord>({
       ...stored,
       id: row["id"] as string,
       configXml: row["config"] as string,
+      ...(row["parsed_config"] !== null ? { parsedConfigJson: row["parsed_config"] as string } : {}),
       createdTime: new Date(stored.createdTime),
       lastModifiedTime: new Date(stored.lastModifiedTime),
     };
