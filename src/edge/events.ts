@@ -1,7 +1,8 @@
 import type { IncomingMessage } from "node:http";
 import { emptyRecord, getOwn, setOwn } from "../nullPrototype.js";
-import { buildViewerRequestEvent, cookieHeaderPairs } from "../runtime/builders.js";
-import type { CookieEntry, FunctionEvent, FunctionRequest, FunctionResponse, ValueEntry } from "../runtime/event.js";
+import { buildViewerRequestEvent } from "../runtime/builders.js";
+import { cookieHeaderPairs, setCookieMap } from "../runtime/cookies.js";
+import type { FunctionEvent, FunctionRequest, FunctionResponse, ValueEntry } from "../runtime/event.js";
 import { isHiddenHeader } from "../runtime/headerRules.js";
 
 /**
@@ -68,20 +69,12 @@ export function viewerRequestEvent(req: Pick<IncomingMessage, "url" | "method" |
 /** An origin response as the viewer-response event's `response`. */
 export function responseFromOrigin(statusCode: number, statusMessage: string, rawHeaders: string[]): FunctionResponse {
   const headers = emptyRecord<ValueEntry>();
-  const cookies = emptyRecord<CookieEntry>();
+  const setCookies: string[] = [];
   for (const [name, value] of headerLines(rawHeaders)) {
-    if (name === "set-cookie") {
-      const semicolon = value.indexOf(";");
-      const pair = semicolon === -1 ? value : value.slice(0, semicolon);
-      const eq = pair.indexOf("=");
-      const entry: CookieEntry = { value: eq === -1 ? "" : pair.slice(eq + 1).trim() };
-      if (semicolon !== -1) entry.attributes = value.slice(semicolon + 1).trim();
-      add(cookies as Record<string, CookieEntry & { value: string }>, eq === -1 ? pair.trim() : pair.slice(0, eq).trim(), entry);
-    } else if (!isHiddenHeader(name)) {
-      add(headers, name, { value });
-    }
+    if (name === "set-cookie") setCookies.push(value);
+    else if (!isHiddenHeader(name)) add(headers, name, { value });
   }
-  return { statusCode, statusDescription: statusMessage, headers, cookies };
+  return { statusCode, statusDescription: statusMessage, headers, cookies: setCookieMap(setCookies) };
 }
 
 const titleCased = new Map<string, string>();

@@ -1,5 +1,6 @@
 import { emptyRecord, getOwn, setOwn } from "../nullPrototype.js";
-import type { FunctionEvent, ValueEntry, CookieEntry } from "./event.js";
+import { cookieHeaderPairs, setCookieMap } from "./cookies.js";
+import type { FunctionEvent, ValueEntry } from "./event.js";
 
 /**
  * Well-formed events for tests, built the way CloudFront builds them from a request: lower-cased header
@@ -23,7 +24,7 @@ export interface ViewerResponseInit extends ViewerRequestInit {
   statusCode?: number;
   statusDescription?: string;
   responseHeaders?: Record<string, string | string[]>;
-  /** Set-Cookie values (`name=value; Path=/; Secure`). */
+  /** Set-Cookie values (`name=value; Path=/; Secure`), read into `response.cookies` as the edge reads an origin's (./cookies.ts). */
   setCookies?: string[];
 }
 
@@ -85,37 +86,6 @@ function queryParameters(rawQuery: string | null): Array<[string, string]> {
   return parameters;
 }
 
-/**
- * A Cookie header's pairs as CloudFront reads them at the edge: split on ";", each pair trimmed (empty ones
- * skipped) and split at the first "="; a pair without "=" is a name with the value "".
- */
-export function cookieHeaderPairs(value: string): Array<[string, string]> {
-  const pairs: Array<[string, string]> = [];
-  for (const part of value.split(";")) {
-    const pair = part.trim();
-    if (!pair) continue;
-    const at = pair.indexOf("=");
-    pairs.push(at === -1 ? [pair, ""] : [pair.slice(0, at), pair.slice(at + 1)]);
-  }
-  return pairs;
-}
-
-/**
- * A Cookie header's pairs as `viewerRequestEvent` has always read them, which differs from the edge's reading
- * (cookieHeaderPairs) on malformed headers: a pair without "=" or with an empty name is dropped, and only the
- * whitespace after each ";" is removed (a leading space of the first pair and a trailing one of any pair
- * stay). Kept so that the library's events do not change; test/runtime/builders.differential.test.ts pins the
- * differences.
- */
-function initCookieHeaderPairs(value: string): Array<[string, string]> {
-  const pairs: Array<[string, string]> = [];
-  for (const part of value.split(/;\s*/)) {
-    const at = part.indexOf("=");
-    if (at > 0) pairs.push([part.slice(0, at), part.slice(at + 1)]);
-  }
-  return pairs;
-}
-
 /** A test event from a URL, header and cookie maps: the parts a request with them would have. */
 export function viewerRequestEvent(init: ViewerRequestInit = {}): FunctionEvent {
   const url = new URL(init.url ?? "/", "http://localhost");
@@ -124,7 +94,7 @@ export function viewerRequestEvent(init: ViewerRequestInit = {}): FunctionEvent 
   for (const [name, value] of namedValues(init.cookies)) cookies.push([name, value]);
   for (const [name, value] of namedValues(init.headers)) {
     const lower = name.toLowerCase();
-    if (lower === "cookie") cookies.push(...initCookieHeaderPairs(value));
+    if (lower === "cookie") cookies.push(...cookieHeaderPairs(value));
     else headers.push([lower, value]);
   }
   if (init.url && /^https?:\/\//.test(init.url) && !headers.some(([name]) => name === "host")) headers.push(["host", url.host]);
@@ -149,21 +119,11 @@ function namedValues(map: Record<string, string | string[]> | undefined): Array<
 export function viewerResponseEvent(init: ViewerResponseInit = {}): FunctionEvent {
   const event = viewerRequestEvent(init);
   event.context.eventType = "viewer-response";
-  const cookies = emptyRecord<CookieEntry>();
-  for (const line of init.setCookies ?? []) {
-    const [pair = "", ...attributes] = line.split(";");
-    const at = pair.indexOf("=");
-    const name = pair.slice(0, at).trim();
-    const entry = { value: pair.slice(at + 1).trim(), attributes: attributes.map((a) => a.trim()).join("; ") };
-    const existing = getOwn(cookies, name);
-    if (!existing) setOwn(cookies, name, entry);
-    else (existing.multiValue ??= [{ ...existing }]).push(entry);
-  }
   event.response = {
     statusCode: init.statusCode ?? 200,
     statusDescription: init.statusDescription ?? "OK",
     headers: valueMap(Object.entries(init.responseHeaders ?? {}).map(([name, value]) => [name.toLowerCase(), value] as const)),
-    cookies,
+    cookies: setCookieMap(init.setCookies ?? []),
   };
   return event;
 }

@@ -1,10 +1,11 @@
 /**
  * FROZEN: the edge's viewer-request event builder as it was before the one builder (src/runtime/builders.ts)
- * replaced it, kept verbatim (but for import paths and the request's type) as the oracle of
- * test/runtime/builders.differential.test.ts. Do not change it.
+ * replaced it, and its origin-response reader (Set-Cookie included) as it was before the one cookie reader
+ * (src/runtime/cookies.ts), kept verbatim (but for import paths and the request's type) as the oracles of
+ * test/runtime/builders.differential.test.ts and test/runtime/cookies.test.ts. Do not change them.
  */
 import { emptyRecord, getOwn, setOwn } from "../../../src/nullPrototype.js";
-import type { FunctionEvent, FunctionRequest, ValueEntry } from "../../../src/runtime/event.js";
+import type { CookieEntry, FunctionEvent, FunctionRequest, FunctionResponse, ValueEntry } from "../../../src/runtime/event.js";
 
 /**
  * Viewer traffic into CloudFront Functions events and back, as CloudFront does it (shared/spec/edge.md
@@ -84,4 +85,23 @@ export function edgeViewerRequestEvent(req: { url?: string; method?: string; raw
     },
     rawQuery,
   };
+}
+
+/** An origin response as the viewer-response event's `response`. */
+export function edgeResponseFromOrigin(statusCode: number, statusMessage: string, rawHeaders: string[]): FunctionResponse {
+  const headers = emptyRecord<ValueEntry>();
+  const cookies = emptyRecord<CookieEntry>();
+  for (const [name, value] of headerLines(rawHeaders)) {
+    if (name === "set-cookie") {
+      const semicolon = value.indexOf(";");
+      const pair = semicolon === -1 ? value : value.slice(0, semicolon);
+      const eq = pair.indexOf("=");
+      const entry: CookieEntry = { value: eq === -1 ? "" : pair.slice(eq + 1).trim() };
+      if (semicolon !== -1) entry.attributes = value.slice(semicolon + 1).trim();
+      add(cookies as Record<string, CookieEntry & { value: string }>, eq === -1 ? pair.trim() : pair.slice(0, eq).trim(), entry);
+    } else if (!hidden(name)) {
+      add(headers, name, { value });
+    }
+  }
+  return { statusCode, statusDescription: statusMessage, headers, cookies };
 }
