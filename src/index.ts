@@ -1,6 +1,9 @@
 /** The edgelite library: start the emulator in-process (e.g. from a test's setup). */
-export { startServer, DEFAULT_ACCOUNT_ID, HEALTH_PATH, VERSION } from "./server.js";
-export type { ServerOptions, RunningServer, RequestLogEntry } from "./server.js";
+export { startServer, HEALTH_PATH, VERSION } from "./server.js";
+export type { ServerOptions, RunningServer } from "./server.js";
+export { DEFAULT_ACCOUNT_ID } from "./compose.js";
+export type { App } from "./compose.js";
+export type { RequestLogEntry } from "./api/dispatch.js";
 export { openStore, MemoryStore, SqliteStore } from "./store/index.js";
 export type { Store, FunctionRecord, FunctionStageRecord, Runtime, Stage, Tag } from "./store/index.js";
 export { FixedClock, systemClock } from "./clock.js";

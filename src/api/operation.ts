@@ -30,6 +30,9 @@ export interface ApiServices {
   distributions: DistributionService;
 }
 
+/** The two protocols on this port: CloudFront's REST-XML API and the KeyValueStore data plane's REST-JSON. */
+export type Protocol = "rest-xml" | "rest-json";
+
 /** One CloudFront API operation: its route and its handler (parse + validate + call the service + shape the reply). */
 export interface Operation {
   name: string;
@@ -37,7 +40,7 @@ export interface Operation {
   /** Request URI from the model, with `{Label}` placeholders. */
   path: string;
   /** How errors are written: CloudFront's XML ErrorResponse (default) or the KeyValueStore data plane's JSON. */
-  protocol?: "rest-xml" | "rest-json";
+  protocol?: Protocol;
   handle(request: ApiRequest, services: ApiServices): Promise<ApiReply>;
 }
 

@@ -1,58 +1,9 @@
 import { CloudFrontError } from "../service/errors.js";
 import { KvsError } from "../service/kvsErrors.js";
-import { createFunction } from "./cloudfront/createFunction.js";
-import { deleteFunction } from "./cloudfront/deleteFunction.js";
-import { describeFunction } from "./cloudfront/describeFunction.js";
-import { getFunction } from "./cloudfront/getFunction.js";
-import { listFunctions } from "./cloudfront/listFunctions.js";
 import type { Operation } from "./operation.js";
-import { publishFunction } from "./cloudfront/publishFunction.js";
-import { testFunction } from "./cloudfront/testFunction.js";
-import { updateFunction } from "./cloudfront/updateFunction.js";
-import { createKeyValueStore } from "./cloudfront/createKeyValueStore.js";
-import { deleteKeyValueStore } from "./cloudfront/deleteKeyValueStore.js";
-import { describeKeyValueStore } from "./cloudfront/describeKeyValueStore.js";
-import { listKeyValueStores } from "./cloudfront/listKeyValueStores.js";
-import { updateKeyValueStore } from "./cloudfront/updateKeyValueStore.js";
-import { KVS_OPERATIONS } from "./kvs/operations.js";
-import { listTagsForResource, tagOrUntagResource } from "./cloudfront/tagging.js";
-import { createDistribution } from "./cloudfront/createDistribution.js";
-import { deleteDistribution } from "./cloudfront/deleteDistribution.js";
-import { getDistribution } from "./cloudfront/getDistribution.js";
-import { getDistributionConfig } from "./cloudfront/getDistributionConfig.js";
-import { listDistributions } from "./cloudfront/listDistributions.js";
-import { updateDistribution } from "./cloudfront/updateDistribution.js";
-import { CACHE_POLICY_OPERATIONS } from "./cloudfront/cachePolicies.js";
-import { ORIGIN_REQUEST_POLICY_OPERATIONS } from "./cloudfront/originRequestPolicies.js";
+import { OPERATIONS } from "./registry.js";
 
 export const API_VERSION_PREFIX = "/2020-05-31/";
-
-export const OPERATIONS: readonly Operation[] = [
-  createFunction,
-  describeFunction,
-  getFunction,
-  updateFunction,
-  publishFunction,
-  testFunction,
-  listFunctions,
-  deleteFunction,
-  createKeyValueStore,
-  describeKeyValueStore,
-  listKeyValueStores,
-  updateKeyValueStore,
-  deleteKeyValueStore,
-  listTagsForResource,
-  tagOrUntagResource,
-  createDistribution,
-  getDistribution,
-  getDistributionConfig,
-  updateDistribution,
-  deleteDistribution,
-  listDistributions,
-  ...CACHE_POLICY_OPERATIONS,
-  ...ORIGIN_REQUEST_POLICY_OPERATIONS,
-  ...KVS_OPERATIONS,
-];
 
 interface CompiledRoute {
   operation: Operation;

@@ -78,14 +78,13 @@ async function dev(viewerRequestFile: string, options: DevOptions): Promise<void
   });
   // From here on an error that escapes a request is logged and the server keeps serving.
   installProcessGuard();
-  const { functions, keyValueStores, distributions } = server.services;
+  const { app } = server;
 
   let kvsArn: string | undefined;
   if (kvsFile !== undefined) {
-    const store = await keyValueStores.create({ name: "dev", comment: "edgelite dev", tags: [], importSource: { sourceType: "S3", sourceArn: pathToFileURL(kvsFile).href } });
+    const store = await app.importKeyValueStore({ name: "dev", comment: "edgelite dev", sourceUrl: pathToFileURL(kvsFile).href });
     kvsArn = store.arn;
-    const { itemCount } = await keyValueStores.describeData(store.arn);
-    log.info(paint.dim(`key value store ${store.id}: ${itemCount} keys from ${options.kvs}`), "key value store", { id: store.id, keys: itemCount, file: options.kvs });
+    log.info(paint.dim(`key value store ${store.id}: ${store.itemCount} keys from ${options.kvs}`), "key value store", { id: store.id, keys: store.itemCount, file: options.kvs });
   }
 
   const files = [
@@ -103,10 +102,7 @@ async function dev(viewerRequestFile: string, options: DevOptions): Promise<void
       }
     }
     try {
-      const summary = first
-        ? await functions.create({ name, config, code, tags: [] })
-        : await functions.update(name, (await functions.describe(name)).etag, config, code);
-      await functions.publish(name, summary.etag);
+      await app.deployFunction(name, config, code, { create: first });
       if (!first) log.info(`${paint.cyan("reloaded")} ${file}`, "reloaded", { file });
     } catch (error) {
       const reason = error instanceof CloudFrontError ? `${error.code}: ${error.message}` : String(error);
@@ -125,10 +121,10 @@ async function dev(viewerRequestFile: string, options: DevOptions): Promise<void
     DefaultCacheBehavior: {
       TargetOriginId: "origin",
       ViewerProtocolPolicy: "allow-all",
-      FunctionAssociations: files.map(({ name, eventType }) => ({ FunctionARN: functions.functionArn(name), EventType: eventType })),
+      FunctionAssociations: files.map(({ name, eventType }) => ({ FunctionARN: app.functionArn(name), EventType: eventType })),
     },
   };
-  await distributions.create(distributionConfig, writeDistributionConfig(distributionConfig));
+  await app.createDistribution(distributionConfig, writeDistributionConfig(distributionConfig));
 
   log.info(`${paint.green("edgelite dev")} serving ${paint.bold(`${server.url}/`)} → ${options.origin} ${paint.dim(`(${runtime}, watching ${files.map((f) => f.file).join(", ")})`)}`, "serving", { url: `${server.url}/`, origin: options.origin, runtime, files: files.map((f) => f.file) });
 

@@ -1,5 +1,5 @@
 import type { EdgeLogEntry } from "../edge/edge.js";
-import type { RequestLogEntry } from "../server.js";
+import type { RequestLogEntry } from "../api/dispatch.js";
 
 /** Terminal colour, only when writing to a terminal and NO_COLOR is unset (https://no-color.org). */
 const enabled = (stream: NodeJS.WriteStream) => Boolean(stream.isTTY) && !process.env.NO_COLOR;

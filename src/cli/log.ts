@@ -1,6 +1,6 @@
 import pino from "pino";
 import type { EdgeLogEntry } from "../edge/edge.js";
-import type { RequestLogEntry } from "../server.js";
+import type { RequestLogEntry } from "../api/dispatch.js";
 import { colour, formatApiLine, formatEdgeLine } from "./format.js";
 
 export const LOG_FORMATS = ["pretty", "json"] as const;

@@ -1,6 +1,7 @@
 import { Option, type Command } from "commander";
 import { DEFAULT_KVS_PROVISIONING_MS, DEFAULT_MAX_FUNCTIONS_PER_ACCOUNT, DEFAULT_MAX_KEY_VALUE_STORES_PER_ACCOUNT } from "../limits.js";
-import { DEFAULT_ACCOUNT_ID, startServer } from "../server.js";
+import { DEFAULT_ACCOUNT_ID } from "../compose.js";
+import { startServer } from "../server.js";
 import { openStore } from "../store/index.js";
 import { accessOptions, collectAllowedHost, collectAuth, collectCorsOrigin, exposureWarning, type AccessFlags } from "./access.js";
 import { colour } from "./format.js";
@@ -112,7 +113,7 @@ async function serve(options: ServeOptions): Promise<void> {
     authenticated: keys > 0,
   });
 
-  for await (const distribution of running.services.distributions.views()) {
+  for await (const distribution of running.app.distributions()) {
     if (distribution.enabled) announce(distribution.id, running.distributionUrl(distribution.domainName));
   }
 

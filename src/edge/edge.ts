@@ -88,14 +88,6 @@ export class Edge {
     return found && { host: name, view: found.view, config: found.config };
   }
 
-  /** Handles the request if its Host names a distribution; false otherwise (the API serves it). */
-  async handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
-    const target = await this.resolve(req.headers.host ?? "");
-    if (!target) return false;
-    await this.serve(req, res, target);
-    return true;
-  }
-
   /** Serves one viewer request for the distribution `resolve` found. */
   async serve(req: IncomingMessage, res: ServerResponse, target: EdgeTarget): Promise<void> {
     const x = new Exchange(req, res, target, this.settings);

@@ -148,13 +148,6 @@ export class DistributionService {
     this.hostsGeneration++;
   }
 
-  /** How many distributions associate a function (for its DEPLOYED status and FunctionInUse). */
-  async distributionsUsing(functionArn: string): Promise<number> {
-    let count = 0;
-    for await (const record of this.all()) if (record.functionArns.includes(functionArn)) count++;
-    return count;
-  }
-
   private async checkAssociations(parsed: ParsedDistributionConfig): Promise<void> {
     for (const arn of functionArnsOf(parsed)) {
       if (!(await this.options.isPublishedFunction(arn))) {

@@ -112,3 +112,6 @@ export function requireIfMatch(ifMatch: string | undefined): string {
 export function preconditionFailed(): CloudFrontError {
   return new CloudFrontError("PreconditionFailed", MESSAGES.preconditionFailed);
 }
+
+/** What a store throws when its files fail; it passes through the services unchanged (the API answers 503 ServiceUnavailable). */
+export { StorageError } from "../store/storageErrors.js";

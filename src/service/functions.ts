@@ -9,7 +9,7 @@ import type { FunctionRecord, FunctionStageRecord, Runtime, Stage, Store, Tag } 
 import { CloudFrontError, MESSAGES, preconditionFailed, requireIfMatch } from "./errors.js";
 import { etagForVersion } from "./etag.js";
 import { decodeListMarker, encodeListMarker, type ListPosition } from "./listMarker.js";
-import { RunnerPool, type PoolKvs } from "../runtime/pool.js";
+import type { RunnerPool, PoolKvs } from "../runtime/pool.js";
 import { parseEvent, type FunctionEvent } from "../runtime/event.js";
 import type { RunResult } from "../runtime/function.js";
 import { validationMessage } from "../runtime/validate.js";
@@ -58,15 +58,10 @@ export interface FunctionListPage {
   nextMarker?: string;
 }
 
-/**
- * Which distributions use a function. Distributions arrive with the edge; until a lookup is given,
- * none exist, so no function is in use.
- */
+/** How many distributions use a function (src/service/references.ts answers it). */
 export interface FunctionUsageLookup {
   distributionsUsing(functionArn: string): Promise<number>;
 }
-
-const NO_DISTRIBUTIONS: FunctionUsageLookup = { distributionsUsing: async () => 0 };
 
 /** What CreateFunction/UpdateFunction need to know of key value stores. */
 export interface KeyValueStoreLookup {
@@ -81,8 +76,9 @@ export interface FunctionServiceOptions {
   clock: Clock;
   accountId: string;
   maxFunctions: number;
-  usage?: FunctionUsageLookup;
-  runner?: RunnerPool;
+  usage: FunctionUsageLookup;
+  /** Runs TestFunction and the edge's functions; whoever builds the service owns it (and closes it). */
+  runner: RunnerPool;
   keyValueStores?: KeyValueStoreLookup;
 }
 
@@ -101,8 +97,8 @@ export class FunctionService {
     this.clock = options.clock;
     this.accountId = options.accountId;
     this.maxFunctions = options.maxFunctions;
-    this.usage = options.usage ?? NO_DISTRIBUTIONS;
-    this.runner = options.runner ?? new RunnerPool();
+    this.usage = options.usage;
+    this.runner = options.runner;
     this.keyValueStores = options.keyValueStores;
   }
 
@@ -190,11 +186,6 @@ export class FunctionService {
       errorMessage: result.errorMessage || validationMessage(result.validationErrors),
       output: result.output ? JSON.stringify(result.output) : "",
     };
-  }
-
-  /** Stops the function runners (worker threads). */
-  async dispose(): Promise<void> {
-    await this.runner.close();
   }
 
   async delete(name: string, ifMatch: string | undefined): Promise<void> {
@@ -322,20 +313,6 @@ export class FunctionService {
   private nameFromArn(arn: string): string | undefined {
     const prefix = `arn:aws:cloudfront::${this.accountId}:function/`;
     return arn.startsWith(prefix) ? arn.slice(prefix.length) : undefined;
-  }
-
-  /** Names of the functions whose DEVELOPMENT or LIVE stage is associated with a store (for DeleteKeyValueStore). */
-  async functionsUsingStore(arn: string): Promise<string[]> {
-    const names: string[] = [];
-    let afterName: string | undefined;
-    for (;;) {
-      const batch = await this.store.listFunctions({ afterName, limit: 500 });
-      for (const record of batch) {
-        if ([record.development, record.live].some((stage) => stage?.keyValueStoreArns.includes(arn))) names.push(record.name);
-      }
-      if (batch.length < 500) return names;
-      afterName = batch[batch.length - 1]!.name;
-    }
   }
 
   private async checkConfig(config: FunctionConfigInput): Promise<void> {

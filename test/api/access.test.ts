@@ -12,7 +12,7 @@ const UNKNOWN_KEY = { accessKeyId: "AKIDSOMEONEELSE", secretAccessKey: KEY.secre
 const TWENTY_MINUTES = 20 * 60 * 1000;
 
 
-const functionCount = async (t: TestServer) => (await t.server.services.functions.list({})).items.length;
+const functionCount = async (t: TestServer) => (await t.server.app.services.functions.list({})).items.length;
 
 describe("who may talk to edgelite: Host and browser Origin", () => {
   let t: TestServer;

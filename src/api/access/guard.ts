@@ -3,7 +3,7 @@ import type { Clock } from "../../clock.js";
 import { MAX_HOST_NAME_LENGTH } from "../../limits.js";
 import { CloudFrontError, type AuthErrorCode } from "../../service/errors.js";
 import { KvsError } from "../../service/kvsErrors.js";
-import type { ApiReply, Operation } from "../operation.js";
+import type { ApiReply, Operation, Protocol } from "../operation.js";
 import { hostName, HostAllowList, withoutAccountLabel } from "./hosts.js";
 import { isPreflight, OriginPolicy } from "./origins.js";
 import { verifyRequest } from "./signature.js";
@@ -21,8 +21,6 @@ export interface AccessOptions {
   /** Access key id → secret (--auth, EDGELITE_AUTH). Empty or absent: requests are not authenticated. */
   credentials?: ReadonlyMap<string, string>;
 }
-
-export type Protocol = NonNullable<Operation["protocol"]>;
 
 export type Admission = { reply: ApiReply } | { error: CloudFrontError | KvsError } | undefined;
 

@@ -1,0 +1,149 @@
+import { readDistributionConfigAsSent } from "./api/cloudfront/distributionRequest.js";
+import type { ApiServices } from "./api/operation.js";
+import { systemClock, type Clock } from "./clock.js";
+import { Edge, type EdgeLogEntry } from "./edge/edge.js";
+import type { S3Sources } from "./edge/origin.js";
+import { DEFAULT_KVS_PROVISIONING_MS, DEFAULT_MAX_FUNCTIONS_PER_ACCOUNT, DEFAULT_MAX_KEY_VALUE_STORES_PER_ACCOUNT } from "./limits.js";
+import { RunnerPool } from "./runtime/pool.js";
+import { DistributionService, type DistributionView } from "./service/distributions.js";
+import { FunctionService, type FunctionConfigInput, type FunctionSummary } from "./service/functions.js";
+import { KeyValueStoreService } from "./service/keyValueStores.js";
+import { References } from "./service/references.js";
+import { TaggingService } from "./service/tagging.js";
+import type { Store } from "./store/types.js";
+
+export const DEFAULT_ACCOUNT_ID = "123456789012";
+/** `*.localhost` resolves to loopback in browsers, so a distribution's DomainName opens as it is. */
+export const DEFAULT_DISTRIBUTION_DOMAIN_SUFFIX = "cloudfront.localhost";
+
+export interface AppOptions {
+  store: Store;
+  accountId?: string;
+  clock?: Clock;
+  maxFunctions?: number;
+  maxKeyValueStores?: number;
+  /** How long a new key value store stays PROVISIONING (AWS: ~35 s). */
+  kvsProvisioningMs?: number;
+  /** Distribution DomainNames are `d<13 characters>.<suffix>`. */
+  distributionDomainSuffix?: string;
+  /** Folders CreateKeyValueStore may read `file://` import sources from (`--import-dir`); none by default. */
+  importDirs?: readonly string[];
+  /** Told of each new distribution. */
+  onDistributionCreated?: (distribution: DistributionView) => void;
+  onEdgeRequest?: (entry: EdgeLogEntry) => void;
+  /** Local sources of S3 origins by bucket name: a folder, or the URL of an S3-compatible server. */
+  s3Sources?: S3Sources;
+  /** The edge forwards every header, cookie and query string to origins, whatever the policies say. */
+  forwardAll?: boolean;
+  /** CloudFront-Viewer-Country at the edge (when a policy asks for it); US by default. */
+  viewerCountry?: string;
+  /** Every Host names this host's distribution (`edgelite dev`). */
+  edgeHost?: string;
+}
+
+/** An emulator without its HTTP front: the services the API dispatches to, the edge, and what the CLI does in-process. */
+export interface App {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly services: ApiServices;
+  readonly edge: Edge;
+  functionArn(name: string): string;
+  /** Puts code and config in a function's DEVELOPMENT stage (creating the function when `create`) and publishes it. */
+  deployFunction(name: string, config: FunctionConfigInput, code: Uint8Array, options: { create: boolean }): Promise<FunctionSummary>;
+  /** Creates a key value store from an import source (`file://…` in an allowed folder): its id, ARN and key count. */
+  importKeyValueStore(input: { name: string; comment: string; sourceUrl: string }): Promise<{ id: string; arn: string; itemCount: number }>;
+  createDistribution: DistributionService["create"];
+  /** Every distribution, as the API shows it. */
+  distributions(): AsyncGenerator<DistributionView>;
+  /** Rewrites records stored in an older form (distributions without their parsed config); before serving. */
+  upgradeStored(): Promise<void>;
+  /** Stops the function runners, then closes the store. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the emulator in dependency order, each part given only what it asks for. The services never ask
+ * each other who references whom: `References` answers that from the stored records (functions name their
+ * key value stores, distributions their functions), so key value stores come first, functions next (they
+ * read stores), then distributions (they accept only published functions), tagging and the edge last.
+ */
+export function composeApp(options: AppOptions): App {
+  const { store } = options;
+  const clock = options.clock ?? systemClock;
+  const accountId = options.accountId ?? DEFAULT_ACCOUNT_ID;
+  const references = new References(store);
+  const runners = new RunnerPool();
+
+  const keyValueStores = new KeyValueStoreService({
+    store,
+    clock,
+    accountId,
+    maxStores: options.maxKeyValueStores ?? DEFAULT_MAX_KEY_VALUE_STORES_PER_ACCOUNT,
+    provisioningMs: options.kvsProvisioningMs ?? DEFAULT_KVS_PROVISIONING_MS,
+    importDirs: options.importDirs ?? [],
+    functionsUsing: (arn) => references.functionsUsing(arn),
+  });
+  const functions = new FunctionService({
+    store,
+    clock,
+    accountId,
+    maxFunctions: options.maxFunctions ?? DEFAULT_MAX_FUNCTIONS_PER_ACCOUNT,
+    runner: runners,
+    usage: references,
+    keyValueStores: {
+      statusOfArn: async (arn) => {
+        const record = await keyValueStores.findByArn(arn);
+        return record && keyValueStores.statusOf(record);
+      },
+      forRun: (arn) => keyValueStores.forRun(arn),
+    },
+  });
+  const distributions = new DistributionService({
+    store,
+    clock,
+    accountId,
+    domainSuffix: options.distributionDomainSuffix ?? DEFAULT_DISTRIBUTION_DOMAIN_SUFFIX,
+    isPublishedFunction: (arn) => functions.isPublished(arn),
+    readAsSent: readDistributionConfigAsSent,
+    ...(options.onDistributionCreated ? { onCreated: options.onDistributionCreated } : {}),
+  });
+  const tagging = new TaggingService(functions, keyValueStores);
+  const edge = new Edge(
+    {
+      forHost: (host) => distributions.forHost(options.edgeHost ?? host),
+      runLive: (arn, event, runOptions) => functions.runLive(arn, event, runOptions),
+    },
+    {
+      ...(options.onEdgeRequest ? { log: options.onEdgeRequest } : {}),
+      ...(options.s3Sources ? { s3: options.s3Sources } : {}),
+      forwardAll: options.forwardAll ?? false,
+      ...(options.viewerCountry ? { viewerCountry: options.viewerCountry } : {}),
+    },
+  );
+
+  return {
+    store,
+    clock,
+    services: { functions, keyValueStores, tagging, distributions },
+    edge,
+    functionArn: (name) => functions.functionArn(name),
+    async deployFunction(name, config, code, { create }) {
+      const summary = create ? await functions.create({ name, config, code, tags: [] }) : await functions.update(name, (await functions.describe(name)).etag, config, code);
+      return functions.publish(name, summary.etag);
+    },
+    async importKeyValueStore({ name, comment, sourceUrl }) {
+      const created = await keyValueStores.create({ name, comment, tags: [], importSource: { sourceType: "S3", sourceArn: sourceUrl } });
+      const { itemCount } = await keyValueStores.describeData(created.arn);
+      return { id: created.id, arn: created.arn, itemCount };
+    },
+    createDistribution: (config, configAsSent) => distributions.create(config, configAsSent),
+    distributions: () => distributions.views(),
+    async upgradeStored() {
+      await distributions.upgradeStored();
+    },
+    async close() {
+      await runners.close();
+      await store.close();
+    },
+  };
+}
