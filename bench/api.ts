@@ -24,7 +24,7 @@ const CREATE = (name: string) =>
 export async function benchApi(): Promise<Record<string, unknown>> {
   const here = fileURLToPath(new URL(".", import.meta.url));
   const dataDir = mkdtempSync(join(tmpdir(), "edgelite-bench-"));
-  const baseline = await spawnListening(process.execPath, [join(here, "baseline-server.js")]);
+  const baseline = await spawnListening(process.execPath, [join(here, "baselineServer.js")]);
   const edgelite = await spawnListening(process.execPath, [join(here, "../../bin/edgelite.js"), "serve", "--port", "0", "--quiet", "--data-dir", dataDir, "--max-functions", String(CONNECTIONS + 1)]);
   try {
     // One function to describe, and one per connection to update, so that no two updates race for an ETag.

@@ -52,9 +52,9 @@ async function api(url: string, method: string, path: string, body?: string, hea
 
 export async function benchEdge(): Promise<Record<string, unknown>> {
   const here = fileURLToPath(new URL(".", import.meta.url));
-  const origin = await spawnListening(process.execPath, [join(here, "baseline-server.js")]);
+  const origin = await spawnListening(process.execPath, [join(here, "baselineServer.js")]);
   const originAddress = new URL(origin.url);
-  const proxy = await spawnListening(process.execPath, [join(here, "proxy-server.js"), originAddress.host]);
+  const proxy = await spawnListening(process.execPath, [join(here, "proxyServer.js"), originAddress.host]);
   // BENCH_PROFILE=<dir> writes a V8 CPU profile of the edgelite process there.
   const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   const edgelite = await spawnListening(process.execPath, [...profile, join(here, "../../bin/edgelite.js"), "serve", "--port", "0", "--quiet", "--in-memory"]);

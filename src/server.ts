@@ -70,11 +70,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const api = new ApiDispatcher({ services: app.services, access, ...(options.onRequest ? { onRequest: options.onRequest } : {}) });
   const health: ApiReply = { status: 200, body: JSON.stringify({ status: "ok", service: "edgelite", version: VERSION, storage: app.store.kind }), contentType: "application/json" };
   const toApi = (req: IncomingMessage, res: ServerResponse) => (isHealthCheck(req) ? api.answer(req, res, health) : api.serve(req, res));
-  const toEdge = (req: IncomingMessage, res: ServerResponse, target: EdgeTarget) =>
-    app.edge.serve(req, res, target).catch((error: unknown) => {
-      console.error("edgelite: edge error", error);
-      sendEdgeFallback(res);
-    });
+  const edgeFailed = (res: ServerResponse) => (error: unknown) => {
+    console.error("edgelite: edge error", error);
+    sendEdgeFallback(res);
+  };
+  const toEdge = (req: IncomingMessage, res: ServerResponse, target: EdgeTarget) => app.edge.serve(req, res, target).catch(edgeFailed(res));
 
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
     const devRefusal = options.edgeHost !== undefined && req.url !== HEALTH_PATH ? access.devHostRefusal(req) : undefined;
@@ -90,13 +90,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     app.edge
       .resolve(host)
-      .then(
-        (target) => (target ? toEdge(req, res, target) : toApi(req, res)),
-        (error: unknown) => {
-          console.error("edgelite: edge error", error);
-          sendEdgeFallback(res);
-        },
-      )
+      .then((target) => (target ? toEdge(req, res, target) : toApi(req, res)), edgeFailed(res))
       .catch((error: unknown) => api.lastResort(res, error));
   });
   // What Node's parser refuses (garbage, heads over MAX_PARSED_HEAD_BYTES, timeouts) and stalled bodies.

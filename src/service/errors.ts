@@ -85,7 +85,7 @@ export class CloudFrontError extends Error {
   }
 }
 
-/** Messages seen from the real service (../shared/spec/api-resolved.md) or, failing that, the model's own words. */
+/** Messages seen from the real service (SDK examples, terraform-provider-aws tests, published CLI output) or, failing that, the model's own words. */
 export const MESSAGES = {
   noSuchFunction: "The function does not exist.",
   functionAlreadyExists:

@@ -2,7 +2,8 @@
  * CloudFront ETags are not content hashes but a fixed encoding of a per-resource version counter:
  * every new resource is `ETVPDKIKX0DER`, its first update `E3UN6WX5RRO2AG`, the next `E1F83G8C2ARO7P`,
  * and the KeyValueStore data plane uses the same suffixes after `KV` (`KV3UN6WX5RRO2AG`); see
- * ../shared/spec/api-resolved.md §0. We emit exactly those for versions 1–3 and, for later versions,
+ * terraform-provider-aws's function acceptance tests (internal/service/cloudfront/function_test.go) and the AWS
+ * SDK for JavaScript's UpdateFunction and CreateKeyValueStore examples. We emit exactly those for versions 1–3 and, for later versions,
  * a deterministic suffix of the same form (13 upper-case alphanumerics). Clients treat them as opaque.
  */
 const KNOWN_SUFFIXES = ["TVPDKIKX0DER", "3UN6WX5RRO2AG", "1F83G8C2ARO7P"];

@@ -342,7 +342,7 @@ export class FunctionService {
         throw new CloudFrontError("InvalidArgument", `The key value store ${arn} does not exist in account ${this.accountId}.`);
       }
       if (status !== "READY") {
-        // The real service's wording ends this way (api-resolved.md Q8b).
+        // The real service's wording ends this way (recorded in a user's published CLI session; the message is undocumented).
         throw new CloudFrontError("InvalidArgument", `The key value store ${arn} cannot be associated before the resource is provisioned`);
       }
     }

@@ -1,7 +1,7 @@
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DATA_DIR_LOCK_WAIT_MS } from "../limits.js";
-import { Database, type SqliteDatabase } from "./sqlite-database.js";
+import { Database, type SqliteDatabase } from "./sqliteDatabase.js";
 import { asStartupError, errorCode, startupError, storageProblemOf } from "./storageErrors.js";
 
 export const LOCK_FILE_NAME = "edgelite.lock";

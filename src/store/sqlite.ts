@@ -5,8 +5,8 @@ import { Worker } from "node:worker_threads";
 import { DataDirLock } from "./dataDirLock.js";
 import { MirrorStore, type Journal } from "./mirror.js";
 import type { WriteOp } from "./table.js";
-import { loadContents, openDatabase } from "./sqlite-database.js";
-import type { JournalReply, JournalRequest } from "./sqlite-worker.js";
+import { loadContents, openDatabase } from "./sqliteDatabase.js";
+import type { JournalReply, JournalRequest } from "./sqliteWorker.js";
 import { asStartupError, asWriteError, startupError } from "./storageErrors.js";
 
 /**
@@ -80,9 +80,9 @@ function refuseEmptyFile(location: string): void {
 
 /** Compiled next to this module; when running from TypeScript sources (tests), from the build. */
 function workerUrl(): URL {
-  const beside = new URL("./sqlite-worker.js", import.meta.url);
+  const beside = new URL("./sqliteWorker.js", import.meta.url);
   if (existsSync(fileURLToPath(beside))) return beside;
-  return new URL("../../dist/src/store/sqlite-worker.js", import.meta.url);
+  return new URL("../../dist/src/store/sqliteWorker.js", import.meta.url);
 }
 
 class WorkerJournal implements Journal {

@@ -3,7 +3,7 @@ import type { KeyChanges } from "./types.js";
 /**
  * A resource as the store keeps it, declared once: how a record is keyed, ordered and kept unique (for the
  * in-memory mirror) and how it maps to a row (for the SQLite journal). Adding a resource is one such
- * declaration in `tables/`, its migration in `sqlite-migrations.ts`, and the Store methods that name it.
+ * declaration in `tables/`, its migration in `sqliteMigrations.ts`, and the Store methods that name it.
  */
 
 /** A value a SQLite column holds. */

@@ -38,8 +38,9 @@ function rewriteBody(client: CloudFrontClient, from: string, to: string): void {
     (next) => async (args) => {
       const request = args.request as { body?: unknown; headers: Record<string, string> };
       if (typeof request.body === "string" && request.body.includes(from)) {
-        request.body = request.body.replace(from, to);
-        request.headers["content-length"] = String(Buffer.byteLength(request.body));
+        const body = request.body.replace(from, to);
+        request.body = body;
+        request.headers["content-length"] = String(Buffer.byteLength(body));
       }
       return next(args);
     },

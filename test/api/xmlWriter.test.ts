@@ -9,6 +9,11 @@ import { el, TrustedXml, writeXml, xmlDocument } from "../../src/api/xmlWriter.j
 /** What a string becomes on the wire: characters XML 1.0 cannot carry are U+FFFD (src/xmlEscape.ts). */
 const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const asCarried = (value: string) => value.replace(NOT_XML_CHAR, "\uFFFD");
+/**
+ * How the SDK reads an element's text: blank text with a line break in it is layout, read as "" — against AWS
+ * too (aws-sdk-js-v3, packages/xml-builder/src/xml-parser.ts; @aws-sdk/xml-builder 3.972's AwsXmlParser).
+ */
+const asSdkReads = (text: string) => (text.trim() === "" && text.includes("\n") ? "" : text);
 
 /** Any string, weighted toward the characters that matter to XML. */
 const anyText = fc.oneof(
@@ -40,10 +45,10 @@ describe("the XML serializer escapes every value", () => {
       fc.asyncProperty(anyText, async (comment) => {
         sdk.reply(xmlDocument("DistributionConfig", [el("CallerReference", "ref"), el("Comment", comment), el("Enabled", true)]));
         const reply = await sdk.client.send(new GetDistributionConfigCommand({ Id: "E1" }));
-        expect(reply.DistributionConfig?.Comment ?? "").toBe(asCarried(comment));
+        expect(reply.DistributionConfig?.Comment ?? "").toBe(asSdkReads(asCarried(comment)));
         expect(reply.DistributionConfig?.Enabled).toBe(true);
       }),
-      { numRuns: 150 },
+      { numRuns: 150, examples: [["\n"], [" \r\n\t"], ["\r"], [" a\n"]] },
     );
   });
 

@@ -41,7 +41,7 @@ const viewerResponse = (headers: Record<string, { value: string }> = {}) => ({
 export const CASES: ConformanceCase[] = [
   {
     name: "generated 302 redirect (the TestFunction CLI example)",
-    source: "CloudFront Developer Guide, test-function CLI output (shared/events/…/test-function--cli-output-viewer-request-302.yaml)",
+    source: "CloudFront Developer Guide, test-function CLI output (the test-function CLI output for a viewer-request 302)",
     runtimes: BOTH,
     utilization: { "cloudfront-js-1.0": 14, "cloudfront-js-2.0": 6 },
     code: `function handler(event) {

@@ -48,7 +48,7 @@ export function config(overrides: Partial<ParsedDistributionConfig> = {}): Parse
 }
 
 export function view(id = "EDFDVBD6EXAMPLE"): DistributionView {
-  return { id, arn: `arn:aws:cloudfront::123456789012:distribution/${id}`, status: "Deployed", domainName: "d111111abcdef8.cloudfront.net", lastModifiedTime: new Date(0), etag: "E1", configXml: "", enabled: true };
+  return { id, arn: `arn:aws:cloudfront::123456789012:distribution/${id}`, status: "Deployed", domainName: "d111111abcdef8.cloudfront.net", lastModifiedTime: new Date(0), etag: "E1", configAsSent: "", enabled: true };
 }
 
 /** A viewer request that never touches a socket: what the steps read of it. */

@@ -257,8 +257,8 @@ function handler(event) {
           },
         }),
       )
-      .catch((e: Error) => e);
-    expect(error.name).toBe("InvalidErrorCode");
+      .then(() => undefined, (e: Error) => e);
+    expect(error?.name).toBe("InvalidErrorCode");
   });
 });
 

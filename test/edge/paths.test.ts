@@ -1,4 +1,4 @@
-import { CreateDistributionCommand, type CacheBehavior, type DistributionConfig, type Origin } from "@aws-sdk/client-cloudfront";
+import { CreateDistributionCommand, type AllowedMethods, type CacheBehavior, type DistributionConfig, type Origin } from "@aws-sdk/client-cloudfront";
 import { writeFileSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
@@ -32,7 +32,7 @@ async function startOrigin(label: string, host?: string): Promise<{ port: number
   return { port: await listen(server, host), seen, server };
 }
 
-const ALL_METHODS = { Quantity: 7, Items: ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"], CachedMethods: { Quantity: 2, Items: ["GET", "HEAD"] } } as const;
+const ALL_METHODS: AllowedMethods = { Quantity: 7, Items: ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"], CachedMethods: { Quantity: 2, Items: ["GET", "HEAD"] } };
 const CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";
 
 describe("the edge's less travelled paths", () => {

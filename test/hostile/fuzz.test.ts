@@ -63,7 +63,7 @@ const header = (reply: RawReply, wanted: string) => reply.headers.find(([n]) => 
 
 describe("hostile input: fuzzing every surface", () => {
   let t: TestServer;
-  let hostile: { port: number; server: Server };
+  let hostile: Awaited<ReturnType<typeof startHostileOrigin>>;
   let saneOrigin: Server;
   let port: number;
   let probeHost: string;
@@ -90,7 +90,7 @@ describe("hostile input: fuzzing every surface", () => {
 
   beforeAll(async () => {
     prototypeKeys = snapshot();
-    t = await startTestServer("sqlite", { onEdgeRequest: (entry) => void recentEdgeLog.push(entry) && recentEdgeLog.splice(0, recentEdgeLog.length - 5) });
+    t = await startTestServer("sqlite", { onEdgeRequest: (entry) => void recentEdgeLog.splice(0, recentEdgeLog.push(entry) - 5) });
     port = Number(new URL(t.url).port);
     hostile = await startHostileOrigin();
     saneOrigin = createServer((req, res) => {

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it, vi, type MockInstance } from "vitest";
 import { viewerRequestEvent } from "../../src/runtime/builders.js";
 import { RunnerPool } from "../../src/runtime/pool.js";
 import type { PoolRequest } from "../../src/runtime/poolWorker.js";
+import { responseOf } from "./loaded.js";
 
 describe("RunnerPool", () => {
   const pool = new RunnerPool(1);
@@ -52,11 +53,11 @@ describe("RunnerPool and functions that change a built-in on every run", () => {
     const code = "function handler(e) { var seen = Array.prototype.leak === undefined; Array.prototype.leak = 1; return { statusCode: 200, statusDescription: seen ? 'clean' : 'stale' }; }";
     const sequential: string[] = [];
     for (let i = 0; i < 5; i++) {
-      sequential.push((await pool.run(code, "cloudfront-js-1.0", viewerRequestEvent())).output?.response?.statusDescription ?? "failed");
+      sequential.push(responseOf((await pool.run(code, "cloudfront-js-1.0", viewerRequestEvent())).output)?.statusDescription ?? "failed");
       if (i % 2 === 0) await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const together = await Promise.all(Array.from({ length: 5 }, () => pool.run(code, "cloudfront-js-1.0", viewerRequestEvent())));
-    expect([...sequential, ...together.map((r) => r.output?.response?.statusDescription ?? "failed")]).toEqual(Array(10).fill("clean"));
+    expect([...sequential, ...together.map((r) => responseOf(r.output)?.statusDescription ?? "failed")]).toEqual(Array(10).fill("clean"));
   });
 });
 

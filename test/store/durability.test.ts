@@ -3,7 +3,7 @@ import { DescribeKeyValueStoreCommand as DescribeDataCommand, GetKeyCommand, Lis
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { Database } from "../../src/store/sqlite-database.js";
+import { Database } from "../../src/store/sqliteDatabase.js";
 import { keyValueStoreClient } from "../../src/clients.js";
 import { cloudFrontClient, decode, encode, tempDir } from "../helpers.js";
 import { spawnServer, type ServerProcess } from "../process.js";

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { MirrorStore, type Journal } from "../../src/store/mirror.js";
-import { Database } from "../../src/store/sqlite-database.js";
+import { Database } from "../../src/store/sqliteDatabase.js";
 import { SqliteStore } from "../../src/store/sqlite.js";
 import type { WriteOp } from "../../src/store/table.js";
 import type { FunctionRecord, KeyValueStoreRecord } from "../../src/store/types.js";

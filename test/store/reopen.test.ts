@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { join } from "node:path";
-import { Database } from "../../src/store/sqlite-database.js";
+import { Database } from "../../src/store/sqliteDatabase.js";
 import { SqliteStore } from "../../src/store/sqlite.js";
 import type { DistributionRecord, FunctionRecord, KeyValueStoreRecord, Store } from "../../src/store/types.js";
 import { tempDir } from "../helpers.js";

@@ -67,8 +67,8 @@ describe.each<StoreKind>(["sqlite", "memory"])("Store contract (%s)", (kind) => 
 
   it("replaces only when both stage versions match", async () => {
     await store.insertFunction(record("r"), { maxFunctions: 10 });
-    const next = record("r");
-    next.development = { ...next.development, version: 2, comment: "two" };
+    const first = record("r");
+    const next = { ...first, development: { ...first.development, version: 2, comment: "two" } };
     expect(await store.replaceFunction(next, { developmentVersion: 2, liveVersion: undefined })).toBe(false);
     expect(await store.replaceFunction(next, { developmentVersion: 1, liveVersion: 1 })).toBe(false);
     expect(await store.replaceFunction(next, { developmentVersion: 1, liveVersion: undefined })).toBe(true);

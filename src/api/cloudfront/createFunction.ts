@@ -5,7 +5,7 @@ import { parseRequestXml } from "../xml.js";
 import { xmlDocument } from "../xmlWriter.js";
 import { xmlReply, type Operation } from "../operation.js";
 
-/** Location is the public endpoint plus the ARN, as AWS returns it (api-resolved.md Q7). */
+/** Location is the public endpoint plus the ARN, as AWS returns it (the SDK's CreateFunctionCommand example and the Developer Guide's create-function example). */
 const LOCATION_PREFIX = "https://cloudfront.amazonaws.com/2020-05-31/function/";
 
 export const createFunction: Operation = {

@@ -8,8 +8,8 @@ import { emptyRecord, getOwn, setOwn } from "../../../src/nullPrototype.js";
 import type { CookieEntry, FunctionEvent, FunctionRequest, FunctionResponse, ValueEntry } from "../../../src/runtime/event.js";
 
 /**
- * Viewer traffic into CloudFront Functions events and back, as CloudFront does it (shared/spec/edge.md
- * §1–§4): lower-cased header names, repeats as multiValue, Cookie and Set-Cookie moved out of headers,
+ * Viewer traffic into CloudFront Functions events and back, as CloudFront does it (the Developer Guide's
+ * functions-event-structure page): lower-cased header names, repeats as multiValue, Cookie and Set-Cookie moved out of headers,
  * query values left as sent, disallowed headers hidden. The name maps are null-prototype records: a
  * viewer's or origin's `__proto__` is a name like any other (src/nullPrototype.ts).
  */

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { WriteOp } from "./table.js";
-import { openDatabase, writer } from "./sqlite-database.js";
+import { openDatabase, writer } from "./sqliteDatabase.js";
 import { errorCode } from "./storageErrors.js";
 
 /**

@@ -12,7 +12,7 @@ const DB = "edgelite.sqlite";
 const config = { Comment: "", Runtime: "cloudfront-js-2.0" as const };
 
 /** As root, permission bits stop nobody: run the server as `nobody` so that a read-only file is read-only. */
-const UNPRIVILEGED = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+const UNPRIVILEGED: Parameters<typeof runCli>[2] = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
 /**
  * Whether that user can run this checkout's CLI at all: a clone under a private folder (`mktemp -d` makes
  * them 0700) is out of nobody's reach, and then root cannot be made to meet a read-only file.

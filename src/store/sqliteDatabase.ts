@@ -1,7 +1,7 @@
 import type BetterSqlite3 from "better-sqlite3";
 import { createRequire } from "node:module";
 import { deepFreeze } from "./records.js";
-import { SQLITE_MIGRATIONS } from "./sqlite-migrations.js";
+import { SQLITE_MIGRATIONS } from "./sqliteMigrations.js";
 import { startupError } from "./storageErrors.js";
 import { TableContents, type Loaded, type Row, type TableSpec, type WriteOp } from "./table.js";
 import { TABLES } from "./tables/index.js";

@@ -4,6 +4,7 @@ import { viewerRequestEvent } from "../../src/runtime/builders.js";
 import { codeDigest } from "../../src/runtime/codeKey.js";
 import type { RunResult } from "../../src/runtime/function.js";
 import { RunnerPool, type PoolKvs } from "../../src/runtime/pool.js";
+import { requestOf } from "./loaded.js";
 
 /**
  * The pool's scheduling (docs/runtime.md, "Scheduling"), with real workers and real isolates. Slow runs are
@@ -68,7 +69,7 @@ describe("RunnerPool scheduling", () => {
     expect(burstResults.map((result) => result.error?.text)).toEqual(Array(4).fill(TIME_LIMIT));
     steadyResults.forEach((result, i) => {
       expect(result.logs).toEqual([`/b${i}`]);
-      expect(result.output?.request?.headers["x-device"]).toEqual({ value: "mobile" });
+      expect(requestOf(result.output)?.headers["x-device"]).toEqual({ value: "mobile" });
     });
     // The slow function runs on one worker at a time, so the other one serves B while the burst goes on.
     expect(finished.filter((who) => who === "A")).toHaveLength(4);
@@ -160,7 +161,7 @@ async function handler(event) {
     });
     const colours = async (kvs: PoolKvs, count: number) => {
       const results = await Promise.all(Array.from({ length: count }, () => pool.run(reader, RUNTIME, viewerRequestEvent(), { kvs })));
-      return new Set(results.map((result) => result.output?.request?.headers["x-colour"]?.value ?? result.errorMessage));
+      return new Set(results.map((result) => requestOf(result.output)?.headers["x-colour"]?.value ?? result.errorMessage));
     };
     const red = store("v1", "red");
     expect(await colours(red, 1)).toEqual(new Set(["red"]));
