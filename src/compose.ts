@@ -1,7 +1,7 @@
 import { readDistributionConfigAsSent } from "./api/cloudfront/distributionRequest.js";
 import type { ApiServices } from "./api/operation.js";
 import { systemClock, type Clock } from "./clock.js";
-import { Edge, type EdgeLogEntry } from "./edge/edge.js";
+import { Edge, type EdgeLogEntry, type FunctionErrorPageRenderer } from "./edge/edge.js";
 import type { S3Sources } from "./edge/origin.js";
 import { DEFAULT_KVS_PROVISIONING_MS, DEFAULT_MAX_FUNCTIONS_PER_ACCOUNT, DEFAULT_MAX_KEY_VALUE_STORES_PER_ACCOUNT } from "./limits.js";
 import { RunnerPool } from "./runtime/pool.js";
@@ -39,6 +39,8 @@ export interface AppOptions {
   viewerCountry?: string;
   /** Every Host names this host's distribution (`edgelite dev`). */
   edgeHost?: string;
+  /** A page instead of CloudFront's 503 when a function fails at the edge (`edgelite dev`; src/edge/devErrorPage.ts). */
+  functionErrorPage?: FunctionErrorPageRenderer;
 }
 
 /** An emulator without its HTTP front: the services the API dispatches to, the edge, and what the CLI does in-process. */
@@ -118,6 +120,7 @@ export function composeApp(options: AppOptions): App {
       ...(options.s3Sources ? { s3: options.s3Sources } : {}),
       forwardAll: options.forwardAll ?? false,
       ...(options.viewerCountry ? { viewerCountry: options.viewerCountry } : {}),
+      ...(options.functionErrorPage ? { functionErrorPage: options.functionErrorPage } : {}),
     },
   );
 

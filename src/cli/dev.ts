@@ -12,6 +12,7 @@ import { MemoryStore } from "../store/memory.js";
 import { collectAllowedHost, reachableFromNetwork } from "./access.js";
 import { colour } from "./format.js";
 import { installProcessGuard } from "./guard.js";
+import { devFunctionErrorPage } from "./devErrorPage.js";
 import { createRequestLog, LOG_FORMATS, type LogFormat, type RequestLog } from "./log.js";
 import { parseCountry, parsePort } from "./parse.js";
 
@@ -25,6 +26,7 @@ interface DevOptions {
   logFormat: LogFormat;
   viewerCountry: string;
   allowedHost?: string[];
+  cloudfrontErrors?: boolean;
 }
 
 const DEV_DOMAIN = "dev.cloudfront.localhost";
@@ -44,6 +46,7 @@ export function registerDev(program: Command): void {
     .option("--kvs <file.json>", "a key value store for cf.kvs(), in CloudFront's import format (2.0)")
     .option("--viewer-country <code>", "the CloudFront-Viewer-Country your function sees", parseCountry, "US")
     .option("--allowed-host <name>", "serve this Host too, besides localhost names, loopback addresses and --host (repeatable; .example.com allows subdomains)", collectAllowedHost)
+    .option("--cloudfront-errors", "answer a failed function with CloudFront's own 503 page instead of the development error page")
     .addOption(new Option("--log-format <format>", "request log: pretty (coloured lines) or json (one JSON object per line on stdout)").choices(LOG_FORMATS).default("pretty"))
     .addHelpText("after", "\nExample:\n  $ edgelite dev rewrite.js --origin http://localhost:3000\n  $ curl -i http://127.0.0.1:8080/blog/\n  $ edgelite dev rewrite.js --origin ./public   # a folder, served as an S3 origin (/ → index.html)\n  $ edgelite dev geo.js --origin http://localhost:3000 --viewer-country FR\n\nEverything is forwarded to the origin, and CloudFront-Viewer-* / CloudFront-Is-*-Viewer headers are added\n(like the Managed-AllViewerAndCloudFrontHeaders-2022-06 policy); nothing is cached.")
     .action(async (viewerRequest: string, options: DevOptions) => {
@@ -72,6 +75,7 @@ async function dev(viewerRequestFile: string, options: DevOptions): Promise<void
     access: { allowedHosts: options.allowedHost ?? [] },
     onEdgeRequest: log.edge,
     viewerCountry: options.viewerCountry,
+    ...(options.cloudfrontErrors ? {} : { functionErrorPage: devFunctionErrorPage({ "viewer-request": viewerRequestFile, "viewer-response": options.viewerResponse }) }),
     // The --kvs file is imported through CreateKeyValueStore, which reads only from allowed folders.
     ...(kvsFile !== undefined ? { importDirs: [dirname(kvsFile)] } : {}),
     ...(folder !== undefined ? { s3Sources: new Map([[DEV_BUCKET, folder]]) } : {}),

@@ -4,6 +4,7 @@ import { emptyRecord, getOwn, setOwn } from "../nullPrototype.js";
 import { viewerRequestEvent, viewerResponseEvent } from "../runtime/builders.js";
 import { parseEvent, type FunctionEvent } from "../runtime/event.js";
 import { CompiledFunction } from "../runtime/function.js";
+import { codeFrame, formatLocation, printable } from "../runtime/sourceLocation.js";
 import { parseRuntimeName } from "../runtime/types.js";
 import { colour } from "./format.js";
 
@@ -71,6 +72,7 @@ function runTest(file: string, options: TestOptions): number {
       computeUtilization: result.computeUtilization,
       logs: result.logs,
       error: result.errorMessage || undefined,
+      errorLocation: result.errorLocation,
       output: result.output,
       validationErrors: result.validationErrors,
       originCalls: result.originCalls.length > 0 ? result.originCalls : undefined,
@@ -86,6 +88,11 @@ function runTest(file: string, options: TestOptions): number {
   }
   if (result.error) {
     console.log(`${paint.red("error:")} ${result.errorMessage}`);
+    if (result.error && result.errorLocation) {
+      // Where, as compilers print it (editors and terminals link `file:line:column`), and the code around it.
+      console.log(`${paint.bold(formatLocation(file, result.errorLocation))}: ${printable(result.error.text)}`);
+      console.log(codeFrame(code, result.errorLocation));
+    }
   } else {
     console.log(paint.dim("output:"));
     console.log(JSON.stringify(result.output, null, 2).replace(/^/gm, "  "));

@@ -1,4 +1,5 @@
-import type { FunctionResponse } from "../runtime/event.js";
+import type { FunctionEvent, FunctionResponse } from "../runtime/event.js";
+import type { RunResult } from "../runtime/function.js";
 import type { Upstream } from "./upstream.js";
 import type { OriginReply } from "./originReply.js";
 import { escapeHtml, INVALID_VALUE, ORIGIN_TIMEOUT, ORIGIN_UNREACHABLE } from "./pages.js";
@@ -13,6 +14,24 @@ import type { HeaderLine } from "./writer.js";
  */
 export type Answer = ErrorAnswer | GeneratedAnswer | PageAnswer | UpstreamAnswer;
 
+/** A function that failed at the edge: which, for which event type, what it received, how it failed (undefined: no LIVE stage). */
+export interface FunctionFailure {
+  functionArn: string;
+  eventType: string;
+  event: FunctionEvent;
+  result: RunResult | undefined;
+}
+
+/** A page sent instead of CloudFront's 503 (edgelite dev's development error page). */
+export interface FunctionErrorPage {
+  status: number;
+  headers: [string, string][];
+  body: string;
+}
+
+/** Renders a failed function's page; undefined keeps CloudFront's own 503. */
+export type FunctionErrorPageRenderer = (failure: FunctionFailure) => FunctionErrorPage | undefined;
+
 export interface ErrorAnswer {
   kind: "error";
   status: 413 | 502 | 503 | 504;
@@ -26,6 +45,8 @@ export interface ErrorAnswer {
   sentence?: string;
   /** Ask the viewer to close the connection. */
   close?: boolean;
+  /** A page sent instead of CloudFront's (a failed function's development error page); logged as the error it replaces. */
+  replacement?: FunctionErrorPage;
 }
 
 export interface GeneratedAnswer {
@@ -67,6 +88,22 @@ export function invalidResult(detail: string): ErrorAnswer {
  */
 export function executionError(detail: string): ErrorAnswer {
   return { kind: "error", status: 503, result: "FunctionExecutionError", detail };
+}
+
+/**
+ * A failed function's answer: CloudFront's 503, or the page `render` makes of the failure instead. A renderer
+ * that throws or returns something unwritable leaves CloudFront's page (the viewer is answered either way).
+ */
+export function functionFailed(failure: FunctionFailure, render: FunctionErrorPageRenderer | undefined): ErrorAnswer {
+  const answer = executionError(failure.result?.errorMessage ?? "the function has no LIVE stage");
+  if (!render) return answer;
+  try {
+    const page = render(failure);
+    if (page && Number.isInteger(page.status) && page.status >= 200 && page.status <= 599 && typeof page.body === "string") answer.replacement = page;
+  } catch {
+    // CloudFront's page
+  }
+  return answer;
 }
 
 /** The origin's reply broke off or could not be passed on: 502, OriginCommError. */

@@ -5,6 +5,7 @@ import type { ParsedDistributionConfig } from "../service/distributionConfig.js"
 import type { DistributionView } from "../service/distributions.js";
 import { resolveBehaviour } from "./behaviour.js";
 import { applyDefaultRootObject } from "./defaultRootObject.js";
+import type { FunctionErrorPageRenderer } from "./answers.js";
 import { Exchange, type EdgeSettings, type EdgeTarget, type Step } from "./exchange.js";
 import { cloudFrontResponseHeaders, newRequestId } from "./identity.js";
 import type { S3Sources } from "./origin.js";
@@ -18,6 +19,7 @@ import { runViewerResponse } from "./viewerResponse.js";
 import { write } from "./write.js";
 import { sendFallback } from "./writer.js";
 
+export type { FunctionErrorPage, FunctionErrorPageRenderer, FunctionFailure } from "./answers.js";
 export type { EdgeLogEntry, EdgeTarget } from "./exchange.js";
 
 /** What the edge needs from the rest of edgelite. */
@@ -34,6 +36,8 @@ export interface EdgeOptions {
   forwardAll?: boolean;
   /** The viewer's country for CloudFront-Viewer-Country (ISO 3166-1 alpha-2); US by default. */
   viewerCountry?: string;
+  /** A page instead of CloudFront's 503 when a function fails (`edgelite dev`'s development error page). */
+  functionErrorPage?: FunctionErrorPageRenderer;
 }
 
 /**
@@ -75,6 +79,7 @@ export class Edge {
       s3: options.s3 ?? new Map(),
       forwardAll: options.forwardAll ?? false,
       viewerCountry: options.viewerCountry ?? "US",
+      ...(options.functionErrorPage ? { functionErrorPage: options.functionErrorPage } : {}),
     };
   }
 

@@ -6,7 +6,7 @@ import type { BehaviourConfig, ParsedDistributionConfig } from "../service/distr
 import type { DistributionView } from "../service/distributions.js";
 import type { ForwardingRules } from "./forwarding.js";
 import { newRequestId } from "./identity.js";
-import type { Answer } from "./answers.js";
+import type { Answer, FunctionErrorPageRenderer } from "./answers.js";
 import type { S3Sources } from "./origin.js";
 import type { Upstream } from "./upstream.js";
 
@@ -41,6 +41,8 @@ export interface EdgeSettings {
   s3: S3Sources;
   forwardAll: boolean;
   viewerCountry: string;
+  /** Replaces CloudFront's 503 when a function fails (`edgelite dev`); CloudFront's page when absent. */
+  functionErrorPage?: FunctionErrorPageRenderer;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { FunctionEvent } from "../runtime/event.js";
 import type { RunResult } from "../runtime/function.js";
 import type { FunctionAssociationConfig } from "../service/distributionConfig.js";
-import { executionError, type ErrorAnswer } from "./answers.js";
+import { functionFailed, type ErrorAnswer } from "./answers.js";
 import type { Exchange } from "./exchange.js";
 
 /**
@@ -16,7 +16,10 @@ export async function runAssociation(
 ): Promise<{ result: RunResult } | { answer: ErrorAnswer }> {
   const result = await x.settings.runLive(association.functionArn, event, options);
   x.functions.push(`${association.eventType}:${association.functionArn.split("/").pop()}`);
-  if (!result || result.error) return { answer: executionError(result?.errorMessage ?? "the function has no LIVE stage") };
+  if (!result || result.error) {
+    const failure = { functionArn: association.functionArn, eventType: association.eventType, event, result };
+    return { answer: functionFailed(failure, x.settings.functionErrorPage) };
+  }
   x.compute = result.computeUtilization;
   return { result };
 }

@@ -25,6 +25,16 @@ function writeError(x: Exchange, answer: ErrorAnswer): void {
   x.req.resume();
   if (x.res.headersSent) {
     x.res.destroy();
+  } else if (answer.replacement) {
+    const page = answer.replacement;
+    const headers: HeaderLine[] = [["Server", "CloudFront"], ...page.headers, ...cloudFrontResponseHeaders(answer.result, x.requestId)];
+    try {
+      sendResponse(x.res, { status: page.status, headers }, page.body, { lengthAt: 1 + page.headers.length });
+    } catch (error) {
+      if (!(error instanceof UnwritableResponseError)) throw error;
+      const { replacement: _unwritable, ...cloudFronts } = answer;
+      return writeError(x, cloudFronts);
+    }
   } else {
     const headers: HeaderLine[] = [["Server", "CloudFront"], ["Content-Type", "text/html"], ...cloudFrontResponseHeaders(answer.result, x.requestId)];
     sendResponse(x.res, { status: answer.status, headers }, errorPage(answer.status, x.requestId, answer.sentence), { lengthAt: 2, close: answer.close ?? false });

@@ -4,6 +4,7 @@ import { COMPUTE_LIMIT_ERROR } from "./meter.js";
 import { loadIsolatedVm, type Context, type Isolate, type Reference, type Script } from "./ivm.js";
 import { MemoryJudge } from "./memory.js";
 import { preludeSource } from "./prelude.js";
+import type { SourceLocation } from "./sourceLocation.js";
 import type { EngineError, RuntimeName } from "./types.js";
 
 /** What one execution produced, before any CloudFront-level interpretation. */
@@ -15,6 +16,8 @@ export interface RawRun {
   /** True when the handler returned a promise (an async handler): the run finished in a later job. */
   awaited?: boolean;
   error?: EngineError;
+  /** Where in the compiled script (function.js) the error was raised: the top-most frame of the user's code. */
+  errorAt?: SourceLocation;
   logs: string[];
   statements: number;
   /** Heap growth during the run, in bytes (approximate: it depends on when V8 collected garbage). */
@@ -124,6 +127,7 @@ export class Sandbox {
     if (awaited) run.awaited = true;
     if (parsed.error) {
       run.error = parsed.error;
+      if (parsed.errorAt) run.errorAt = parsed.errorAt;
       if (parsed.error.name === COMPUTE_LIMIT_ERROR.name && parsed.error.message === COMPUTE_LIMIT_ERROR.message) run.limitExceeded = "compute";
     }
     if (verdict === "suspect") return this.run(input); // repeated from a clean state (memory.ts)
@@ -292,6 +296,7 @@ interface Outcome {
   output: unknown;
   returned?: string;
   error?: EngineError;
+  errorAt?: SourceLocation;
   logs: string[];
   count: number;
   memory: number;
@@ -301,6 +306,8 @@ interface Outcome {
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+
+const isPosition = (value: unknown): value is number => typeof value === "number" && Number.isSafeInteger(value) && value >= 1;
 
 const isOverrides = (value: unknown) => value === undefined || (isRecord(value) && (value.hostHeader === undefined || typeof value.hostHeader === "string"));
 
@@ -345,6 +352,8 @@ function readOutcome(text: unknown): Outcome | undefined {
   if (error !== undefined) {
     if (!isRecord(error) || typeof error.name !== "string" || typeof error.message !== "string" || typeof error.text !== "string") return undefined;
     outcome.error = { name: error.name, message: error.message, text: error.text };
+    const at = error.at;
+    if (isRecord(at) && isPosition(at.line) && isPosition(at.column)) outcome.errorAt = { line: at.line, column: at.column };
     return outcome;
   }
   if (!("output" in value)) return undefined;

@@ -1,8 +1,9 @@
 import { Sandbox, type KvsData, type OriginCall } from "./engine.js";
 import { normaliseOutput, type FunctionEvent, type FunctionOutput } from "./event.js";
-import { gate, GateSyntaxError } from "./gate.js";
+import { gate, GateSyntaxError, type GateResult } from "./gate.js";
 import { njsWording } from "./messages.js";
 import { COMPUTE_LIMIT_ERROR, overBudget, statementBudget, utilization, type RunWork } from "./meter.js";
+import { lineStarts, locationAt, offsetAt, type SourceLocation } from "./sourceLocation.js";
 import type { EngineError, RuntimeName } from "./types.js";
 import { validateOutput } from "./validate.js";
 
@@ -17,6 +18,12 @@ export interface RunResult {
   error: EngineError | undefined;
   /** FunctionErrorMessage as TestFunction reports it: "" on success. */
   errorMessage: string;
+  /**
+   * Where the failure is in the user's source, for edgelite's own output (never in TestFunction's answer):
+   * a syntax error's position, or the top-most frame of the user's code when an error was raised (the call
+   * site when a built-in threw). Absent when unknown: a thrown value that is not an object, limits, runner failures.
+   */
+  errorLocation?: SourceLocation;
   computeUtilization: number;
   /** Production validation problems (a 502 at the edge; TestFunction states them in FunctionErrorMessage). */
   validationErrors: string[];
@@ -46,7 +53,11 @@ export const LOCAL_EDGE_LOCATION = { name: "LCL", serverIp: "127.0.0.1", region:
  */
 export class CompiledFunction {
   private readonly sandbox: Sandbox | undefined;
+  private readonly gated: GateResult | undefined;
   private readonly compileError: EngineError | undefined;
+  private readonly compileErrorLocation: SourceLocation | undefined;
+  /** Line starts of the source and of the compiled script, computed at the first located error. */
+  private lines: { source: number[]; script: number[] } | undefined;
   private readonly codeBytes: number;
   /** The statements a run may execute: fixed by the runtime and the code's size. */
   private readonly statementLimit: number;
@@ -58,17 +69,19 @@ export class CompiledFunction {
     this.codeBytes = Buffer.byteLength(code);
     this.statementLimit = statementBudget(runtime, this.codeBytes);
     try {
-      this.sandbox = new Sandbox(gate(code, runtime), runtime);
+      this.gated = gate(code, runtime);
+      this.sandbox = new Sandbox(this.gated, runtime);
     } catch (error) {
       if (!(error instanceof GateSyntaxError) && !(error instanceof SyntaxError)) throw error;
       const message = error instanceof GateSyntaxError ? error.message : `${error.message} in ${lineOf(error)}`;
       const name = error instanceof GateSyntaxError ? error.errorName : "SyntaxError";
       this.compileError = { name, message, text: `${name}: ${message}` };
+      this.compileErrorLocation = error instanceof GateSyntaxError ? error.location : this.locate(scriptPositionOf(error));
     }
   }
 
   run(event: FunctionEvent, options: RunOptions = {}): RunResult {
-    if (!this.sandbox) return failure(this.compileError!, [], 0);
+    if (!this.sandbox) return failure(this.compileError!, [], 0, [], this.compileErrorLocation);
     const raw = this.sandbox.run({
       eventJson: options.eventJson ?? JSON.stringify(event),
       rawQuery: options.rawQueryString !== undefined ? options.rawQueryString : rawQueryOf(event),
@@ -80,7 +93,7 @@ export class CompiledFunction {
     const work: RunWork = { statements: raw.statements, codeBytes: this.codeBytes, awaited: raw.awaited === true };
     if (!raw.error && overBudget(this.runtime, work)) return failure(COMPUTE_LIMIT_ERROR, raw.logs, 100);
     const compute = raw.limitExceeded === "compute" ? 100 : utilization(this.runtime, work);
-    if (raw.error) return failure(njsWording(raw.error), raw.logs, compute, raw.originCalls);
+    if (raw.error) return failure(njsWording(raw.error), raw.logs, compute, raw.originCalls, raw.limitExceeded ? undefined : this.locate(raw.errorAt));
     const output = normaliseOutput(event.context.eventType, raw.output === null ? undefined : raw.output);
     return {
       output,
@@ -111,6 +124,14 @@ export class CompiledFunction {
   dispose(): void {
     this.sandbox?.dispose();
   }
+
+  /** A position in the compiled script as a line and column of the user's source. */
+  private locate(at: SourceLocation | undefined): SourceLocation | undefined {
+    if (!at || !this.gated) return undefined;
+    this.lines ??= { source: lineStarts(this.code), script: lineStarts(this.gated.code) };
+    const scriptOffset = offsetAt(this.gated.code, at.line, at.column, this.lines.script);
+    return locationAt(this.code, this.gated.positions.toSource(scriptOffset), this.lines.source);
+  }
 }
 
 /** The production checks; a result so odd that checking it fails is refused, never an error of edgelite's. */
@@ -130,8 +151,16 @@ export function runnerFailure(reason: string): RunResult {
   return failure({ name: "InternalError", message: reason, text: `InternalError: ${reason}` }, [], 0);
 }
 
-function failure(error: EngineError, logs: string[], compute: number, originCalls: OriginCall[] = []): RunResult {
-  return { output: undefined, logs, error, errorMessage: ERROR_PREFIX + error.text, computeUtilization: compute, validationErrors: [], originCalls };
+function failure(error: EngineError, logs: string[], compute: number, originCalls: OriginCall[] = [], location?: SourceLocation): RunResult {
+  const result: RunResult = { output: undefined, logs, error, errorMessage: ERROR_PREFIX + error.text, computeUtilization: compute, validationErrors: [], originCalls };
+  if (location) result.errorLocation = location;
+  return result;
+}
+
+/** The script position isolated-vm gives a compile error (`[function.js:3:14]` in its message or stack). */
+function scriptPositionOf(error: Error): SourceLocation | undefined {
+  const match = /function\.js:(\d+):(\d+)/.exec(`${error.message}\n${error.stack ?? ""}`);
+  return match ? { line: Number(match[1]), column: Number(match[2]) } : undefined;
 }
 
 function lineOf(error: Error): number {

@@ -1,7 +1,8 @@
 import { Parser, type Node, type Options, type Token } from "acorn";
 import { ancestor } from "acorn-walk";
-import { instrument, type Edit } from "./instrument.js";
+import { instrument, type Edit, type PositionMap } from "./instrument.js";
 import { GateSyntaxError, invalidRegExpFlags, lineAt, nextToken, tokenText, translateParseError, type AcornError } from "./parseErrors.js";
+import { locationAt } from "./sourceLocation.js";
 import type { RuntimeName } from "./types.js";
 
 export { GateSyntaxError } from "./parseErrors.js";
@@ -19,6 +20,8 @@ export { GateSyntaxError } from "./parseErrors.js";
 export interface GateResult {
   /** The script the sandbox compiles: a function expression over the sandbox's private hooks (instrument.ts). */
   code: string;
+  /** Where the script's characters came from (a runtime error's position back to the user's source). */
+  positions: PositionMap;
   /** Modules imported with `import x from "m"` (2.0): binding name → module name. */
   imports: Array<{ binding: string; module: string }>;
 }
@@ -247,7 +250,9 @@ export function gate(source: string, runtime: RuntimeName): GateResult {
 
   if (refusals.length > 0) {
     refusals.sort((a, b) => a.position - b.position);
-    throw refusals[0]!.error;
+    const first = refusals[0]!;
+    first.error.location ??= locationAt(source, first.position);
+    throw first.error;
   }
-  return { code: instrument(source, program, edits), imports };
+  return { ...instrument(source, program, edits), imports };
 }

@@ -18,7 +18,8 @@ import { ancestor } from "acorn-walk";
  *   (a built-in, a module), so a context is dropped exactly when a run changed something shared;
  * - `assign("name")` precedes every assignment to a name no enclosing scope declares, which in strict
  *   code can only change a property of the global object (or throw).
- * Insertions never add a line break, so line numbers stay the user's.
+ * Insertions never add a line break, so line numbers stay the user's; columns move, and `positions` maps a
+ * script position back to the source (a runtime error's line and column, sourceLocation.ts).
  */
 
 export interface Edit {
@@ -49,7 +50,13 @@ interface Hooks {
   limit: string;
 }
 
-export function instrument(source: string, program: any, edits: Edit[]): string {
+/** The script the sandbox compiles, and where its characters came from. */
+export interface Instrumented {
+  code: string;
+  positions: PositionMap;
+}
+
+export function instrument(source: string, program: any, edits: Edit[]): Instrumented {
   const hooks = hooksFor(program);
   const tick = `if(++${hooks.count}>${hooks.limit})${hooks.trip}();`;
   const inserts: Insert[] = [];
@@ -129,12 +136,14 @@ export function instrument(source: string, program: any, edits: Edit[]): string 
     },
   } as any);
 
-  const body = applyChanges(source, inserts, edits, hooks);
   const { importModule, write, assign, trip, count, limit } = hooks;
-  return (
-    `(function (${importModule}, ${write}, ${assign}, ${trip}) { "use strict"; let ${count} = 0, ${limit} = 0; return [function () { ${body}\n;` +
-    `return typeof handler === "function" ? handler : undefined; }, function (l) { ${count} = 0; ${limit} = l; }, function () { return ${count}; }, function (n) { ${count} += n; }]; })`
-  );
+  const head = `(function (${importModule}, ${write}, ${assign}, ${trip}) { "use strict"; let ${count} = 0, ${limit} = 0; return [function () { `;
+  const positions = new PositionMap(source.length);
+  const body = applyChanges(source, inserts, edits, hooks, positions, head.length);
+  const code =
+    `${head}${body}\n;` +
+    `return typeof handler === "function" ? handler : undefined; }, function (l) { ${count} = 0; ${limit} = l; }, function () { return ${count}; }, function (n) { ${count} += n; }]; })`;
+  return { code, positions };
 }
 
 /** The shape `instrument` returns, as the sandbox receives it from the script's function. */
@@ -151,8 +160,40 @@ function hooksFor(program: any): Hooks {
   return { importModule: `${prefix}i`, write: `${prefix}w`, assign: `${prefix}a`, trip: `${prefix}t`, count: `${prefix}n`, limit: `${prefix}l` };
 }
 
-/** Source with the edits and insertions applied, in one pass. */
-function applyChanges(source: string, inserts: Insert[], edits: Edit[], hooks: Hooks): string {
+/**
+ * Where the script's characters came from: the runs of user source copied into it unchanged, so a position
+ * V8 reports in the script (a stack frame's line and column) maps back to the user's source. A position in
+ * inserted text maps to the place it was inserted at.
+ */
+export class PositionMap {
+  /** Per copied run: its start in the script, its start in the source, its length. */
+  private readonly runs: Array<{ script: number; source: number; length: number }> = [];
+
+  constructor(private readonly sourceLength: number) {}
+
+  /** Records that `length` characters of source from `source` were copied to the script at `script`. */
+  copied(script: number, source: number, length: number): void {
+    if (length > 0) this.runs.push({ script, source, length });
+  }
+
+  /** The source offset of a script offset. */
+  toSource(scriptOffset: number): number {
+    const runs = this.runs;
+    if (runs.length === 0 || scriptOffset < runs[0]!.script) return 0;
+    let low = 0;
+    let high = runs.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (runs[middle]!.script <= scriptOffset) low = middle;
+      else high = middle - 1;
+    }
+    const run = runs[low]!;
+    return Math.min(run.source + Math.min(scriptOffset - run.script, run.length), this.sourceLength);
+  }
+}
+
+/** Source with the edits and insertions applied, in one pass; `shift` is where the result starts in the script. */
+function applyChanges(source: string, inserts: Insert[], edits: Edit[], hooks: Hooks, map: PositionMap, shift: number): string {
   const sorted = [...inserts].sort(
     (a, b) =>
       a.at - b.at ||
@@ -164,17 +205,24 @@ function applyChanges(source: string, inserts: Insert[], edits: Edit[], hooks: H
   let out = "";
   let at = 0;
   let next = 0;
+  const copy = (end: number) => {
+    map.copied(shift + out.length, at, end - at);
+    out += source.slice(at, end);
+  };
   for (const insert of sorted) {
     while (next < replacements.length && replacements[next]!.start < insert.at) at = replace(replacements[next++]!);
     if (insert.at < at) continue; // inside a replaced import line
-    out += source.slice(at, insert.at) + insert.text;
+    copy(insert.at);
+    out += insert.text;
     at = insert.at;
   }
   while (next < replacements.length) at = replace(replacements[next++]!);
-  return out + source.slice(at);
+  copy(source.length);
+  return out;
 
   function replace(edit: Edit): number {
-    out += source.slice(at, edit.start) + `var ${edit.binding} = ${hooks.importModule}(${JSON.stringify(edit.module)});`;
+    copy(edit.start);
+    out += `var ${edit.binding} = ${hooks.importModule}(${JSON.stringify(edit.module)});`;
     return edit.end;
   }
 }

@@ -1,4 +1,5 @@
 import { tokenizer, type Token } from "acorn";
+import { locationAt, type SourceLocation } from "./sourceLocation.js";
 import type { RuntimeName } from "./types.js";
 
 /**
@@ -8,6 +9,12 @@ import type { RuntimeName } from "./types.js";
  */
 
 export class GateSyntaxError extends Error {
+  /**
+   * Where the parser stopped, in edgelite's own output only (CloudFront's message names the line alone):
+   * on the message's line whenever the message names one.
+   */
+  location: SourceLocation | undefined;
+
   constructor(
     readonly detail: string,
     /** The line njs appends (` in 3`); undefined where njs reports none (its code generator's errors). */
@@ -174,11 +181,22 @@ function missingConstInitializer(source: string, position: number): boolean {
   return /^[;,]/.test(source.slice(position)) || /\n\s*$/.test(before);
 }
 
-/** acorn's parse errors in njs's words. */
+/** acorn's parse errors in njs's words, located where acorn stopped unless the message names another place. */
 export function translateParseError(error: AcornError, source: string, runtime: RuntimeName, tokens: readonly Token[] = []): GateSyntaxError {
+  const translated = translate(error, source, runtime, tokens);
+  translated.location ??= locationAt(source, typeof error.pos === "number" ? error.pos : 0);
+  return translated;
+}
+
+function translate(error: AcornError, source: string, runtime: RuntimeName, tokens: readonly Token[]): GateSyntaxError {
   if (typeof error.pos !== "number") return new GateSyntaxError(`Unexpected token "${error.message}"`, 1);
   const line = error.loc?.line ?? 1;
   const pos = error.pos;
+  /** A refusal reported on another line than acorn's: located at `position`, on the line the message names. */
+  const at = (refusal: GateSyntaxError, position: number): GateSyntaxError => {
+    refusal.location = locationAt(source, position);
+    return refusal;
+  };
   const raw = error.message.replace(/ \(\d+:\d+\)$/, "");
   const token = nextToken(source, pos);
   const is20 = runtime === "cloudfront-js-2.0";
@@ -186,7 +204,9 @@ export function translateParseError(error: AcornError, source: string, runtime: 
   /** 1.0 refuses `let` and `const` themselves, before the redeclaration or missing initialiser acorn found. */
   const lexical10 = (): GateSyntaxError | undefined => {
     const lexical = is20 ? null : /(^|[;{}()\s])(let|const)\s+[A-Za-z_$[{]/.exec(source.slice(0, pos + 1));
-    return lexical ? plain(`Token "${lexical[2]}" not supported in this version`, lineAt(source, lexical.index + lexical[1]!.length)) : undefined;
+    if (!lexical) return undefined;
+    const start = lexical.index + lexical[1]!.length;
+    return at(plain(`Token "${lexical[2]}" not supported in this version`, lineAt(source, start)), start);
   };
 
   if (/^Unterminated string/.test(raw)) {
@@ -198,19 +218,22 @@ export function translateParseError(error: AcornError, source: string, runtime: 
     const atPropertyName = isObjectLiteralBrace(tokens, open[open.length - 1]) && (previous?.type.label === "{" || previous?.type.label === ",");
     return plain(`${atPropertyName ? "Unexpected token" : "Unterminated string"} "${text}"`);
   }
-  if (/^Unterminated template/.test(raw)) return plain("Unterminated template literal", source.split("\n").length);
+  if (/^Unterminated template/.test(raw)) return at(plain("Unterminated template literal", source.split("\n").length), source.length);
   if (/^Unterminated regular expression/.test(raw)) {
     const lineEnd = source.slice(pos).search(/[\r\n]/);
     return plain(`Unterminated RegExp "${source.slice(pos - 1, lineEnd === -1 ? source.length : pos + lineEnd)}"`);
   }
   if (/^Unterminated comment/.test(raw)) return plain('Unexpected token "/*"');
-  if (/^Missing catch or finally clause/.test(raw)) return plain("Missing catch or finally after try", lineAt(source, Math.max(pos, error.raisedAt - 1)));
+  if (/^Missing catch or finally clause/.test(raw)) {
+    const end = Math.max(pos, error.raisedAt - 1);
+    return at(plain("Missing catch or finally after try", lineAt(source, end)), end);
+  }
   if (/^Comma is not permitted after the rest element/.test(raw)) return plain("Rest parameter must be last formal parameter");
   if (/^getter should have no params/.test(raw)) return plain("Getter must not have any formal parameters");
   if (/^setter should have exactly one param/.test(raw)) return plain("Setter must have exactly one formal parameter");
   if (/^Multiple default clauses/.test(raw)) return plain("More than one default clause in switch statement");
   if (/^Shorthand property assignments are valid only in destructuring patterns/.test(raw)) return plain('Token "=" not supported in this version');
-  if (pos >= source.trimEnd().length) return plain("Unexpected end of input", source.split("\n").length);
+  if (pos >= source.trimEnd().length) return at(plain("Unexpected end of input", source.split("\n").length), source.length);
   if (/^'return' outside of function/.test(raw)) return plain("Illegal return statement");
   if (/^'with' in strict mode/.test(raw)) return plain('Token "(" not supported in this version');
   if (/^Deleting local variable/.test(raw)) return plain("Delete of an unqualified identifier");
@@ -237,7 +260,7 @@ export function translateParseError(error: AcornError, source: string, runtime: 
     }
     return plain(`Unexpected token "${keyword[1]}"`);
   }
-  if (source.startsWith("#!") && pos <= 1) return plain('Unexpected token "#"', 1);
+  if (source.startsWith("#!") && pos <= 1) return at(plain('Unexpected token "#"', 1), 0);
   if (source[pos] === "#") return plain('Unexpected token "#"');
   const character = /^Unexpected character '(.+)'/.exec(raw);
   if (character) return plain(`Unexpected token "${character[1]}"`);
@@ -272,7 +295,10 @@ export function translateParseError(error: AcornError, source: string, runtime: 
     if (!source.startsWith("import", pos)) return plain("Illegal export statement");
     return plain(is20 ? "Illegal import statement" : 'Token "import" not supported in this version');
   }
-  if (/^Illegal newline after throw/.test(raw)) return plain(raw, lineAt(source, pos + (source.slice(pos).length - source.slice(pos).trimStart().length)));
+  if (/^Illegal newline after throw/.test(raw)) {
+    const next = pos + (source.slice(pos).length - source.slice(pos).trimStart().length);
+    return at(plain(raw, lineAt(source, next)), next);
+  }
   const label = /^Label '(.+)' is already declared/.exec(raw);
   if (label) return plain(`Label "${label[1]}" has already been declared`);
   if (/^Unsyntactic (break|continue)/.test(raw)) return unsyntactic(source, pos, raw.endsWith("break") ? "break" : "continue", line);
@@ -282,7 +308,9 @@ export function translateParseError(error: AcornError, source: string, runtime: 
     if (is20) return plain("await is only valid in async functions");
     // 1.0 refuses an earlier `async` first.
     const async = /(^|[^\w$.])async\s*(function\b|\(|[A-Za-z_$])/.exec(source.slice(0, pos));
-    return async ? plain('Token "async" not supported in this version', lineAt(source, async.index + async[1]!.length)) : plain('Token "await" not supported in this version');
+    if (!async) return plain('Token "await" not supported in this version');
+    const start = async.index + async[1]!.length;
+    return at(plain('Token "async" not supported in this version', lineAt(source, start)), start);
   }
   if (/regular expression flag/.test(raw)) {
     // acorn points into the pattern; the literal starts at the last `/` before it.
@@ -291,12 +319,13 @@ export function translateParseError(error: AcornError, source: string, runtime: 
   }
   if (raw === "Unexpected token" && /(^|[^\w$.])await\s*$/.test(source.slice(0, pos))) {
     // `await x` where acorn read `await` as a name (a script's non-async function).
-    return plain(is20 ? "await is only valid in async functions" : 'Token "await" not supported in this version', lineAt(source, source.slice(0, pos).lastIndexOf("await")));
+    const start = source.slice(0, pos).lastIndexOf("await");
+    return at(plain(is20 ? "await is only valid in async functions" : 'Token "await" not supported in this version', lineAt(source, start)), start);
   }
   if (raw === "Unexpected token") {
     const before = tokens.filter((t) => t.end <= pos).pop();
     const spread = objectSpreadBefore(tokens, pos);
-    if (spread) return plain('Token "..." not supported in this version', spread.loc?.start.line ?? lineAt(source, spread.start));
+    if (spread) return at(plain('Token "..." not supported in this version', spread.loc?.start.line ?? lineAt(source, spread.start)), spread.start);
     // njs reads `catch` and refuses anything but `(` after it as a token it does not support.
     if (before?.type.label === "catch") return plain(`Token "${token}" not supported in this version`);
     if (token !== "}" && insideTemplateExpression(tokens, pos) && endsExpression(before)) return plain('Missing "}" in template expression');

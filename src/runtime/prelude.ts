@@ -225,9 +225,11 @@ export function preludeSource(runtime: RuntimeName, limits: { logBytes: number; 
   // V8 runs RegExp operations on a fast path only while RegExp.prototype keeps its initial shape: removing
   // the flag getters njs lacks made every replace/split/match ~15 times slower. They stay (docs/runtime.md).
   const KEEP_FOR_SPEED = { "RegExp.prototype": ["dotAll", "hasIndices", "unicode", "unicodeSets", "compile"] };
+  // V8 records where an error was raised only while Error.stackTraceLimit is a number (see errorSite below).
+  const KEEP_FOR_LOCATIONS = { Error: ["stackTraceLimit"] };
   for (const key of Object.keys(targets)) {
     const target = targets[key];
-    const allowed = new $Set([...(ALLOWED[key] || []), ...(KEEP_FOR_SPEED[key] || [])]);
+    const allowed = new $Set([...(ALLOWED[key] || []), ...(KEEP_FOR_SPEED[key] || []), ...(KEEP_FOR_LOCATIONS[key] || [])]);
     for (const name of getOwnPropertyNames(target)) {
       if (allowed.has(name) || KEEP.has(name) || ours.has(name)) continue;
       const descriptor = getOwnPropertyDescriptor(target, name);
@@ -304,16 +306,60 @@ export function preludeSource(runtime: RuntimeName, limits: { logBytes: number; 
   const modulePrototypes = [getPrototypeOf(modules.crypto.createHash("sha256")), getPrototypeOf(modules.crypto.createHmac("sha256", ""))];
   const sharedRoots = [global, modules, rawQueryString, ...modulePrototypes, ...HIDDEN_INTRINSICS];
   let meter = null;
+  // ---- where an error was raised, for edgelite's own output (never part of what CloudFront reports): the
+  // top-most frame of the user's script (function.js) among the call sites V8 recorded when the error was
+  // created, read through a prepareStackTrace installed only while the stack is read. Nothing of the
+  // thrown value is trusted: a value with no recorded stack, a stack already formatted, or a read that
+  // throws has no location. The call sites' methods are captured here, before any user code.
+  const $Error = Error;
+  const sitesOf = (_error, sites) => sites;
+  const [siteFile, siteLine, siteColumn] = (() => {
+    defineProperty($Error, "prepareStackTrace", { value: sitesOf, writable: true, configurable: true });
+    const sites = new $Error("probe").stack;
+    delete $Error.prepareStackTrace;
+    const proto = getPrototypeOf(sites[0]);
+    return [proto.getFileName, proto.getLineNumber, proto.getColumnNumber];
+  })();
+  const errorSite = (error) => {
+    if ((typeof error !== "object" || error === null) && typeof error !== "function") return undefined;
+    let sites;
+    try {
+      const previous = getOwnPropertyDescriptor($Error, "prepareStackTrace");
+      defineProperty($Error, "prepareStackTrace", { value: sitesOf, writable: true, configurable: true });
+      try {
+        sites = error.stack;
+      } finally {
+        if (previous) defineProperty($Error, "prepareStackTrace", previous);
+        else delete $Error.prepareStackTrace;
+      }
+      if (!isArray(sites)) return undefined;
+      for (let i = 0; i < sites.length; i++) {
+        if (apply(siteFile, sites[i], []) !== "function.js") continue;
+        const line = apply(siteLine, sites[i], []);
+        const column = apply(siteColumn, sites[i], []);
+        return typeof line === "number" && typeof column === "number" ? { line, column } : undefined;
+      }
+    } catch (unreadable) {
+      // no location
+    }
+    return undefined;
+  };
   // What crosses to the host is built here, inside the run's time limit: a thrown value's getters or
   // toString, a result's getters, toJSON or cycles run (and fail) as the function's own code would.
   const describeError = (error) => {
+    const described = describeThrown(error);
+    const at = errorSite(error);
+    if (at !== undefined) described.at = at;
+    return described;
+  };
+  const describeThrown = (error) => {
     try {
       if (error instanceof Error || (error && typeof error === "object" && typeof error.name === "string" && typeof error.message === "string")) {
         return { name: String(error.name), message: String(error.message), text: String(error) };
       }
       return { name: "", message: String(error), text: String(error) };
     } catch (unreadable) {
-      if (unreadable instanceof InternalError && unreadable.message === "execution time limit exceeded") return describeError(unreadable);
+      if (unreadable instanceof InternalError && unreadable.message === "execution time limit exceeded") return describeThrown(unreadable);
       return { name: "TypeError", message: "the thrown value cannot be converted to a string", text: "TypeError: the thrown value cannot be converted to a string" };
     }
   };
