@@ -6,6 +6,7 @@ import type { S3Sources } from "./edge/origin.js";
 import { DEFAULT_KVS_PROVISIONING_MS, DEFAULT_MAX_FUNCTIONS_PER_ACCOUNT, DEFAULT_MAX_KEY_VALUE_STORES_PER_ACCOUNT } from "./limits.js";
 import { RunnerPool } from "./runtime/pool.js";
 import { DistributionService, type DistributionView } from "./service/distributions.js";
+import { FunctionLogStore, type RetentionLimits } from "./service/functionLogs.js";
 import { FunctionService, type FunctionConfigInput, type FunctionSummary } from "./service/functions.js";
 import { KeyValueStoreService } from "./service/keyValueStores.js";
 import { References } from "./service/references.js";
@@ -41,6 +42,8 @@ export interface AppOptions {
   edgeHost?: string;
   /** A page instead of CloudFront's 503 when a function fails at the edge (`edgelite dev`; src/edge/devErrorPage.ts). */
   functionErrorPage?: FunctionErrorPageRenderer;
+  /** Bounds of the in-memory function logs (CloudWatch Logs' view); DEFAULT_RETENTION in src/service/functionLogs.ts. */
+  functionLogRetention?: Partial<RetentionLimits>;
 }
 
 /** An emulator without its HTTP front: the services the API dispatches to, the edge, and what the CLI does in-process. */
@@ -67,7 +70,8 @@ export interface App {
  * Builds the emulator in dependency order, each part given only what it asks for. The services never ask
  * each other who references whom: `References` answers that from the stored records (functions name their
  * key value stores, distributions their functions), so key value stores come first, functions next (they
- * read stores), then distributions (they accept only published functions), tagging and the edge last.
+ * read stores), then distributions (they accept only published functions), tagging, the function log store
+ * (CloudWatch Logs' view of LIVE runs) and the edge last.
  */
 export function composeApp(options: AppOptions): App {
   const { store } = options;
@@ -110,10 +114,12 @@ export function composeApp(options: AppOptions): App {
     ...(options.onDistributionCreated ? { onCreated: options.onDistributionCreated } : {}),
   });
   const tagging = new TaggingService(functions, keyValueStores);
+  const functionLogs = new FunctionLogStore({ clock, accountId, ...(options.functionLogRetention ? { retention: options.functionLogRetention } : {}) });
   const edge = new Edge(
     {
       forHost: (host) => distributions.forHost(options.edgeHost ?? host),
       runLive: (arn, event, runOptions) => functions.runLive(arn, event, runOptions),
+      recordRun: (run) => functionLogs.record(run),
     },
     {
       ...(options.onEdgeRequest ? { log: options.onEdgeRequest } : {}),
@@ -127,7 +133,7 @@ export function composeApp(options: AppOptions): App {
   return {
     store,
     clock,
-    services: { functions, keyValueStores, tagging, distributions },
+    services: { functions, keyValueStores, tagging, distributions, functionLogs },
     edge,
     functionArn: (name) => functions.functionArn(name),
     async deployFunction(name, config, code, { create }) {

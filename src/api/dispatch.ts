@@ -10,7 +10,7 @@ import { BodyIncompleteError, BodyTooLargeError, readBody } from "./body.js";
 import { errorReply, fallbackReply } from "./errors.js";
 import { isDataPlaneRequest } from "./kvs/operations.js";
 import type { ApiReply, ApiServices, Operation, Protocol } from "./operation.js";
-import { route, type RouteMatch } from "./router.js";
+import { isLogsRequest, route, routeTarget, type RouteMatch } from "./router.js";
 
 export interface RequestLogEntry {
   requestId: string;
@@ -47,7 +47,7 @@ interface Call {
 }
 
 /**
- * The CloudFront API and the KeyValueStore data plane on one port: routes a request to its operation,
+ * The CloudFront API, the KeyValueStore data plane and CloudWatch Logs (function logs) on one port: routes a request to its operation,
  * admits it, reads its body, authenticates it, runs the operation on the services and writes the reply
  * or the error in the operation's protocol, then logs the request.
  */
@@ -104,17 +104,20 @@ export class ApiDispatcher {
     const { req, res, method, path } = call;
     // The KeyValueStore data plane answers in JSON, even to a request that names none of its operations.
     const dataPlane = isDataPlaneRequest(req.headers.host, path);
+    // CloudWatch Logs (awsJson1_1) names its operation in X-Amz-Target, whatever the path.
+    const target = req.headers["x-amz-target"];
+    const logs = isLogsRequest(method, target);
     let match: RouteMatch | undefined;
     let routeError: unknown;
     try {
-      match = route(method, path);
+      match = logs ? routeTarget(target as string) : route(method, path);
     } catch (error) {
       // A path that names no operation; on the data plane in its words (a bad label there is already its ValidationException).
       routeError = dataPlane && !(error instanceof KvsError) ? new KvsError("UnknownOperationException", `No KeyValueStore data-plane operation matches ${method} ${path}.`) : error;
     }
     call.operation = match?.operation;
-    const errorProtocol: Protocol = match ? (match.operation.protocol ?? "rest-xml") : dataPlane ? "rest-json" : "rest-xml";
-    const admission = this.options.access.admit(req, res, match?.operation.protocol ?? (dataPlane ? "rest-json" : "rest-xml"));
+    const errorProtocol: Protocol = match ? (match.operation.protocol ?? "rest-xml") : logs ? "aws-json-1.1" : dataPlane ? "rest-json" : "rest-xml";
+    const admission = this.options.access.admit(req, res, errorProtocol);
     if (admission && "reply" in admission) {
       this.finish(call, admission.reply);
       return;

@@ -1,12 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { CloudFrontError, StorageError } from "../service/errors.js";
 import { KvsError } from "../service/kvsErrors.js";
+import { LogsError } from "../service/logsErrors.js";
+import { LOGS_CONTENT_TYPE } from "./logs/common.js";
 import { el, xmlDocument } from "./xmlWriter.js";
 import type { ApiReply, Protocol } from "./operation.js";
 
 /**
- * Errors as the two protocols on this port write them: CloudFront's REST-XML ErrorResponse, and the
- * KeyValueStore data plane's REST-JSON body (`__type`, `Message`) with the type in `x-amzn-ErrorType`.
+ * Errors as the protocols on this port write them: CloudFront's REST-XML ErrorResponse, the KeyValueStore
+ * data plane's REST-JSON body (`__type`, `Message`) and CloudWatch Logs' awsJson1_1 body (`__type`, `message`),
+ * the JSON ones with the type in `x-amzn-ErrorType`.
  */
 
 /** `<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>`, as CloudFront sends it. */
@@ -25,6 +28,10 @@ function errorJson(code: string, message: string): string {
  * answered as CloudFront's (503 for the disk's failure, 500 for edgelite's own).
  */
 export function errorReply(error: unknown, protocol: Protocol, requestId: string): { reply: ApiReply; code: string } {
+  if (protocol === "aws-json-1.1" || error instanceof LogsError) {
+    const { code, status, message } = error instanceof LogsError || error instanceof CloudFrontError ? error : asCloudFrontError(error);
+    return { reply: { status, body: JSON.stringify({ __type: code, message }), contentType: LOGS_CONTENT_TYPE, headers: { "x-amzn-ErrorType": code } }, code };
+  }
   if (protocol === "rest-json" || error instanceof KvsError) {
     const { code, status, message } = error instanceof KvsError || error instanceof CloudFrontError ? error : asCloudFrontError(error);
     return { reply: { status, body: errorJson(code, message), contentType: "application/json", headers: { "x-amzn-ErrorType": code } }, code };
@@ -49,7 +56,7 @@ function asCloudFrontError(error: unknown): CloudFrontError {
 export function fallbackReply(requestId: string, protocol: Protocol): { status: 500; headers: Array<[string, string]>; body: string } {
   const error = new CloudFrontError("InternalError", "edgelite could not write its reply to this request; the reason has been logged.");
   const safeId = /^[0-9a-f-]{36}$/.test(requestId) ? requestId : randomUUID();
-  return protocol === "rest-json"
-    ? { status: 500, headers: [["x-amzn-RequestId", safeId], ["x-amzn-ErrorType", error.code], ["Content-Type", "application/json"]], body: errorJson(error.code, error.message) }
+  return protocol !== "rest-xml"
+    ? { status: 500, headers: [["x-amzn-RequestId", safeId], ["x-amzn-ErrorType", error.code], ["Content-Type", protocol === "aws-json-1.1" ? LOGS_CONTENT_TYPE : "application/json"]], body: errorJson(error.code, error.message) }
     : { status: 500, headers: [["x-amzn-RequestId", safeId], ["Content-Type", "text/xml"]], body: errorResponseXml(error, safeId) };
 }

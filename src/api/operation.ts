@@ -3,6 +3,7 @@ import type { FunctionService } from "../service/functions.js";
 import type { KeyValueStoreService } from "../service/keyValueStores.js";
 import type { TaggingService } from "../service/tagging.js";
 import type { DistributionService } from "../service/distributions.js";
+import type { FunctionLogStore } from "../service/functionLogs.js";
 
 /** What an operation sees of an HTTP request: already routed, body fully read. */
 export interface ApiRequest {
@@ -28,10 +29,15 @@ export interface ApiServices {
   keyValueStores: KeyValueStoreService;
   tagging: TaggingService;
   distributions: DistributionService;
+  /** Function logs as CloudWatch Logs serves them (src/api/logs). */
+  functionLogs: FunctionLogStore;
 }
 
-/** The two protocols on this port: CloudFront's REST-XML API and the KeyValueStore data plane's REST-JSON. */
-export type Protocol = "rest-xml" | "rest-json";
+/**
+ * The protocols on this port: CloudFront's REST-XML API, the KeyValueStore data plane's REST-JSON, and
+ * CloudWatch Logs' awsJson1_1 (`POST /` with `X-Amz-Target`).
+ */
+export type Protocol = "rest-xml" | "rest-json" | "aws-json-1.1";
 
 /** One CloudFront API operation: its route and its handler (parse + validate + call the service + shape the reply). */
 export interface Operation {
@@ -39,8 +45,10 @@ export interface Operation {
   method: "GET" | "POST" | "PUT" | "DELETE";
   /** Request URI from the model, with `{Label}` placeholders. */
   path: string;
-  /** How errors are written: CloudFront's XML ErrorResponse (default) or the KeyValueStore data plane's JSON. */
+  /** How errors are written: CloudFront's XML ErrorResponse (default), or JSON (the data plane's, CloudWatch Logs'). */
   protocol?: Protocol;
+  /** An awsJson operation's `X-Amz-Target` (`Logs_20140328.GetLogEvents`): it is routed by this header, not by its path. */
+  target?: string;
   handle(request: ApiRequest, services: ApiServices): Promise<ApiReply>;
 }
 

@@ -13,6 +13,7 @@ import { describeKeyValueStore } from "./cloudfront/describeKeyValueStore.js";
 import { listKeyValueStores } from "./cloudfront/listKeyValueStores.js";
 import { updateKeyValueStore } from "./cloudfront/updateKeyValueStore.js";
 import { KVS_OPERATIONS } from "./kvs/operations.js";
+import { LOGS_OPERATIONS } from "./logs/operations.js";
 import { listTagsForResource, tagOrUntagResource } from "./cloudfront/tagging.js";
 import { createDistribution } from "./cloudfront/createDistribution.js";
 import { deleteDistribution } from "./cloudfront/deleteDistribution.js";
@@ -24,8 +25,8 @@ import { CACHE_POLICY_OPERATIONS } from "./cloudfront/cachePolicies.js";
 import { ORIGIN_REQUEST_POLICY_OPERATIONS } from "./cloudfront/originRequestPolicies.js";
 
 /**
- * Every operation this port serves, CloudFront's and the data plane's: adding one is its file plus its import and entry here.
- * The router tries them in this order.
+ * Every operation this port serves, CloudFront's, the data plane's and CloudWatch Logs': adding one is its file plus its
+ * import and entry here. The router tries the REST ones in this order; awsJson ones are found by their X-Amz-Target.
  */
 export const OPERATIONS: readonly Operation[] = [
   createFunction,
@@ -52,4 +53,5 @@ export const OPERATIONS: readonly Operation[] = [
   ...CACHE_POLICY_OPERATIONS,
   ...ORIGIN_REQUEST_POLICY_OPERATIONS,
   ...KVS_OPERATIONS,
+  ...LOGS_OPERATIONS,
 ];

@@ -1,5 +1,7 @@
 import { CloudFrontError } from "../service/errors.js";
 import { KvsError } from "../service/kvsErrors.js";
+import { LogsError } from "../service/logsErrors.js";
+import { LOGS_TARGET_PREFIX } from "./logs/common.js";
 import type { Operation } from "./operation.js";
 import { OPERATIONS } from "./registry.js";
 
@@ -25,7 +27,23 @@ function compile(operation: Operation): CompiledRoute {
   return { operation, regex: new RegExp(`^${source}/?$`), labels };
 }
 
-const ROUTES = OPERATIONS.map(compile);
+/** Operations routed by path (REST); awsJson operations are routed by their X-Amz-Target instead. */
+const ROUTES = OPERATIONS.filter((operation) => operation.target === undefined).map(compile);
+const TARGETS = new Map(OPERATIONS.flatMap((operation) => (operation.target === undefined ? [] : [[operation.target, operation] as const])));
+
+/** Whether a request speaks CloudWatch Logs' awsJson1_1: a POST whose X-Amz-Target names that service. */
+export function isLogsRequest(method: string, target: string | string[] | undefined): boolean {
+  return method === "POST" && typeof target === "string" && target.startsWith(LOGS_TARGET_PREFIX);
+}
+
+/** The awsJson operation an X-Amz-Target names; UnknownOperationException (as AWS answers) for one edgelite does not serve. */
+export function routeTarget(target: string): RouteMatch {
+  const operation = TARGETS.get(target);
+  if (operation) return { operation, params: {} };
+  const supported = [...TARGETS.keys()].map((name) => name.slice(LOGS_TARGET_PREFIX.length)).join(", ");
+  const shown = target.length > 100 ? `${target.slice(0, 100)}…` : target;
+  throw new LogsError("UnknownOperationException", `edgelite does not implement the CloudWatch Logs operation ${shown}. Supported: ${supported}.`);
+}
 
 export interface RouteMatch {
   operation: Operation;

@@ -1,4 +1,4 @@
-import type { EdgeLogEntry } from "../edge/edge.js";
+import type { EdgeLogEntry, FunctionLogLine } from "../edge/edge.js";
 import type { RequestLogEntry } from "../api/dispatch.js";
 
 /** Terminal colour, only when writing to a terminal and NO_COLOR is unset (https://no-color.org). */
@@ -47,6 +47,19 @@ export function formatEdgeLine(entry: EdgeLogEntry, paint: Paint): string {
   const detail = entry.detail ? ` ${paint.yellow(printable(entry.detail))}` : "";
   const result = entry.detailedResult !== entry.result ? `${entry.result}/${entry.detailedResult}` : entry.result;
   return `${printable(entry.method)} ${printable(entry.uri)} ${status} ${paint.dim(result)} ${paint.dim(printable(functions))}${paint.dim(compute)} ${paint.dim(`${entry.durationMs.toFixed(1)}ms`)}${detail}`;
+}
+
+/**
+ * A function's console.log line under its request's line: `    ↳ viewer-request rewrite (LIVE): text`, the
+ * text made printable (a function cannot forge log lines or move the cursor).
+ */
+export function formatFunctionLogLine(line: FunctionLogLine, paint: Paint): string {
+  return `    ${paint.dim(`↳ ${printable(line.eventType)} ${printable(line.function)} (${line.stage}):`)} ${printable(line.message)}`;
+}
+
+/** An edge request's line followed by its functions' console.log lines, each line ending in a line break. */
+export function formatEdgeEntry(entry: EdgeLogEntry, paint: Paint): string {
+  return [formatEdgeLine(entry, paint), ...entry.logs.map((line) => formatFunctionLogLine(line, paint))].map((line) => `${line}\n`).join("");
 }
 
 /** An HTTP status in green, yellow (4xx) or red (5xx). */

@@ -1,14 +1,14 @@
 import pino from "pino";
 import type { EdgeLogEntry } from "../edge/edge.js";
 import type { RequestLogEntry } from "../api/dispatch.js";
-import { colour, formatApiLine, formatEdgeLine } from "./format.js";
+import { colour, formatApiLine, formatEdgeEntry } from "./format.js";
 
 export const LOG_FORMATS = ["pretty", "json"] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
 
 export interface RequestLogOptions {
   format: LogFormat;
-  /** No per-request lines (process lines such as "listening" are still written). */
+  /** No per-request lines, nor the functions' console.log lines under them (process lines such as "listening" are still written). */
   quiet?: boolean;
 }
 
@@ -28,10 +28,12 @@ export interface RequestLog {
 
 /**
  * The request log of `serve` and `dev`.
- * - pretty (default): the coloured lines, edge requests on stdout, API calls on stderr, written as they happen.
+ * - pretty (default): the coloured lines, edge requests on stdout (each followed by its functions' console.log
+ *   lines, indented), API calls on stderr, written as they happen.
  * - json: one pino object per line on stdout (level, time, pid, hostname, msg and the entry's fields), written
  *   asynchronously: lines queue in memory while a write is in flight and go out together in the next one.
- *   Level: 30 (info) below 400, 40 (warn) for 4xx, 50 (error) for 5xx.
+ *   Level: 30 (info) below 400, 40 (warn) for 4xx, 50 (error) for 5xx. An edge entry carries its functions'
+ *   console.log lines as `logs: [{ function, stage, eventType, message }]` when there are any.
  */
 export function createRequestLog(options: RequestLogOptions): RequestLog {
   return options.format === "json" ? jsonLog(options.quiet ?? false) : prettyLog(options.quiet ?? false);
@@ -42,7 +44,7 @@ function prettyLog(quiet: boolean): RequestLog {
   const err = colour(process.stderr);
   return {
     api: quiet ? undefined : (entry) => void process.stderr.write(`${formatApiLine(entry, err)}\n`),
-    edge: quiet ? undefined : (entry) => void process.stdout.write(`${formatEdgeLine(entry, out)}\n`),
+    edge: quiet ? undefined : (entry) => void process.stdout.write(formatEdgeEntry(entry, out)),
     info: (text) => void process.stdout.write(`${text}\n`),
     close: async () => {},
   };
@@ -97,6 +99,8 @@ function jsonLog(quiet: boolean): RequestLog {
               result: entry.result,
               detailedResult: entry.detailedResult,
               functions: entry.functions,
+              // Absent when no function logged anything, like the other optional fields.
+              logs: entry.logs.length > 0 ? entry.logs : undefined,
               computeUtilization: entry.computeUtilization,
               durationMs: roundMs(entry.durationMs),
               detail: entry.detail,

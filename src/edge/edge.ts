@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { FunctionEvent } from "../runtime/event.js";
 import type { RunResult } from "../runtime/function.js";
 import type { ParsedDistributionConfig } from "../service/distributionConfig.js";
+import type { FunctionRunLog } from "../service/functionLogs.js";
 import type { DistributionView } from "../service/distributions.js";
 import { resolveBehaviour } from "./behaviour.js";
 import { applyDefaultRootObject } from "./defaultRootObject.js";
@@ -20,12 +21,14 @@ import { write } from "./write.js";
 import { sendFallback } from "./writer.js";
 
 export type { FunctionErrorPage, FunctionErrorPageRenderer, FunctionFailure } from "./answers.js";
-export type { EdgeLogEntry, EdgeTarget } from "./exchange.js";
+export type { EdgeLogEntry, EdgeTarget, FunctionLogLine } from "./exchange.js";
 
 /** What the edge needs from the rest of edgelite. */
 export interface EdgeServices {
   forHost(host: string): Promise<{ view: DistributionView; config: ParsedDistributionConfig } | undefined>;
   runLive(functionArn: string, event: FunctionEvent, options: { rawQueryString?: string | null }): Promise<RunResult | undefined>;
+  /** Keeps a LIVE run's logs as CloudWatch Logs would (the function log store); optional. */
+  recordRun?(run: FunctionRunLog): void;
 }
 
 export interface EdgeOptions {
@@ -76,6 +79,7 @@ export class Edge {
     this.settings = {
       runLive: (arn, event, runOptions) => services.runLive(arn, event, runOptions),
       log: options.log,
+      recordRun: services.recordRun ? (run) => services.recordRun?.(run) : undefined,
       s3: options.s3 ?? new Map(),
       forwardAll: options.forwardAll ?? false,
       viewerCountry: options.viewerCountry ?? "US",

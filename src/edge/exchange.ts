@@ -4,6 +4,7 @@ import type { FunctionEvent, FunctionRequest } from "../runtime/event.js";
 import type { RunResult } from "../runtime/function.js";
 import type { BehaviourConfig, ParsedDistributionConfig } from "../service/distributionConfig.js";
 import type { DistributionView } from "../service/distributions.js";
+import type { FunctionRunLog } from "../service/functionLogs.js";
 import type { ForwardingRules } from "./forwarding.js";
 import { newRequestId } from "./identity.js";
 import type { Answer, FunctionErrorPageRenderer } from "./answers.js";
@@ -18,6 +19,26 @@ export interface EdgeTarget {
   config: ParsedDistributionConfig;
 }
 
+/** One function run at the edge: what the request log shows of it (and, through recordRun, CloudWatch Logs). */
+export interface FunctionRun {
+  functionName: string;
+  /** The edge runs only LIVE stages. */
+  stage: "LIVE";
+  eventType: string;
+  /** Its console.log lines, in order (cut at 10 KB by the runtime, as CloudFront does). */
+  logs: string[];
+  /** Why the run failed, when it did. */
+  error?: string;
+}
+
+/** A console.log line of a run, as the request log entry carries it. */
+export interface FunctionLogLine {
+  function: string;
+  stage: "LIVE";
+  eventType: string;
+  message: string;
+}
+
 export interface EdgeLogEntry {
   requestId: string;
   method: string;
@@ -28,6 +49,8 @@ export interface EdgeLogEntry {
   /** x-edge-detailed-result-type: the result, or for an Error its kind (OriginConnectError, OriginCommError). */
   detailedResult: string;
   functions: string[];
+  /** Every console.log line of the request's function runs, in run order. */
+  logs: FunctionLogLine[];
   computeUtilization?: number;
   durationMs: number;
   detail?: string;
@@ -38,6 +61,8 @@ export interface EdgeLogEntry {
 export interface EdgeSettings {
   runLive(functionArn: string, event: FunctionEvent, options: { rawQueryString?: string | null }): Promise<RunResult | undefined>;
   log: ((entry: EdgeLogEntry) => void) | undefined;
+  /** Hands each run to the function log store (CloudWatch Logs' view), when there is one. */
+  recordRun: ((run: FunctionRunLog) => void) | undefined;
   s3: S3Sources;
   forwardAll: boolean;
   viewerCountry: string;
@@ -54,6 +79,8 @@ export class Exchange {
   readonly started = performance.now();
   /** `eventType:name` of each function run, for the log. */
   readonly functions: string[] = [];
+  /** Each function run, in order: its name, stage, event type, console.log lines and failure. */
+  readonly functionRuns: FunctionRun[] = [];
   /** The last function run's compute utilization, for the log. */
   compute: number | undefined;
 
@@ -100,6 +127,7 @@ export class Exchange {
       result,
       detailedResult,
       functions: this.functions,
+      logs: this.functionRuns.flatMap((run) => run.logs.map((message) => ({ function: run.functionName, stage: run.stage, eventType: run.eventType, message }))),
       durationMs: performance.now() - this.started,
       ...(this.compute !== undefined ? { computeUtilization: this.compute } : {}),
       ...(detail ? { detail } : {}),

@@ -3,6 +3,7 @@ import type { Clock } from "../../clock.js";
 import { MAX_HOST_NAME_LENGTH } from "../../limits.js";
 import { CloudFrontError, type AuthErrorCode } from "../../service/errors.js";
 import { KvsError } from "../../service/kvsErrors.js";
+import { LogsError } from "../../service/logsErrors.js";
 import type { ApiReply, Operation, Protocol } from "../operation.js";
 import { hostName, HostAllowList, withoutAccountLabel } from "./hosts.js";
 import { isPreflight, OriginPolicy } from "./origins.js";
@@ -22,10 +23,10 @@ export interface AccessOptions {
   credentials?: ReadonlyMap<string, string>;
 }
 
-export type Admission = { reply: ApiReply } | { error: CloudFrontError | KvsError } | undefined;
+export type Admission = { reply: ApiReply } | { error: CloudFrontError | KvsError | LogsError } | undefined;
 
-/** The signing names of the two services on this port. */
-const SIGNING_NAME = { "rest-xml": "cloudfront", "rest-json": "cloudfront-keyvaluestore" } as const;
+/** The signing names of the services on this port. */
+const SIGNING_NAME = { "rest-xml": "cloudfront", "rest-json": "cloudfront-keyvaluestore", "aws-json-1.1": "logs" } as const;
 
 export class AccessGuard {
   private readonly hosts: HostAllowList;
@@ -93,11 +94,13 @@ export class AccessGuard {
   }
 }
 
-function refusal(protocol: Protocol, message: string): CloudFrontError | KvsError {
+function refusal(protocol: Protocol, message: string): CloudFrontError | KvsError | LogsError {
+  if (protocol === "aws-json-1.1") return new LogsError("AccessDeniedException", message);
   return protocol === "rest-json" ? new KvsError("AccessDeniedException", message) : new CloudFrontError("AccessDenied", message);
 }
 
-function authError(protocol: Protocol, code: AuthErrorCode, message: string): CloudFrontError | KvsError {
+function authError(protocol: Protocol, code: AuthErrorCode, message: string): CloudFrontError | KvsError | LogsError {
+  if (protocol === "aws-json-1.1") return new LogsError(code, message);
   return protocol === "rest-json" ? new KvsError(code, message) : new CloudFrontError(code, message);
 }
 
