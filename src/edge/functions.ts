@@ -40,6 +40,6 @@ function recordRun(x: Exchange, run: FunctionRun): void {
 
 /** A run's failure as the logs state it: the engine's error, or the production validation problems. */
 function failureOf(result: RunResult): { error?: string } {
-  if (result.error) return { error: result.errorMessage };
+  if (result.error) return { error: result.error.text };
   return result.validationErrors.length > 0 ? { error: result.validationErrors.join(" ") } : {};
 }

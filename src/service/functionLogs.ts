@@ -280,9 +280,8 @@ export class FunctionLogStore {
 
   private nameOf(identifier: string): string {
     const arnPrefix = `arn:aws:logs:${FUNCTION_LOG_REGION}:${this.options.accountId}:log-group:`;
-    if (!identifier.startsWith(arnPrefix)) return identifier;
-    const name = identifier.slice(arnPrefix.length);
-    return name.endsWith(":*") ? name.slice(0, -2) : name;
+    // The model's pattern keeps a trailing `:*` out of logGroupIdentifier, as AWS asks.
+    return identifier.startsWith(arnPrefix) ? identifier.slice(arnPrefix.length) : identifier;
   }
 
   private groupArn(name: string): string {
