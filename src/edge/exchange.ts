@@ -62,7 +62,7 @@ export interface EdgeSettings {
   runLive(functionArn: string, event: FunctionEvent, options: { rawQueryString?: string | null }): Promise<RunResult | undefined>;
   log: ((entry: EdgeLogEntry) => void) | undefined;
   /** Hands each run to the function log store (CloudWatch Logs' view), when there is one. */
-  recordRun: ((run: FunctionRunLog) => void) | undefined;
+  recordRun?: ((run: FunctionRunLog) => void) | undefined;
   s3: S3Sources;
   forwardAll: boolean;
   viewerCountry: string;
