@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-import { main } from "../dist/src/cli/main.js";
+import { runCli } from "../dist/src/cli/main.js";
 
-main(process.argv).catch((error) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
+// Failures are printed by runCli (src/cli/failures.ts). A failed command ends the process (whatever it had
+// started); a successful one sets the status and lets a server it started keep running.
+runCli(process.argv).then(({ exitCode, failed }) => {
+  if (failed) process.exit(exitCode);
+  process.exitCode = exitCode;
 });

@@ -1,10 +1,10 @@
-import { SignatureV4 } from "@smithy/signature-v4";
-import { SignatureV4a } from "@smithy/signature-v4a";
 import type { Command } from "commander";
-import { NodeSha256 } from "../api/access/signature.js";
 import { KVS_MAX_BATCH_KEYS } from "../limits.js";
+import { CloudFrontError } from "../service/errors.js";
 import { readImportFile } from "../service/importFile.js";
 import { parseImportFile } from "../service/importFormat.js";
+import { endpointOf, signedFetch } from "./endpoint.js";
+import { CliError, EXIT } from "./failures.js";
 import { colour } from "./format.js";
 
 /**
@@ -12,37 +12,65 @@ import { colour } from "./format.js";
  * store of a running server, through the data plane (UpdateKeys, 50 keys a request), as a user would.
  */
 export function registerKvs(program: Command): void {
-  const kvs = program.command("kvs").description("Work with the key value stores of a running edgelite server.");
+  const kvs = program
+    .command("kvs")
+    .description("Work with the key value stores of a running edgelite server.")
+    .addHelpText("after", "\nExamples:\n  $ edgelite kvs import redirects ./redirects.json\n  $ edgelite ls   # the stores, with their ids and key counts");
   kvs
     .command("import")
     .description('Put every key of a CloudFront import file ({"data":[{"key","value"},…]}) into a store.')
     .argument("<store>", "the store's name")
     .argument("<file>", "the import file")
-    .option("--endpoint <url>", "the edgelite server", "http://127.0.0.1:4599")
+    .option("--endpoint <url>", "the edgelite server (default: AWS_ENDPOINT_URL, then http://127.0.0.1:4599)")
     .addHelpText(
       "after",
-      "\nExample:\n  $ edgelite kvs import redirects ./redirects.json\n\nCreateKeyValueStore also takes the file directly, from a folder the server was started with\n(edgelite serve --import-dir <folder>): ImportSource {SourceType: S3, SourceARN: file:///abs/folder/path.json}.\n" +
+      "\nExamples:\n  $ edgelite kvs import redirects ./redirects.json\n  $ edgelite kvs import redirects ./redirects.json --endpoint http://127.0.0.1:4600\n\nCreateKeyValueStore also takes the file directly, from a folder the server was started with\n(edgelite serve --import-dir <folder>): ImportSource {SourceType: S3, SourceARN: file:///abs/folder/path.json}.\n" +
         "With AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY set, requests are signed (SigV4, SigV4A for the data plane), as a server started with --auth requires.",
     )
-    .action(async (store: string, file: string, options: { endpoint: string }) => {
-      await importKeys(store, file, options.endpoint);
+    .action(async (store: string, file: string, options: { endpoint?: string }) => {
+      await importKeys(store, file, endpointOf(options.endpoint));
     });
+}
+
+/**
+ * The keys of an import file the user named (`flag`, when there is one, starts its messages: "--kvs"):
+ * a file that cannot be read is EXIT.noInput, one whose content is wrong EXIT.dataError. The same reader
+ * as CreateKeyValueStore's (a regular file of at most 5 MB), without its folder rule: the user named this
+ * file on their own command line.
+ */
+export async function readKvsFile(file: string, flag?: string): Promise<Array<[string, string]>> {
+  let text: string;
+  try {
+    text = await readImportFile(file, file);
+  } catch (error) {
+    throw asCliError(error, flag, EXIT.noInput);
+  }
+  try {
+    return parseImportFile(text, file);
+  } catch (error) {
+    throw asCliError(error, flag, EXIT.dataError);
+  }
+}
+
+function asCliError(error: unknown, flag: string | undefined, exitCode: typeof EXIT.noInput | typeof EXIT.dataError): unknown {
+  return error instanceof CloudFrontError ? new CliError(flag ? `${flag}: ${error.message}` : error.message, exitCode) : error;
 }
 
 async function importKeys(storeName: string, file: string, endpoint: string): Promise<void> {
   const paint = colour(process.stdout);
-  // The same reader as CreateKeyValueStore's (a regular file of at most 5 MB), without its folder rule:
-  // the user named this file on their own command line.
-  const entries = parseImportFile(await readImportFile(file, file), file);
-  const send = signedFetch(process.env);
+  const entries = await readKvsFile(file);
+  const send = signedFetch(endpoint);
   const described = await send("cloudfront", `${endpoint}/2020-05-31/key-value-store/${encodeURIComponent(storeName)}`);
   const text = await described.text();
-  if (!described.ok) throw new Error(`${storeName}: ${/<Message>([^<]*)<\/Message>/.exec(text)?.[1] ?? described.statusText}`);
-  const arn = /<ARN>([^<]+)<\/ARN>/.exec(text)![1]!;
+  if (!described.ok) throw refused(storeName, /<Message>([^<]*)<\/Message>/.exec(text)?.[1] ?? described.statusText, endpoint);
+  const arn = /<ARN>([^<]+)<\/ARN>/.exec(text)?.[1];
+  if (arn === undefined) throw new CliError(`${endpoint} answered DescribeKeyValueStore without an ARN; is it an edgelite server? Give its URL with --endpoint <url>.`, EXIT.unavailable);
   const base = `${endpoint}/key-value-stores/${encodeURIComponent(arn)}`;
   const store = await send("cloudfront-keyvaluestore", base);
-  if (!store.ok) throw new Error(`${storeName}: ${((await store.json()) as { Message?: string }).Message ?? store.statusText}`);
-  let etag = store.headers.get("etag")!;
+  if (!store.ok) throw refused(storeName, (await messageOf(store)) ?? store.statusText, endpoint);
+  let etag = store.headers.get("etag") ?? "";
+  // Progress is redrawn in place on a terminal only; a pipe or a file gets the final line alone.
+  const progress = process.stdout.isTTY === true;
   for (let start = 0; start < entries.length; start += KVS_MAX_BATCH_KEYS) {
     const batch = entries.slice(start, start + KVS_MAX_BATCH_KEYS);
     const response = await send("cloudfront-keyvaluestore", `${base}/keys`, {
@@ -50,42 +78,23 @@ async function importKeys(storeName: string, file: string, endpoint: string): Pr
       headers: { "content-type": "application/json", "if-match": etag },
       body: JSON.stringify({ Puts: batch.map(([Key, Value]) => ({ Key, Value })) }),
     });
-    const body = (await response.json()) as { Message?: string; ItemCount?: number };
-    if (!response.ok) throw new Error(`import stopped after ${start} keys: ${body.Message ?? response.statusText}`);
-    etag = response.headers.get("etag")!;
-    process.stdout.write(`\r${paint.dim(`${Math.min(start + batch.length, entries.length)}/${entries.length} keys`)}`);
+    if (!response.ok) throw new CliError(`import into ${storeName} stopped after ${start} of ${entries.length} keys: ${(await messageOf(response)) ?? response.statusText}`, EXIT.failed);
+    etag = response.headers.get("etag") ?? "";
+    if (progress) process.stdout.write(`\r${paint.dim(`${Math.min(start + batch.length, entries.length)}/${entries.length} keys`)}`);
   }
-  process.stdout.write(`\r${paint.green("imported")} ${entries.length} keys into ${storeName}\n`);
+  process.stdout.write(`${progress ? "\r\x1b[K" : ""}${paint.green("imported")} ${entries.length} keys into ${storeName}\n`);
 }
 
-type Service = "cloudfront" | "cloudfront-keyvaluestore";
+function refused(storeName: string, message: string, endpoint: string): CliError {
+  return new CliError(`${storeName} (at ${endpoint}): ${message}`, EXIT.failed);
+}
 
-/**
- * fetch, signed as the AWS SDKs sign (SigV4 for the CloudFront API, SigV4A with region set `*` for the
- * data plane) when AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are set; plain otherwise.
- */
-function signedFetch(env: NodeJS.ProcessEnv) {
-  const accessKeyId = env.AWS_ACCESS_KEY_ID;
-  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
-  const credentials = accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) } : undefined;
-  return async (service: Service, url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Response> => {
-    if (credentials === undefined) return fetch(url, init);
-    const target = new URL(url);
-    const request = {
-      method: init.method ?? "GET",
-      protocol: target.protocol,
-      hostname: target.hostname,
-      ...(target.port ? { port: Number(target.port) } : {}),
-      path: target.pathname,
-      headers: { ...init.headers, host: target.host },
-      ...(init.body !== undefined ? { body: init.body } : {}),
-    };
-    const signer =
-      service === "cloudfront"
-        ? new SignatureV4({ service, region: "us-east-1", credentials, sha256: NodeSha256 })
-        : new SignatureV4a({ service, region: "*", credentials, sha256: NodeSha256 });
-    const signed = await signer.sign(request, {});
-    const headers = Object.fromEntries(Object.entries(signed.headers as Record<string, string>).filter(([name]) => name !== "host"));
-    return fetch(url, { ...init, headers });
-  };
+async function messageOf(response: Response): Promise<string | undefined> {
+  try {
+    const body = (await response.json()) as { Message?: unknown; message?: unknown };
+    const message = body.Message ?? body.message;
+    return typeof message === "string" ? message : undefined;
+  } catch {
+    return undefined;
+  }
 }

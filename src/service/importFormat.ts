@@ -40,6 +40,16 @@ export function parseImportFile(text: string, source: string): Array<[string, st
   return [...entries];
 }
 
+/** Where JSON text breaks the grammar, as "line 3, column 7"; undefined when it is valid JSON. */
+export function describeJsonError(text: string): string | undefined {
+  try {
+    JSON.parse(text);
+    return undefined;
+  } catch {
+    return describeOffset(text, jsonSyntaxErrorOffset(text));
+  }
+}
+
 /** "line 3, column 7" for a UTF-16 offset into the text. */
 function describeOffset(text: string, offset: number | undefined): string {
   if (offset === undefined) return "the position of the error is unknown";
