@@ -29,3 +29,22 @@ describe("edgelite kvs import", () => {
     }
   });
 });
+
+describe("edgelite kvs import's output", () => {
+  it("is one clean line when stdout is not a terminal (no carriage returns, no progress)", async () => {
+    const dir = tempDir();
+    const server = await spawnServer(["--in-memory", "--quiet"]);
+    try {
+      await http(server.url, "POST", "/2020-05-31/key-value-store", { body: `<CreateKeyValueStoreRequest ${XMLNS}><Name>plain</Name></CreateKeyValueStoreRequest>` });
+      const file = join(dir.path, "two.json");
+      writeFileSync(file, JSON.stringify({ data: [{ key: "a", value: "1" }, { key: "b", value: "2" }] }));
+      const result = await runCli(["kvs", "import", "plain", file, "--endpoint", server.url]);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toBe("imported 2 keys into plain\n");
+    } finally {
+      server.child.kill("SIGTERM");
+      await server.exited;
+      dir.remove();
+    }
+  });
+});
