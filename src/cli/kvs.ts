@@ -82,7 +82,7 @@ async function importKeys(storeName: string, file: string, endpoint: string): Pr
     etag = response.headers.get("etag") ?? "";
     if (progress) process.stdout.write(`\r${paint.dim(`${Math.min(start + batch.length, entries.length)}/${entries.length} keys`)}`);
   }
-  process.stdout.write(`${progress ? "\r\x1b[K" : ""}${paint.green("imported")} ${entries.length} keys into ${storeName}\n`);
+  process.stdout.write(`${progress ? "\r\x1b[K" : ""}${paint.green("imported")} ${entries.length} key${entries.length === 1 ? "" : "s"} into ${storeName}\n`);
 }
 
 function refused(storeName: string, message: string, endpoint: string): CliError {

@@ -201,7 +201,7 @@ export function render(listing: Listing, paint = colour(process.stdout)): string
       listing.distributions.map((d) => [d.id, d.enabled ? d.status : `${d.status} (disabled)`, d.domainName, d.url, d.comment]),
     ),
   ];
-  return sections.map(({ title, lines }) => `${paint.bold(title)}\n${lines.join("\n")}\n`).join("\n");
+  return sections.map(({ title, lines }) => [paint.bold(title), ...lines].map((line) => `${line}\n`).join("")).join("\n");
 
   function table(title: string, header: string[], rows: string[][]): { title: string; lines: string[] } {
     if (rows.length === 0) return { title: `${title} (none)`, lines: [] };
