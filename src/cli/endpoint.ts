@@ -1,7 +1,7 @@
 import { SignatureV4 } from "@smithy/signature-v4";
 import { SignatureV4a } from "@smithy/signature-v4a";
 import { NodeSha256 } from "../api/access/signature.js";
-import { unreachable } from "./failures.js";
+import { unreachable, usageError } from "./failures.js";
 
 /**
  * How the client commands (`kvs import`, `ls`) reach a running edgelite server: its URL and signed
@@ -12,7 +12,16 @@ import { unreachable } from "./failures.js";
 export const DEFAULT_ENDPOINT = "http://127.0.0.1:4599";
 
 export function endpointOf(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  return (flag ?? (env.AWS_ENDPOINT_URL || DEFAULT_ENDPOINT)).replace(/\/+$/, "");
+  const endpoint = (flag ?? (env.AWS_ENDPOINT_URL || DEFAULT_ENDPOINT)).replace(/\/+$/, "");
+  const from = flag !== undefined ? "--endpoint" : "AWS_ENDPOINT_URL";
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw usageError(`${from} ${endpoint} is not a URL; give one such as ${DEFAULT_ENDPOINT}.`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw usageError(`${from} ${endpoint} is not an http:// or https:// URL; give one such as ${DEFAULT_ENDPOINT}.`);
+  return endpoint;
 }
 
 /** How long one request may take before the server is called unreachable. */

@@ -139,6 +139,8 @@ function fileReason(code: string | undefined): string | undefined {
 export function readInputFile(path: string, what: string): string {
   const stats = statSync(path, { throwIfNoEntry: false });
   if (stats?.isDirectory()) throw new CliError(`${what} ${path} is a folder; give a file.`, EXIT.noInput);
+  // A FIFO or a device would block the read (or never end): only regular files are read.
+  if (stats !== undefined && !stats.isFile()) throw new CliError(`${what} ${path} is not a regular file; give a file.`, EXIT.noInput);
   try {
     return readFileSync(path, "utf8");
   } catch (error) {

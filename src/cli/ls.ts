@@ -173,13 +173,10 @@ function text(node: XmlObject | undefined, name: string): string {
   return typeof value === "string" ? value : "";
 }
 
+/** The endpoint's port (endpointOf has checked it is an http(s) URL). */
 function portOf(endpoint: string): string {
-  try {
-    const url = new URL(endpoint);
-    return url.port || (url.protocol === "https:" ? "443" : "80");
-  } catch {
-    throw new CliError(`--endpoint ${endpoint} is not a URL; give one such as http://127.0.0.1:4599.`, EXIT.usage);
-  }
+  const url = new URL(endpoint);
+  return url.port || (url.protocol === "https:" ? "443" : "80");
 }
 
 /** The listing as aligned tables, one per kind; an empty kind says so in one line. */

@@ -1,7 +1,9 @@
+import { execFileSync } from "node:child_process";
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closest, CliError, EXIT, failureOf } from "../../src/cli/failures.js";
 import { tempDir } from "../helpers.js";
 import { runCli } from "../process.js";
 
@@ -179,6 +181,53 @@ describe("the CLI speaks plainly when something is wrong", () => {
     }
     const fromEnv = await runCli(["ls"], { AWS_ENDPOINT_URL: url });
     expect(fromEnv.stderr).toContain(url);
+  });
+});
+
+describe("failureOf: expected failures against bugs", () => {
+  it("keeps the stack, and asks for a report, only for an error nobody foresaw (exit 70)", () => {
+    const bug = failureOf(new TypeError("cannot read properties of undefined"));
+    expect(bug).toMatchObject({ exitCode: EXIT.internal, bug: true });
+    expect(bug.message).toContain("please report it");
+    expect(bug.message).toMatch(/TypeError: cannot read properties of undefined\n\s+at /);
+    const plain = failureOf(new Error("the SQLite writer thread stopped"));
+    expect(plain.bug).toBe(true);
+    expect(failureOf(new CliError("--kvs needs 2.0", EXIT.usage))).toEqual({ message: "--kvs needs 2.0", exitCode: 64, bug: false });
+    expect(failureOf(new Error("--origin must be an http:// URL"))).toMatchObject({ exitCode: 64, bug: false });
+  });
+
+  it("suggests the closest choice only when it is close", () => {
+    expect(closest("viewer-reponse", ["viewer-request", "viewer-response"])).toBe("viewer-response");
+    expect(closest("Viewer-Request", ["viewer-request", "viewer-response"])).toBe("viewer-request");
+    expect(closest("origin-request", ["viewer-request", "viewer-response"])).toBeUndefined();
+  });
+});
+
+describe("more plain failures", () => {
+  it("a --host that is not this machine's, an --endpoint or AWS_ENDPOINT_URL that is not a URL", async () => {
+    const host = await runCli(["serve", "--in-memory", "--host", "192.0.2.1", "--port", "0"]);
+    expect(host.code).toBe(69);
+    expect(host.stderr).toContain("cannot listen on 192.0.2.1: it is not an address of this machine");
+    noStack(host.stderr);
+    const endpoint = await runCli(["ls", "--endpoint", "localhost-4599"]);
+    expect(endpoint.code).toBe(64);
+    expect(endpoint.stderr).toContain("--endpoint localhost-4599 is not a URL");
+    const fromEnv = await runCli(["ls"], { AWS_ENDPOINT_URL: "ftp://127.0.0.1" });
+    expect(fromEnv.code).toBe(64);
+    expect(fromEnv.stderr).toContain("AWS_ENDPOINT_URL ftp://127.0.0.1 is not an http:// or https:// URL");
+  });
+
+  it.skipIf(process.platform === "win32")("a FIFO given as the function file is refused, not waited on", async () => {
+    const dir = tempDir();
+    try {
+      const fifo = join(dir.path, "fifo.js");
+      execFileSync("mkfifo", [fifo]);
+      const result = await runCli(["test", fifo]);
+      expect(result.code).toBe(66);
+      expect(result.stderr).toContain("is not a regular file");
+    } finally {
+      dir.remove();
+    }
   });
 });
 
