@@ -79,7 +79,8 @@ describe("storage states, told plainly (real server processes)", () => {
       expect(up).toHaveLength(1);
       expect(refusals).toHaveLength(1);
       const winner = up[0]!;
-      expect(refusals[0]).toMatch(/server exited \(1\)/);
+      // 73: the data directory cannot be used (docs/cli.md, "Exit status").
+      expect(refusals[0]).toMatch(/server exited \(73\)/);
       expect(refusals[0]).toContain(dir);
       expect(refusals[0]).toContain(`edgelite process ${winner.child.pid}`);
       expect(refusals[0]).toContain("--data-dir");
