@@ -67,6 +67,10 @@ describe("a reader's session over a document's runnable blocks", () => {
     await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow();
   });
 
+  it("refuses a background block with no port to wait for", async () => {
+    await expect(run(["```sh runnable background", "sleep 30", "```"].join("\n"))).rejects.toThrow("the background block at doc.md:1 names no port to wait for");
+  });
+
   it("reports a background block that exits instead of listening", async () => {
     await expect(run(["```sh runnable background", "echo no server here; exit 2   # port 4599", "```"].join("\n"))).rejects.toThrow(/exited on port \d+:[\s\S]*no server here/);
   });

@@ -171,6 +171,8 @@ export class ReaderSession {
       port = this.ports.get(fallback ?? -1) ?? NaN;
       code = written.replace(/edgelite\s+(serve|dev)\b/, `$& --port ${port}`);
     }
+    const where = `${snippet.file}:${snippet.line}`;
+    if (Number.isNaN(port)) throw new Error(`the background block at ${where} names no port to wait for (--port N, or 4599 or 8080 in the command)`);
     const previous = this.background.get(key);
     if (previous) await stop(previous);
     const child = spawn("bash", ["-c", code], { cwd: this.cwd, env: this.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
@@ -180,8 +182,6 @@ export class ReaderSession {
     const exited = new Promise<number | null>((resolve) => child.on("exit", (exitCode) => resolve(exitCode)));
     const running: Background = { key, child, output, exited };
     this.background.set(key, running);
-    const where = `${snippet.file}:${snippet.line}`;
-    if (Number.isNaN(port)) throw new Error(`the background block at ${where} names no port to wait for (--port N, or 4599 or 8080 in the command)`);
     const deadline = Date.now() + READY_TIMEOUT_MS;
     let done = false;
     void exited.then(() => (done = true));
