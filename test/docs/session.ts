@@ -1,5 +1,5 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer, connect } from "node:net";
 import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -50,15 +50,18 @@ export function prepareProjectFolder(root: string): void {
  * The folder of an `aws` that has CloudFront's KeyValueStore commands (released in November 2023): the
  * documents' CLI examples use them. Debian 12's awscli (2.9.19) predates them; PATH is searched first.
  */
-export function awsCliWithKeyValueStore(path: string): string {
+export async function awsCliWithKeyValueStore(path: string): Promise<string> {
   const candidates = [...path.split(delimiter).filter((dir) => dir !== ""), "/usr/local/bin", "/usr/bin"];
   const tried: string[] = [];
   for (const dir of new Set(candidates)) {
     const aws = join(dir, "aws");
-    const probe = spawnSync(aws, ["cloudfront", "create-key-value-store"], { encoding: "utf8", env: { ...process.env, AWS_PAGER: "" }, timeout: 60_000 });
-    if (probe.error) continue;
+    if (!existsSync(aws)) continue;
+    // Not spawnSync: a test worker blocked for long misses vitest's RPC deadlines.
+    const { stderr } = await new Promise<{ stderr: string }>((resolve) => {
+      execFile(aws, ["cloudfront", "create-key-value-store"], { env: { ...process.env, AWS_PAGER: "" }, timeout: 60_000 }, (_error, _stdout, err) => resolve({ stderr: String(err) }));
+    });
     // A CLI that knows the command complains about its missing --name; an older one about the command itself.
-    if (/--name/.test(probe.stderr)) return dir;
+    if (/--name/.test(stderr)) return dir;
     tried.push(aws);
   }
   throw new Error(

@@ -38,11 +38,11 @@ function readerEnvironment(root: string, awsDir: string): NodeJS.ProcessEnv {
 describe("runnable snippets in the documentation", () => {
   let root: string;
   let awsDir: string;
-  beforeAll(() => {
+  beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), "edgelite-docs-"));
     prepareProjectFolder(root);
-    awsDir = awsCliWithKeyValueStore(process.env.PATH ?? "");
-  });
+    awsDir = await awsCliWithKeyValueStore(process.env.PATH ?? "");
+  }, 180_000);
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it("the README has runnable blocks (the marker is in use)", () => {
