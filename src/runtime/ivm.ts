@@ -1,4 +1,4 @@
-import { createRequire } from "node:module";
+import { loadNativeModule } from "../native.js";
 
 /** The part of isolated-vm's API edgelite uses (declared here: the installed alias differs per Node major). */
 export interface IsolatedVm {
@@ -35,30 +35,14 @@ export interface Reference {
   release(): void;
 }
 
-const PACKAGE_BY_MAJOR: Record<number, string> = { 20: "isolated-vm-node20", 22: "isolated-vm-node22", 24: "isolated-vm-node24" };
-
 let loaded: IsolatedVm | undefined;
 
 /**
- * isolated-vm builds against one Node major: 5.0.4 is the last for Node 20, 6.x needs Node 22, 7.x Node 24.
- * package.json installs each under its own alias as an optional dependency (npm skips those whose
- * `engines` exclude the running Node), and this picks the one that matches.
+ * isolated-vm builds against one Node major: 5.0.4 is the last for Node 20, 6.x needs Node 22, 7.x Node 24. The
+ * install builds only the running major's (src/native.ts); this loads it or throws NativeModuleUnavailable
+ * ("the CloudFront Functions sandbox (isolated-vm) could not be loaded for Node …: … Build it with …").
  */
 export function loadIsolatedVm(): IsolatedVm {
-  if (loaded) return loaded;
-  const major = Number(process.versions.node.split(".")[0]);
-  const name = PACKAGE_BY_MAJOR[major];
-  if (!name) {
-    throw new Error(`edgelite's sandbox supports Node 20, 22 and 24; this is Node ${process.versions.node}.`);
-  }
-  const require = createRequire(import.meta.url);
-  try {
-    loaded = require(name) as IsolatedVm;
-  } catch (error) {
-    throw new Error(
-      `The sandbox engine (${name}, isolated-vm) is not installed or did not build for Node ${process.versions.node}: ${(error as Error).message}. ` +
-        "Reinstall with `npm install` (it builds with python3, make and a C++ compiler).",
-    );
-  }
+  loaded ??= loadNativeModule("isolated-vm") as IsolatedVm;
   return loaded;
 }

@@ -1,7 +1,7 @@
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DATA_DIR_LOCK_WAIT_MS } from "../limits.js";
-import { Database, type SqliteDatabase } from "./sqliteDatabase.js";
+import { sqliteDriver, type SqliteDatabase } from "./sqliteDatabase.js";
 import { asStartupError, errorCode, startupError, storageProblemOf } from "./storageErrors.js";
 
 export const LOCK_FILE_NAME = "edgelite.lock";
@@ -25,6 +25,8 @@ export class DataDirLock {
   static acquire(dir: string): DataDirLock {
     const lockFile = join(dir, LOCK_FILE_NAME);
     const ownerFile = join(dir, LOCK_OWNER_FILE_NAME);
+    // Outside the try below: a driver that cannot load is not a storage problem of this directory.
+    const Database = sqliteDriver();
     let connection: SqliteDatabase | undefined;
     try {
       // A short busy wait: two processes racing for the lock can both back off on the first try.

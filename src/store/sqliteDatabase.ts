@@ -1,5 +1,5 @@
 import type BetterSqlite3 from "better-sqlite3";
-import { createRequire } from "node:module";
+import { loadNativeModule } from "../native.js";
 import { deepFreeze } from "./records.js";
 import { SQLITE_MIGRATIONS } from "./sqliteMigrations.js";
 import { startupError } from "./storageErrors.js";
@@ -10,25 +10,18 @@ import { TABLES } from "./tables/index.js";
 
 export type SqliteDatabase = BetterSqlite3.Database;
 
-/**
- * better-sqlite3 12 is the last that runs on Node 20 (13 crashes there); on Node 24, 12 aborts when
- * statements are finalised ("RemoveEnvironmentCleanupHook … (env) != nullptr", seen here) and 13 does
- * not. package.json installs 13 under an alias where Node allows it; this picks it on Node 24+.
- */
-function loadDriver(): typeof BetterSqlite3 {
-  const require = createRequire(import.meta.url);
-  if (Number(process.versions.node.split(".")[0]) >= 24) {
-    try {
-      return require("better-sqlite3-node24") as typeof BetterSqlite3;
-    } catch {
-      // fall back to the default driver
-    }
-  }
-  return require("better-sqlite3") as typeof BetterSqlite3;
-}
+let driver: typeof BetterSqlite3 | undefined;
 
-/** The better-sqlite3 driver for this Node version. */
-export const Database: typeof BetterSqlite3 = loadDriver();
+/**
+ * The better-sqlite3 driver for this Node version, loaded on first use (so a missing build is reported where the
+ * database is opened, as NativeModuleUnavailable, not as an import failure). better-sqlite3 12 is the last that runs
+ * on Node 20 (13 crashes there); on Node 24, 12 aborts when statements are finalised ("RemoveEnvironmentCleanupHook …
+ * (env) != nullptr", seen here) and 13 does not: native/node<major>/package.json names the one each major installs.
+ */
+export function sqliteDriver(): typeof BetterSqlite3 {
+  driver ??= loadNativeModule("better-sqlite3") as typeof BetterSqlite3;
+  return driver;
+}
 
 /**
  * WAL with synchronous=FULL: a commit returns only after it is fsynced, so an acknowledged write
@@ -37,7 +30,7 @@ export const Database: typeof BetterSqlite3 = loadDriver();
  * caller tells them plainly (storageErrors.ts).
  */
 export function openDatabase(location: string): SqliteDatabase {
-  const db = new Database(location, { timeout: 1000 });
+  const db = new (sqliteDriver())(location, { timeout: 1000 });
   try {
     db.pragma("locking_mode = EXCLUSIVE");
     db.pragma("journal_mode = WAL");

@@ -7,7 +7,7 @@ import { systemClock } from "../../src/clock.js";
 import { startServer, type RunningServer } from "../../src/server.js";
 import { DistributionService } from "../../src/service/distributions.js";
 import { MemoryStore } from "../../src/store/memory.js";
-import { Database } from "../../src/store/sqliteDatabase.js";
+import { sqliteDriver } from "../../src/store/sqliteDatabase.js";
 import { SQLITE_MIGRATIONS } from "../../src/store/sqliteMigrations.js";
 import { etagForVersion } from "../../src/service/etag.js";
 import { SqliteStore } from "../../src/store/sqlite.js";
@@ -36,7 +36,7 @@ describe("a database written before distributions kept their parsed config", () 
       `<CustomOriginConfig><HTTPPort>${port}</HTTPPort><HTTPSPort>443</HTTPSPort><OriginProtocolPolicy>http-only</OriginProtocolPolicy></CustomOriginConfig></Origin></Items></Origins>` +
       `<DefaultCacheBehavior><TargetOriginId>o</TargetOriginId><ViewerProtocolPolicy>allow-all</ViewerProtocolPolicy></DefaultCacheBehavior>` +
       `<Comment>  kept as sent &amp; unparsed  </Comment><Enabled>true</Enabled>`;
-    const db = new Database(file);
+    const db = new (sqliteDriver())(file);
     for (const migration of SQLITE_MIGRATIONS.slice(0, OLD_SCHEMA_VERSION)) db.exec(migration);
     db.pragma(`user_version = ${OLD_SCHEMA_VERSION}`);
     const metadata = {
@@ -85,7 +85,7 @@ describe("a database written before distributions kept their parsed config", () 
 
   it("is migrated on disk: the row now carries the parsed config, its version unchanged, and serves after a restart", async () => {
     await server.close();
-    const db = new Database(file, { readonly: true });
+    const db = new (sqliteDriver())(file, { readonly: true });
     try {
       expect(db.pragma("user_version", { simple: true })).toBe(SQLITE_MIGRATIONS.length);
       const row = db.prepare("SELECT * FROM distributions WHERE id = ?").get(ID) as Record<string, string>;

@@ -3,7 +3,7 @@ import { DescribeKeyValueStoreCommand as DescribeDataCommand, GetKeyCommand, Lis
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { Database } from "../../src/store/sqliteDatabase.js";
+import { sqliteDriver } from "../../src/store/sqliteDatabase.js";
 import { keyValueStoreClient } from "../../src/clients.js";
 import { cloudFrontClient, decode, encode, tempDir } from "../helpers.js";
 import { spawnServer, type ServerProcess } from "../process.js";
@@ -148,7 +148,7 @@ describe("durability of the SQLite store (real server process)", () => {
     expect((await server.exited).signal).toBe("SIGKILL");
     client.destroy();
 
-    const db = new Database(join(dir.path, "edgelite.sqlite"));
+    const db = new (sqliteDriver())(join(dir.path, "edgelite.sqlite"));
     expect(db.pragma("integrity_check", { simple: true })).toBe("ok");
     db.close();
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { MirrorStore, type Journal } from "../../src/store/mirror.js";
-import { Database } from "../../src/store/sqliteDatabase.js";
+import { sqliteDriver } from "../../src/store/sqliteDatabase.js";
 import { SqliteStore } from "../../src/store/sqlite.js";
 import type { WriteOp } from "../../src/store/table.js";
 import type { FunctionRecord, KeyValueStoreRecord } from "../../src/store/types.js";
@@ -148,7 +148,7 @@ describe("a failed SQLite commit (a real transaction that SQLite aborts)", () =>
     const path = join(dir.path, "edgelite.sqlite");
     // Create the schema, then plant a trigger that makes SQLite abort any transaction writing the function "boom".
     await new SqliteStore(path).close();
-    const db = new Database(path);
+    const db = new (sqliteDriver())(path);
     db.exec(`CREATE TRIGGER refuse_boom BEFORE INSERT ON functions WHEN NEW.name = 'boom' BEGIN SELECT RAISE(ABORT, 'boom is refused'); END`);
     db.close();
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { join } from "node:path";
-import { Database } from "../../src/store/sqliteDatabase.js";
+import { sqliteDriver } from "../../src/store/sqliteDatabase.js";
 import { SqliteStore } from "../../src/store/sqlite.js";
 import type { DistributionRecord, FunctionRecord, KeyValueStoreRecord, Store } from "../../src/store/types.js";
 import { tempDir } from "../helpers.js";
@@ -174,7 +174,7 @@ describe("SqliteStore read back from the file after close and reopen", () => {
     await second.close();
 
     // The deleted store's keys are gone from the file, not only hidden.
-    const db = new Database(path, { readonly: true });
+    const db = new (sqliteDriver())(path, { readonly: true });
     try {
       expect(db.prepare("SELECT count(*) AS n FROM key_value_store_keys WHERE store_id = ?").get(OTHER_KVS_ID)).toEqual({ n: 0 });
       expect(db.prepare("SELECT count(*) AS n FROM key_value_store_keys").get()).toEqual({ n: 3 });

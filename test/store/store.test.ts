@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { nativeDirectory } from "../../src/native.js";
 import type { FunctionRecord, Store } from "../../src/store/types.js";
 import { encode, makeStore, tempDir, type StoreKind } from "../helpers.js";
 
@@ -103,9 +104,11 @@ describe("SqliteStore ownership", () => {
     const first = makeStore("sqlite", dir.path);
     await first.insertFunction(record("owned"), { maxFunctions: 10 });
     const { spawnSync } = await import("node:child_process");
+    const { createRequire } = await import("node:module");
+    const driverPath = createRequire(`${nativeDirectory()}/package.json`).resolve("better-sqlite3");
     const probe = spawnSync(process.execPath, [
       "-e",
-      `const D=require("better-sqlite3");const d=new D(${JSON.stringify(dir.path + "/edgelite.sqlite")},{timeout:200});try{d.prepare("select count(*) n from functions").get();console.log("opened")}catch(e){console.log(e.code)}`,
+      `const D=require(${JSON.stringify(driverPath)});const d=new D(${JSON.stringify(dir.path + "/edgelite.sqlite")},{timeout:200});try{d.prepare("select count(*) n from functions").get();console.log("opened")}catch(e){console.log(e.code)}`,
     ], { encoding: "utf8" });
     expect(probe.stdout.trim()).toBe("SQLITE_BUSY");
     await first.close();
