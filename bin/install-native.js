@@ -2,7 +2,8 @@
 // Installs the native modules edgelite needs, for the running Node major only, then checks that they work.
 //
 // npm runs this as edgelite's `install` script (in a clone: `npm ci`; in a project: `npm install <edgelite>`).
-// Run it again with `npm run native` in a clone, or `npm rebuild edgelite` in a project that installed edgelite.
+// Run it again with `npm run native` in a clone, or `npm rebuild edgelite` in a project that installed edgelite;
+// `node bin/install-native.js --check` only checks (exit 1 when unusable).
 //
 // Why a script and not dependencies: isolated-vm builds against one Node major (5.0.4 for Node 20, 6.x for 22,
 // 7.x for 24) and better-sqlite3 12 crashes on Node 24 while 13 crashes on Node 20. npm cannot pick dependencies by
@@ -40,6 +41,10 @@ function main() {
     fail(`edgelite supports Node ${describe(supportedMajors())}; this is Node ${NODE_VERSION}. Switch to one of those and install again.`);
   }
   const wanted = JSON.parse(readFileSync(join(SOURCE, "package.json"), "utf8")).dependencies;
+  if (process.argv.includes("--check")) {
+    if (!check(wanted)) process.exit(1);
+    return;
+  }
   const force = process.argv.includes("--force");
   if (!force && installedLockfileMatches() && check(wanted, { quietFailure: true })) return;
 

@@ -20,7 +20,7 @@ export type NativeModuleName = "isolated-vm" | "better-sqlite3";
 
 const PURPOSE: Readonly<Record<NativeModuleName, string>> = {
   "isolated-vm": "the CloudFront Functions sandbox",
-  "better-sqlite3": "SQLite (the data directory's database)",
+  "better-sqlite3": "SQLite",
 };
 
 /** Where the install puts the running major's native modules, relative to a folder that holds node_modules. */
