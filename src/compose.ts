@@ -4,6 +4,7 @@ import { systemClock, type Clock } from "./clock.js";
 import { Edge, type EdgeLogEntry, type FunctionErrorPageRenderer } from "./edge/edge.js";
 import type { S3Sources } from "./edge/origin.js";
 import { DEFAULT_KVS_PROVISIONING_MS, DEFAULT_MAX_FUNCTIONS_PER_ACCOUNT, DEFAULT_MAX_KEY_VALUE_STORES_PER_ACCOUNT } from "./limits.js";
+import { loadIsolatedVm } from "./runtime/ivm.js";
 import { RunnerPool } from "./runtime/pool.js";
 import { DistributionService, type DistributionView } from "./service/distributions.js";
 import { FunctionLogStore, type RetentionLimits } from "./service/functionLogs.js";
@@ -78,6 +79,9 @@ export function composeApp(options: AppOptions): App {
   const clock = options.clock ?? systemClock;
   const accountId = options.accountId ?? DEFAULT_ACCOUNT_ID;
   const references = new References(store);
+  // The sandbox must load before anything listens: an unusable one (not built, built for another Node) is
+  // reported at start as NativeModuleUnavailable, saying how to rebuild it, not at the first function run.
+  loadIsolatedVm();
   const runners = new RunnerPool();
 
   const keyValueStores = new KeyValueStoreService({
