@@ -41,6 +41,10 @@ function main() {
     fail(`edgelite supports Node ${describe(supportedMajors())}; this is Node ${NODE_VERSION}. Switch to one of those and install again.`);
   }
   const wanted = JSON.parse(readFileSync(join(SOURCE, "package.json"), "utf8")).dependencies;
+  if (preparingGitDependency()) {
+    say("edgelite: no native build while npm prepares edgelite from git; the project's own install builds it next.");
+    return;
+  }
   if (process.argv.includes("--check")) {
     if (!check(wanted)) process.exit(1);
     return;
@@ -99,6 +103,17 @@ function check(wanted, { seconds, quietFailure = false } = {}) {
   const took = seconds === undefined ? "already built" : `built in ${seconds} s`;
   say(`edgelite: ready for Node ${NODE_VERSION}: sandbox isolated-vm ${wanted["isolated-vm"]}, SQLite ${sqliteVersion} (better-sqlite3 ${wanted["better-sqlite3"]}), ${took}.`);
   return true;
+}
+
+/**
+ * Installing edgelite from a git URL, npm first clones it and runs `npm install` in the clone to run `prepare` (tsc),
+ * packs the result (without node_modules) and then installs that into the project, where this script runs again.
+ * The build in the throwaway clone would only double the wait. npm (pacote) marks that inner install with
+ * _PACOTE_NO_PREPARE_; a clone is a package root, not a folder inside node_modules. Should npm rename the variable,
+ * the cost is only the double build.
+ */
+function preparingGitDependency() {
+  return process.env._PACOTE_NO_PREPARE_ !== undefined && basename(dirname(ROOT)) !== "node_modules" && !process.argv.includes("--check");
 }
 
 function installedLockfileMatches() {
