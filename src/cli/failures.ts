@@ -1,5 +1,6 @@
 import { CommanderError } from "commander";
 import { readFileSync, statSync } from "node:fs";
+import { NativeModuleUnavailable } from "../native.js";
 import { CloudFrontError } from "../service/errors.js";
 import { StorageError } from "../store/storageErrors.js";
 
@@ -76,6 +77,8 @@ export function failureOf(error: unknown): Failure {
     return { message: "", exitCode: quiet ? EXIT.ok : EXIT.usage, bug: false };
   }
   if (error instanceof StorageError) return { message: error.message, exitCode: EXIT.storage, bug: false };
+  // The sandbox or SQLite is not built for this Node: the message says how to build it (src/native.ts).
+  if (error instanceof NativeModuleUnavailable) return { message: error.message, exitCode: EXIT.unavailable, bug: false };
   if (error instanceof CloudFrontError) return { message: error.message, exitCode: EXIT.failed, bug: false };
   if (isSystemError(error)) {
     const known = systemFailure(error);

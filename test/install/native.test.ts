@@ -92,7 +92,7 @@ describe("an unusable sandbox or SQLite at the command line", () => {
 
   it("serve stops before listening, and its first line says what to do", async () => {
     const result = await runCli(["serve", "--in-memory", "--port", "0"], missing);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(69); // EX_UNAVAILABLE (docs/cli.md)
     expect(result.stdout).toBe("");
     expect(result.stderr.split("\n")[0]).toContain(
       `the CloudFront Functions sandbox (isolated-vm) could not be loaded for Node ${NODE}: it is not installed in /nonexistent/edgelite-native. ${REBUILD}`,
@@ -101,15 +101,15 @@ describe("an unusable sandbox or SQLite at the command line", () => {
 
   it("serve with a data directory names SQLite", async () => {
     const result = await runCli(["serve", "--data-dir", scratch(), "--port", "0"], missing);
-    expect(result.code).toBe(1);
-    expect(result.stderr.split("\n")[0]).toMatch(/^SQLite \(better-sqlite3\) could not be loaded for Node /);
+    expect(result.code).toBe(69); // EX_UNAVAILABLE (docs/cli.md)
+    expect(result.stderr.split("\n")[0]).toMatch(/^(error: )?SQLite \(better-sqlite3\) could not be loaded for Node /);
   });
 
   it("test says it instead of running the function", async () => {
     const file = join(scratch(), "viewer-request.js");
     writeFileSync(file, "function handler(event) { return event.request; }\n");
     const result = await runCli(["test", file], missing);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(69); // EX_UNAVAILABLE (docs/cli.md)
     expect(result.stderr).toContain(`the CloudFront Functions sandbox (isolated-vm) could not be loaded for Node ${NODE}`);
   });
 });
