@@ -9,6 +9,7 @@ import { RunnerPool } from "./runtime/pool.js";
 import { DistributionService, type DistributionView } from "./service/distributions.js";
 import { FunctionLogStore, type RetentionLimits } from "./service/functionLogs.js";
 import { FunctionService, type FunctionConfigInput, type FunctionSummary } from "./service/functions.js";
+import { parseImportFile } from "./service/importFormat.js";
 import { KeyValueStoreService } from "./service/keyValueStores.js";
 import { References } from "./service/references.js";
 import { TaggingService } from "./service/tagging.js";
@@ -58,6 +59,12 @@ export interface App {
   deployFunction(name: string, config: FunctionConfigInput, code: Uint8Array, options: { create: boolean }): Promise<FunctionSummary>;
   /** Creates a key value store from an import source (`file://…` in an allowed folder): its id, ARN and key count. */
   importKeyValueStore(input: { name: string; comment: string; sourceUrl: string }): Promise<{ id: string; arn: string; itemCount: number }>;
+  /**
+   * Makes a store hold exactly the keys of an import file's text (`edgelite dev --kvs` on save): one new data
+   * version, or none when nothing changed. Throws CloudFrontError (with the position) when the text is not
+   * a valid import file; the store is then untouched. `source` names the file in messages.
+   */
+  reloadKeyValueStore(arn: string, text: string, source: string): Promise<{ itemCount: number; puts: number; deletes: number }>;
   createDistribution: DistributionService["create"];
   /** Every distribution, as the API shows it. */
   distributions(): AsyncGenerator<DistributionView>;
@@ -148,6 +155,10 @@ export function composeApp(options: AppOptions): App {
       const created = await keyValueStores.create({ name, comment, tags: [], importSource: { sourceType: "S3", sourceArn: sourceUrl } });
       const { itemCount } = await keyValueStores.describeData(created.arn);
       return { id: created.id, arn: created.arn, itemCount };
+    },
+    async reloadKeyValueStore(arn, text, source) {
+      const { itemCount, puts, deletes } = await keyValueStores.replaceKeys(arn, parseImportFile(text, source));
+      return { itemCount, puts, deletes };
     },
     createDistribution: (config, configAsSent) => distributions.create(config, configAsSent),
     distributions: () => distributions.views(),

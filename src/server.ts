@@ -18,7 +18,10 @@ export interface ServerOptions extends Omit<AppOptions, "onDistributionCreated">
   onRequest?: (entry: RequestLogEntry) => void;
   /** Told of each new distribution, with the URL that serves it. */
   onDistributionCreated?: (distribution: { id: string; domainName: string; url: string }) => void;
-  /** Serve every request (but the health check) as edge traffic of this host's distribution (`edgelite dev`). */
+  /**
+   * Serve every request (but the health check and AWS API calls, see isAwsApiCall) as edge traffic of this
+   * host's distribution (`edgelite dev`).
+   */
   edgeHost?: string;
   /** Who may call the API and the data plane: extra Hosts, --cors origins, --auth credentials (src/api/access). */
   access?: AccessOptions;
@@ -77,6 +80,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const toEdge = (req: IncomingMessage, res: ServerResponse, target: EdgeTarget) => app.edge.serve(req, res, target).catch(edgeFailed(res));
 
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+    // Under `edgelite dev` the port is the edge's, but AWS clients reach the API on it too (with its own access rules).
+    if (options.edgeHost !== undefined && isAwsApiCall(req)) {
+      toApi(req, res);
+      return;
+    }
     const devRefusal = options.edgeHost !== undefined && req.url !== HEALTH_PATH ? access.devHostRefusal(req) : undefined;
     if (devRefusal !== undefined) {
       req.resume();
@@ -143,4 +151,18 @@ function isHealthCheck(req: IncomingMessage): boolean {
   const url = req.url ?? "/";
   const queryAt = url.indexOf("?");
   return (queryAt === -1 ? url : url.slice(0, queryAt)) === HEALTH_PATH && (req.method ?? "GET") === "GET";
+}
+
+/**
+ * Whether a request is an AWS client's API call rather than a browser's or curl's: signed with Signature
+ * Version 4 or 4A (in the Authorization header, or presigned in the query) or naming a JSON-protocol
+ * operation in X-Amz-Target. Browsers send none of these on their own.
+ */
+export function isAwsApiCall(req: IncomingMessage): boolean {
+  const authorization = req.headers.authorization ?? "";
+  if (/^AWS4-(HMAC-SHA256|ECDSA-P256-SHA256) /.test(authorization)) return true;
+  if (req.headers["x-amz-target"] !== undefined) return true;
+  const url = req.url ?? "/";
+  const queryAt = url.indexOf("?");
+  return queryAt !== -1 && /(?:^|&)X-Amz-Algorithm=AWS4-(HMAC-SHA256|ECDSA-P256-SHA256)(?:&|$)/.test(url.slice(queryAt + 1)) && /(?:^|&)X-Amz-Signature=/.test(url.slice(queryAt + 1));
 }

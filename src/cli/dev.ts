@@ -1,12 +1,10 @@
 import { Option, type Command } from "commander";
-import { watch, readFileSync, realpathSync, statSync } from "node:fs";
+import { readFileSync, realpathSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { gate, GateSyntaxError } from "../runtime/gate.js";
 import { parseRuntimeName } from "../runtime/types.js";
 import { writeDistributionConfig } from "../api/cloudfront/distributionConfigXml.js";
 import type { DistributionConfig, Origin } from "../service/distributionConfigModel.js";
-import { CloudFrontError } from "../service/errors.js";
 import { startServer, type RunningServer } from "../server.js";
 import { MemoryStore } from "../store/memory.js";
 import { collectAllowedHost, reachableFromNetwork } from "./access.js";
@@ -15,6 +13,10 @@ import { installProcessGuard } from "./guard.js";
 import { devFunctionErrorPage } from "./devErrorPage.js";
 import { createRequestLog, LOG_FORMATS, type LogFormat, type RequestLog } from "./log.js";
 import { parseCountry, parsePort } from "./parse.js";
+import { reloadKeyValueStore } from "./dev/kvs.js";
+import { distinctNames, nameForFile } from "./dev/names.js";
+import { deployVersion, fileLine, type DevLine } from "./dev/outcome.js";
+import { watchFile } from "./dev/watch.js";
 
 interface DevOptions {
   viewerResponse?: string;
@@ -64,9 +66,16 @@ async function dev(viewerRequestFile: string, options: DevOptions): Promise<void
   // The real path: the import reads only files whose real path lies in an allowed folder (its own, here).
   const kvsFile = options.kvs === undefined ? undefined : realFile(options.kvs, "--kvs");
   const log = createRequestLog({ format: options.logFormat });
+  const say = (line: DevLine | undefined) => line && log.info(line.text, line.msg, line.fields);
   if (reachableFromNetwork(options.host)) {
     console.error(colour(process.stderr).red(`edgelite: WARNING: listening on ${options.host}, which other machines can reach: anyone who can connect to this port runs your functions and reaches ${options.origin} through them. Listen on 127.0.0.1 unless that is what you want.`));
   }
+  const sources = [
+    { file: viewerRequestFile, flag: "<viewer-request.js>", eventType: "viewer-request" as const },
+    ...(options.viewerResponse ? [{ file: options.viewerResponse, flag: "--viewer-response", eventType: "viewer-response" as const }] : []),
+  ];
+  const names = distinctNames(sources.map(({ file }) => file));
+  const functions = sources.map((source, i) => ({ ...source, name: names[i]!.name, code: readFunctionFile(source.file, source.flag) }));
   const server = await startServer({
     store: new MemoryStore(),
     host: options.host,
@@ -84,36 +93,19 @@ async function dev(viewerRequestFile: string, options: DevOptions): Promise<void
   installProcessGuard();
   const { app } = server;
 
-  let kvsArn: string | undefined;
-  if (kvsFile !== undefined) {
-    const store = await app.importKeyValueStore({ name: "dev", comment: "edgelite dev", sourceUrl: pathToFileURL(kvsFile).href });
-    kvsArn = store.arn;
-    log.info(paint.dim(`key value store ${store.id}: ${store.itemCount} keys from ${options.kvs}`), "key value store", { id: store.id, keys: store.itemCount, file: options.kvs });
+  let kvs: { arn: string; file: string; initial: Buffer } | undefined;
+  if (kvsFile !== undefined && options.kvs !== undefined) {
+    const initial = readFileSync(kvsFile);
+    const store = await app.importKeyValueStore({ name: nameForFile(kvsFile), comment: `edgelite dev: ${options.kvs}`, sourceUrl: pathToFileURL(kvsFile).href });
+    kvs = { arn: store.arn, file: options.kvs, initial };
+    log.info(paint.dim(`key value store ${nameForFile(kvsFile)} (${store.id}): ${store.itemCount} ${store.itemCount === 1 ? "key" : "keys"} from ${options.kvs}`), "key value store", { name: nameForFile(kvsFile), id: store.id, keys: store.itemCount, file: options.kvs });
   }
 
-  const files = [
-    { name: "viewer-request", file: viewerRequestFile, eventType: "viewer-request" as const },
-    ...(options.viewerResponse ? [{ name: "viewer-response", file: options.viewerResponse, eventType: "viewer-response" as const }] : []),
-  ];
-  const config = { comment: "", runtime, keyValueStoreArns: kvsArn && runtime === "cloudfront-js-2.0" ? [kvsArn] : [] };
-  const deploy = async (name: string, file: string, first: boolean) => {
-    const code = readFileSync(file);
-    try {
-      gate(code.toString("utf8"), runtime);
-    } catch (error) {
-      if (error instanceof GateSyntaxError) {
-        log.info(`${paint.red("syntax error")} in ${file}: ${error.errorName}: ${error.message} ${paint.dim("(requests will get a 503, as on CloudFront)")}`, "syntax error", { file, error: `${error.errorName}: ${error.message}` });
-      }
-    }
-    try {
-      await app.deployFunction(name, config, code, { create: first });
-      if (!first) log.info(`${paint.cyan("reloaded")} ${file}`, "reloaded", { file });
-    } catch (error) {
-      const reason = error instanceof CloudFrontError ? `${error.code}: ${error.message}` : String(error);
-      log.info(`${paint.red("cannot deploy")} ${file}: ${reason}`, "cannot deploy", { file, error: reason });
-    }
-  };
-  for (const { name, file } of files) await deploy(name, file, true);
+  const config = { comment: "edgelite dev", runtime, keyValueStoreArns: kvs && runtime === "cloudfront-js-2.0" ? [kvs.arn] : [] };
+  for (const [i, { file, name, code }] of functions.entries()) {
+    if (names[i]!.wanted !== name) log.info(paint.dim(`function ${name}: ${file} (${names[i]!.wanted} is taken by another file)`), "function renamed", { file, function: name, wanted: names[i]!.wanted });
+    say(await deployVersion(app, { name, file, config, runtime, first: true }, code, paint));
+  }
 
   const distributionConfig: DistributionConfig = {
     CallerReference: "edgelite-dev",
@@ -125,21 +117,36 @@ async function dev(viewerRequestFile: string, options: DevOptions): Promise<void
     DefaultCacheBehavior: {
       TargetOriginId: "origin",
       ViewerProtocolPolicy: "allow-all",
-      FunctionAssociations: files.map(({ name, eventType }) => ({ FunctionARN: app.functionArn(name), EventType: eventType })),
+      FunctionAssociations: functions.map(({ name, eventType }) => ({ FunctionARN: app.functionArn(name), EventType: eventType })),
     },
   };
   await app.createDistribution(distributionConfig, writeDistributionConfig(distributionConfig));
 
-  log.info(`${paint.green("edgelite dev")} serving ${paint.bold(`${server.url}/`)} → ${options.origin} ${paint.dim(`(${runtime}, watching ${files.map((f) => f.file).join(", ")})`)}`, "serving", { url: `${server.url}/`, origin: options.origin, runtime, files: files.map((f) => f.file) });
+  const watched = [...functions.map((f) => `${f.file} (function ${f.name})`), ...(kvs ? [kvs.file] : [])];
+  log.info(
+    `${paint.green("edgelite dev")} serving ${paint.bold(`${server.url}/`)} → ${options.origin} ${paint.dim(`(${runtime}, watching ${watched.join(", ")}; AWS API on the same port)`)}`,
+    "serving",
+    { url: `${server.url}/`, origin: options.origin, runtime, files: functions.map((f) => f.file), functions: functions.map((f) => f.name) },
+  );
 
-  for (const { name, file } of files) {
-    let timer: NodeJS.Timeout | undefined;
-    watch(file, () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => void deploy(name, file, false), 30);
-    });
+  const watches = functions.map(({ file, name, code }) =>
+    watchFile(file, async (event) => say(event.kind === "changed" ? await deployVersion(app, { name, file, config, runtime, first: false }, event.content, paint) : fileLine(event, file, paint)), { initial: code }),
+  );
+  if (kvs !== undefined) {
+    const { arn, file } = kvs;
+    watches.push(watchFile(file, async (event) => say(event.kind === "changed" ? await reloadKeyValueStore(app, arn, file, event.content, paint) : fileLine(event, file, paint)), { initial: kvs.initial }));
   }
-  stopOnSignals(server, log);
+  stopOnSignals(server, log, () => watches.forEach((w) => w.close()));
+}
+
+function readFunctionFile(file: string, flag: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "a folder, not a file" : code === "EACCES" ? "not readable (permission denied)" : error instanceof Error ? error.message : String(error);
+    throw new Error(`${flag} ${file}: ${why}; give the path of a JavaScript file`);
+  }
 }
 
 function realFile(file: string, flag: string): string {
@@ -165,8 +172,11 @@ function folderOrigin(): Origin {
   return { Id: "origin", DomainName: `${DEV_BUCKET}.s3.us-east-1.amazonaws.com`, S3OriginConfig: { OriginAccessIdentity: "" } };
 }
 
-function stopOnSignals(server: RunningServer, log: RequestLog): void {
-  const stop = () => void server.close().then(log.close).then(() => process.exit(0));
+function stopOnSignals(server: RunningServer, log: RequestLog, beforeClose: () => void): void {
+  const stop = () => {
+    beforeClose();
+    void server.close().then(log.close).then(() => process.exit(0));
+  };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
 }

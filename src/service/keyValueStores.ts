@@ -230,6 +230,33 @@ export class KeyValueStoreService {
   }
 
   /**
+   * Makes a store hold exactly `entries` (an import file's keys, as `edgelite dev --kvs` reloads it on save):
+   * what differs is written in one new data version, keys not among them are deleted; when nothing differs
+   * the version does not move. The store's own limits apply, not UpdateKeys' per-request ones.
+   */
+  async replaceKeys(arn: string, entries: ReadonlyArray<readonly [string, string]>): Promise<KeyWriteResult & { puts: number; deletes: number }> {
+    const record = await this.requireReady(arn);
+    const puts = new Map<string, string>(entries);
+    const deletes: string[] = [];
+    const page = 1000;
+    for (let afterKey: string | undefined; ; ) {
+      const keys = await this.options.store.listKeys(record.id, { afterKey, limit: page });
+      for (const [key, value] of keys) {
+        const wanted = puts.get(key);
+        if (wanted === undefined) deletes.push(key);
+        else if (wanted === value) puts.delete(key);
+      }
+      if (keys.length < page) break;
+      afterKey = keys[keys.length - 1]![0];
+    }
+    if (puts.size === 0 && deletes.length === 0) {
+      return { itemCount: record.itemCount, totalSizeInBytes: record.totalSizeInBytes, etag: etagForVersion(record.dataVersion, "KV"), puts: 0, deletes: 0 };
+    }
+    const written = await this.writeKeys(arn, etagForVersion(record.dataVersion, "KV"), [...puts], deletes, { single: true });
+    return { ...written, puts: puts.size, deletes: deletes.length };
+  }
+
+  /**
    * What a function run reads through cf.kvs(): the store's committed keys at their current version. Reads
    * the store's record every run (a key written is seen by the next run) but its keys only when their
    * version moved (KeySnapshots).

@@ -1,0 +1,94 @@
+import type { App } from "../../compose.js";
+import { gate, GateSyntaxError } from "../../runtime/gate.js";
+import type { RuntimeName } from "../../runtime/types.js";
+import type { FunctionConfigInput } from "../../service/functions.js";
+import { CloudFrontError } from "../../service/errors.js";
+import type { Paint } from "../format.js";
+import type { LogFields } from "../log.js";
+import type { FileEvent } from "./watch.js";
+
+/** One line of `edgelite dev`'s output: `text` when pretty, `msg` and `fields` when JSON. */
+export interface DevLine {
+  text: string;
+  msg: string;
+  fields: LogFields;
+}
+
+/** A 1-based position in a file (the shape of src/runtime/sourceLocation.ts's SourceLocation). */
+interface Position {
+  line: number;
+  column: number;
+}
+
+/**
+ * Deploys a version of a dev function (DEVELOPMENT, then published to LIVE) and says, in one line, what
+ * requests get now:
+ * - `reloaded <file>` when the new code is live;
+ * - `syntax error <file>:<line>:<column>: …` when it does not parse: it is deployed anyway, so requests
+ *   get a 503 as on CloudFront (where a function that does not compile fails every request it runs for);
+ * - `cannot deploy <file>: …` when CloudFront would refuse it (too large…): the previous version stays live.
+ * `first` creates the function and says nothing when all went well (the serving line follows).
+ */
+export async function deployVersion(
+  app: App,
+  deployment: { name: string; file: string; config: FunctionConfigInput; runtime: RuntimeName; first: boolean },
+  code: Buffer,
+  paint: Paint,
+): Promise<DevLine | undefined> {
+  const { name, file, config, runtime, first } = deployment;
+  const syntax = syntaxErrorOf(code.toString("utf8"), runtime);
+  try {
+    await app.deployFunction(name, config, code, { create: first });
+  } catch (error) {
+    const reason = error instanceof CloudFrontError ? `${error.code}: ${error.message}` : String(error);
+    if (first) throw new Error(`cannot deploy ${file} as function ${name}: ${reason}`);
+    return {
+      text: `${paint.red("cannot deploy")} ${file}: ${reason} ${paint.dim("(the previous version is still live)")}`,
+      msg: "cannot deploy",
+      fields: { file, function: name, error: reason },
+    };
+  }
+  if (syntax !== undefined) {
+    const position = positionOf(syntax);
+    const at = position ? `${file}:${position.line}:${position.column}` : syntax.line !== undefined ? `${file}:${syntax.line}` : file;
+    const message = `${syntax.errorName}: ${syntax.message}`;
+    // issue 12 (errors helper): when src/runtime/sourceLocation.ts's codeFrame(code, at) is on main, print it
+    // under this line (indented), here.
+    return {
+      text: `${paint.red("syntax error")} ${at}: ${message} ${paint.dim("(deployed: requests get a 503 error page until you fix it, as on CloudFront)")}`,
+      msg: "syntax error",
+      fields: { file, function: name, error: message, ...(position ? { line: position.line, column: position.column } : syntax.line !== undefined ? { line: syntax.line } : {}) },
+    };
+  }
+  if (first) return undefined;
+  return { text: `${paint.cyan("reloaded")} ${file}`, msg: "reloaded", fields: { file, function: name } };
+}
+
+function syntaxErrorOf(source: string, runtime: RuntimeName): GateSyntaxError | undefined {
+  try {
+    gate(source, runtime);
+    return undefined;
+  } catch (error) {
+    return error instanceof GateSyntaxError ? error : undefined;
+  }
+}
+
+/** The error's line and column, once the runtime reports them (GateSyntaxError.location, issue 12). */
+function positionOf(error: GateSyntaxError): Position | undefined {
+  const location: unknown = (error as { location?: unknown }).location;
+  if (typeof location !== "object" || location === null) return undefined;
+  const { line, column } = location as Partial<Position>;
+  return typeof line === "number" && typeof column === "number" ? { line, column } : undefined;
+}
+
+/** The line for a watched file that went away, came back unchanged, or cannot be read. */
+export function fileLine(event: Exclude<FileEvent, { kind: "changed" }>, file: string, paint: Paint): DevLine {
+  switch (event.kind) {
+    case "gone":
+      return { text: `${paint.yellow("gone")} ${file}: the last version is still live; edgelite dev reloads it when the file is back`, msg: "file gone", fields: { file } };
+    case "back-unchanged":
+      return { text: `${paint.dim(`back ${file}, unchanged`)}`, msg: "file back", fields: { file } };
+    case "unreadable":
+      return { text: `${paint.red("cannot read")} ${file}: ${event.reason} ${paint.dim("(the last version is still live)")}`, msg: "cannot read", fields: { file, error: event.reason } };
+  }
+}
