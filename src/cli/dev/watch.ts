@@ -28,7 +28,7 @@ export interface FileWatch {
   close(): void;
 }
 
-export const DEFAULT_DEBOUNCE_MS = 40;
+export const DEFAULT_DEBOUNCE_MS = 30;
 const DEFAULT_GONE_AFTER_MS = 300;
 const DEFAULT_POLL_MS = 1000;
 
