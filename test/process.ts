@@ -49,15 +49,15 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, as: { uid: n
   });
 }
 
-/** Starts `edgelite dev` on a free port and waits for its "serving <url>" line. */
-export async function startDev(args: string[]): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+/** Starts `edgelite dev` on a free port and waits for its "serving <url>" line (`ready` captures the URL otherwise, e.g. in JSON). */
+export async function startDev(args: string[], ready = /serving (http:\/\/\S+?)\/ /): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   const child = spawn(process.execPath, [BIN, "dev", ...args, "--port", "0"], { env: { ...process.env, NO_COLOR: "1" } });
   let out = "";
   child.stdout!.on("data", (chunk: Buffer) => (out += chunk.toString()));
   child.stderr!.on("data", (chunk: Buffer) => (out += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setInterval(() => {
-      const match = /serving (http:\/\/\S+?)\/ /.exec(out);
+      const match = ready.exec(out);
       if (match) {
         clearInterval(timer);
         resolve(match[1]!);

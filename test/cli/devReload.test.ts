@@ -46,8 +46,8 @@ describe("edgelite dev reloads on every kind of save", () => {
   afterEach(() => stop?.());
   afterAll(() => dir.remove());
 
-  const start = async (file: string, extra: string[] = []) => {
-    const dev = await startDev([file, "--origin", site, ...extra]);
+  const start = async (file: string, extra: string[] = [], ready?: RegExp) => {
+    const dev = await startDev([file, "--origin", site, ...extra], ready);
     stop = () => dev.child.kill("SIGTERM");
     const answer = async (path = "/") => http(dev.url, "GET", path);
     const live = (v: string) => until(`version ${v}`, async () => (await answer()).headers["x-version"] === v, dev.output);
@@ -136,6 +136,24 @@ describe("edgelite dev reloads on every kind of save", () => {
     await dev.live("after");
     expect(dev.lines(`reloaded ${file}`)).toBe(1);
     expect(dev.child.exitCode).toBeNull();
+  });
+
+  it("writes each reload as one JSON object with --log-format json", async () => {
+    const file = join(dir.path, "json.js");
+    writeFileSync(file, version("j0"));
+    const dev = await start(file, ["--log-format", "json"], /"url":"(http:\/\/[^"]+?)\/".*"msg":"serving"/);
+    SAVES["write a temporary file, then rename it over"](file, "function handler(event) {\n  return event.request;\n");
+    await until("the 503", async () => (await dev.answer()).status === 503, dev.output);
+    SAVES["in place"](file, version("j1"));
+    await dev.live("j1");
+    const entries = dev
+      .output()
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((entry) => entry.file === file);
+    expect(entries.map((entry) => entry.msg)).toEqual(["syntax error", "reloaded"]);
+    expect(entries[0]).toMatchObject({ function: "json", line: 3, error: "SyntaxError: Unexpected end of input in 3" });
   });
 
   it("reloads the --viewer-response function too", async () => {
