@@ -96,7 +96,9 @@ async function dev(viewerRequestFile: string, options: DevOptions): Promise<void
   let kvs: { arn: string; file: string; initial: Buffer } | undefined;
   if (kvsFile !== undefined && options.kvs !== undefined) {
     const initial = readFileSync(kvsFile);
-    const store = await app.importKeyValueStore({ name: nameForFile(kvsFile), comment: `edgelite dev: ${options.kvs}`, sourceUrl: pathToFileURL(kvsFile).href });
+    const store = await app.importKeyValueStore({ name: nameForFile(kvsFile), comment: `edgelite dev: ${options.kvs}`, sourceUrl: pathToFileURL(kvsFile).href }).catch((error: unknown) => {
+      throw new Error(`--kvs ${options.kvs}: ${error instanceof Error ? error.message : String(error)} Fix the file and start again.`);
+    });
     kvs = { arn: store.arn, file: options.kvs, initial };
     log.info(paint.dim(`key value store ${nameForFile(kvsFile)} (${store.id}): ${store.itemCount} ${store.itemCount === 1 ? "key" : "keys"} from ${options.kvs}`), "key value store", { name: nameForFile(kvsFile), id: store.id, keys: store.itemCount, file: options.kvs });
   }
