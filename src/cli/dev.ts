@@ -83,6 +83,7 @@ async function dev(viewerRequestFile: string, options: DevOptions): Promise<void
     edgeHost: DEV_DOMAIN,
     access: { allowedHosts: options.allowedHost ?? [] },
     onEdgeRequest: log.edge,
+    ...(log.api ? { onRequest: log.api } : {}),
     viewerCountry: options.viewerCountry,
     ...(options.cloudfrontErrors ? {} : { functionErrorPage: devFunctionErrorPage({ "viewer-request": viewerRequestFile, "viewer-response": options.viewerResponse }) }),
     // The --kvs file is imported through CreateKeyValueStore, which reads only from allowed folders.
