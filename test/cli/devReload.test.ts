@@ -111,9 +111,10 @@ describe("edgelite dev reloads on every kind of save", () => {
     SAVES["write a temporary file, then rename it over"](file, "function handler(event) {\n  return event.request;\n");
     await until("the 503", async () => (await dev.answer()).status === 503, dev.output);
     const line = dev.output().split("\n").find((l) => l.startsWith("syntax error"));
-    expect(line).toContain(`syntax error ${file}:3`);
+    expect(line).toMatch(new RegExp(`^syntax error ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:3:\\d+: `));
     expect(line).toContain("SyntaxError: Unexpected end of input in 3");
     expect(line).toContain("503");
+    expect(dev.output()).toMatch(/\n {4}> 3 \|.*\n {4} {4}\| \^/);
     expect(dev.lines(`reloaded ${file}`)).toBe(0);
     SAVES["in place"](file, version("fixed"));
     await dev.live("fixed");
@@ -153,7 +154,8 @@ describe("edgelite dev reloads on every kind of save", () => {
       .map((line) => JSON.parse(line) as Record<string, unknown>)
       .filter((entry) => entry.file === file);
     expect(entries.map((entry) => entry.msg)).toEqual(["syntax error", "reloaded"]);
-    expect(entries[0]).toMatchObject({ function: "json", line: 3, error: "SyntaxError: Unexpected end of input in 3" });
+    expect(entries[0]).toMatchObject({ function: "json", line: 3, column: expect.any(Number), error: "SyntaxError: Unexpected end of input in 3" });
+    expect(entries[0]!.codeFrame).toContain("> 3 |");
   });
 
   it("reloads the --viewer-response function too", async () => {

@@ -1,5 +1,6 @@
 import type { App } from "../../compose.js";
 import { gate, GateSyntaxError } from "../../runtime/gate.js";
+import { codeFrame, formatLocation } from "../../runtime/sourceLocation.js";
 import type { RuntimeName } from "../../runtime/types.js";
 import type { FunctionConfigInput } from "../../service/functions.js";
 import { CloudFrontError } from "../../service/errors.js";
@@ -14,17 +15,11 @@ export interface DevLine {
   fields: LogFields;
 }
 
-/** A 1-based position in a file (the shape of src/runtime/sourceLocation.ts's SourceLocation). */
-interface Position {
-  line: number;
-  column: number;
-}
-
 /**
  * Deploys a version of a dev function (DEVELOPMENT, then published to LIVE) and says, in one line, what
  * requests get now:
  * - `reloaded <file>` when the new code is live;
- * - `syntax error <file>:<line>:<column>: …` when it does not parse: it is deployed anyway, so requests
+ * - `syntax error <file>:<line>:<column>: …` (the code frame under it) when it does not parse: it is deployed anyway, so requests
  *   get a 503 as on CloudFront (where a function that does not compile fails every request it runs for);
  * - `cannot deploy <file>: …` when CloudFront would refuse it (too large…): the previous version stays live.
  * `first` creates the function and says nothing when all went well (the serving line follows).
@@ -49,15 +44,14 @@ export async function deployVersion(
     };
   }
   if (syntax !== undefined) {
-    const position = positionOf(syntax);
-    const at = position ? `${file}:${position.line}:${position.column}` : syntax.line !== undefined ? `${file}:${syntax.line}` : file;
+    const { location } = syntax;
+    const at = location ? formatLocation(file, location) : syntax.line !== undefined ? `${file}:${syntax.line}` : file;
     const message = `${syntax.errorName}: ${syntax.message}`;
-    // issue 12 (errors helper): when src/runtime/sourceLocation.ts's codeFrame(code, at) is on main, print it
-    // under this line (indented), here.
+    const frame = location ? codeFrame(code.toString("utf8"), location) : undefined;
     return {
-      text: `${paint.red("syntax error")} ${at}: ${message} ${paint.dim("(deployed: requests get a 503 error page until you fix it, as on CloudFront)")}`,
+      text: `${paint.red("syntax error")} ${at}: ${message} ${paint.dim("(deployed: requests get a 503 error page until you fix it, as on CloudFront)")}${frame ? `\n${indent(frame)}` : ""}`,
       msg: "syntax error",
-      fields: { file, function: name, error: message, ...(position ? { line: position.line, column: position.column } : syntax.line !== undefined ? { line: syntax.line } : {}) },
+      fields: { file, function: name, error: message, ...(location ? { line: location.line, column: location.column } : syntax.line !== undefined ? { line: syntax.line } : {}), ...(frame ? { codeFrame: frame } : {}) },
     };
   }
   if (first) return undefined;
@@ -73,13 +67,7 @@ function syntaxErrorOf(source: string, runtime: RuntimeName): GateSyntaxError | 
   }
 }
 
-/** The error's line and column, once the runtime reports them (GateSyntaxError.location, issue 12). */
-function positionOf(error: GateSyntaxError): Position | undefined {
-  const location: unknown = (error as { location?: unknown }).location;
-  if (typeof location !== "object" || location === null) return undefined;
-  const { line, column } = location as Partial<Position>;
-  return typeof line === "number" && typeof column === "number" ? { line, column } : undefined;
-}
+const indent = (text: string) => text.replace(/^/gm, "    ");
 
 /** The line for a watched file that went away, came back unchanged, or cannot be read. */
 export function fileLine(event: Exclude<FileEvent, { kind: "changed" }>, file: string, paint: Paint): DevLine {
