@@ -128,7 +128,7 @@ describe("request log", () => {
       status: 200,
       result: "Miss",
       detailedResult: "Miss",
-      functions: ["viewer-request:viewer-request"],
+      functions: ["viewer-request:fn"],
       computeUtilization: expect.any(Number),
       durationMs: expect.any(Number),
       msg: "GET /page?x=1 200",

@@ -155,6 +155,13 @@ export function watchFile(file: string, onEvent: (event: FileEvent) => Promise<v
     }
   };
   void armAll();
+  // The poll's first baseline is taken now, and the file is read once: a save made before the watch was armed
+  // (between the caller's read and this call) is not lost.
+  void stat(path).then(
+    (s) => (signature ??= `${s.ino}:${s.size}:${s.mtimeMs}`),
+    () => (signature ??= "missing"),
+  );
+  schedule();
 
   const poll = setInterval(() => {
     void (async () => {
