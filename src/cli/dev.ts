@@ -1,5 +1,5 @@
 import { Option, type Command } from "commander";
-import { readFileSync, realpathSync, statSync } from "node:fs";
+import { realpathSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseRuntimeName } from "../runtime/types.js";
@@ -9,6 +9,7 @@ import { startServer, type RunningServer } from "../server.js";
 import { MemoryStore } from "../store/memory.js";
 import { collectAllowedHost, reachableFromNetwork } from "./access.js";
 import { colour } from "./format.js";
+import { CliError, EXIT, readInputFile } from "./failures.js";
 import { installProcessGuard } from "./guard.js";
 import { devFunctionErrorPage } from "./devErrorPage.js";
 import { createRequestLog, LOG_FORMATS, type LogFormat, type RequestLog } from "./log.js";
@@ -96,9 +97,9 @@ async function dev(viewerRequestFile: string, options: DevOptions): Promise<void
 
   let kvs: { arn: string; file: string; initial: Buffer } | undefined;
   if (kvsFile !== undefined && options.kvs !== undefined) {
-    const initial = readFileSync(kvsFile);
+    const initial = Buffer.from(readInputFile(kvsFile, "--kvs file"), "utf8");
     const store = await app.importKeyValueStore({ name: nameForFile(kvsFile), comment: `edgelite dev: ${options.kvs}`, sourceUrl: pathToFileURL(kvsFile).href }).catch((error: unknown) => {
-      throw new Error(`--kvs ${options.kvs}: ${error instanceof Error ? error.message : String(error)} Fix the file and start again.`);
+      throw new CliError(`--kvs ${options.kvs}: ${error instanceof Error ? error.message : String(error)} Fix the file and start again.`, EXIT.dataError);
     });
     kvs = { arn: store.arn, file: options.kvs, initial };
     log.info(paint.dim(`key value store ${nameForFile(kvsFile)} (${store.id}): ${store.itemCount} ${store.itemCount === 1 ? "key" : "keys"} from ${options.kvs}`), "key value store", { name: nameForFile(kvsFile), id: store.id, keys: store.itemCount, file: options.kvs });
@@ -142,14 +143,9 @@ async function dev(viewerRequestFile: string, options: DevOptions): Promise<void
   stopOnSignals(server, log, () => watches.forEach((w) => w.close()));
 }
 
+/** A function file's bytes, or a CliError that says why it cannot be read (missing, a folder, a FIFO…). */
 function readFunctionFile(file: string, flag: string): Buffer {
-  try {
-    return readFileSync(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "a folder, not a file" : code === "EACCES" ? "not readable (permission denied)" : error instanceof Error ? error.message : String(error);
-    throw new Error(`${flag} ${file}: ${why}; give the path of a JavaScript file`);
-  }
+  return Buffer.from(readInputFile(file, flag === "--viewer-response" ? "--viewer-response file" : "function file"), "utf8");
 }
 
 function realFile(file: string, flag: string): string {

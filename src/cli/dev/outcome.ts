@@ -4,6 +4,7 @@ import { codeFrame, formatLocation } from "../../runtime/sourceLocation.js";
 import type { RuntimeName } from "../../runtime/types.js";
 import type { FunctionConfigInput } from "../../service/functions.js";
 import { CloudFrontError } from "../../service/errors.js";
+import { CliError, EXIT } from "../failures.js";
 import type { Paint } from "../format.js";
 import type { LogFields } from "../log.js";
 import type { FileEvent } from "./watch.js";
@@ -36,7 +37,7 @@ export async function deployVersion(
     await app.deployFunction(name, config, code, { create: first });
   } catch (error) {
     const reason = error instanceof CloudFrontError ? `${error.code}: ${error.message}` : String(error);
-    if (first) throw new Error(`cannot deploy ${file} as function ${name}: ${reason}`);
+    if (first) throw new CliError(`cannot deploy ${file} as function ${name}: ${reason}. Fix the file and start again.`, EXIT.dataError);
     return {
       text: `${paint.red("cannot deploy")} ${file}: ${reason} ${paint.dim("(the previous version is still live)")}`,
       msg: "cannot deploy",
