@@ -6,11 +6,6 @@ import { REPO } from "./session.js";
 /** Relative links in README.md and docs/*.md lead to a file that exists and, with a #fragment, to one of its headings. */
 const DOCUMENTS = ["README.md", ...readdirSync(join(REPO, "docs")).filter((name) => name.endsWith(".md")).map((name) => `docs/${name}`)];
 
-/**
- * Documents announced by issue 12 whose branches land separately: a link to one of them may lead nowhere until
- * it is merged. Remove an entry once its file is on main.
- */
-const ANNOUNCED: ReadonlySet<string> = new Set(["docs/dev.md"]);
 
 /** GitHub's anchor for a heading: lower case, punctuation dropped (hyphens and underscores kept), spaces as hyphens. */
 function headingAnchor(heading: string): string {
@@ -62,7 +57,6 @@ describe("links between the documents", () => {
         const [path = "", fragment] = link.split("#");
         const target = path === "" ? file : normalize(join(dirname(file), path));
         if (!existsSync(join(REPO, target))) {
-          if (ANNOUNCED.has(target)) continue;
           broken.push(`${link} (no file ${target})`);
           continue;
         }
