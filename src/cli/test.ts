@@ -5,9 +5,10 @@ import { viewerRequestEvent, viewerResponseEvent } from "../runtime/builders.js"
 import type { KvsData } from "../runtime/engine.js";
 import { parseEvent, type FunctionEvent } from "../runtime/event.js";
 import { CompiledFunction } from "../runtime/function.js";
-import { codeFrame, formatLocation, printable } from "../runtime/sourceLocation.js";
+import { printable } from "../runtime/sourceLocation.js";
 import { parseRuntimeName, type EventType, type RuntimeName } from "../runtime/types.js";
 import { describeJsonError } from "../service/importFormat.js";
+import { errorReport } from "./errorReport.js";
 import { CliError, closest, EXIT, readInputFile, usageError } from "./failures.js";
 import { colour } from "./format.js";
 import { readKvsFile } from "./kvs.js";
@@ -116,12 +117,8 @@ async function runTest(file: string, options: TestOptions): Promise<number> {
     for (const line of result.logs) console.log(`  ${line}`);
   }
   if (result.error) {
-    console.log(`${paint.red("error:")} ${result.errorMessage}`);
-    if (result.error && result.errorLocation) {
-      // Where, as compilers print it (editors and terminals link `file:line:column`), and the code around it.
-      console.log(`${paint.bold(formatLocation(file, result.errorLocation))}: ${printable(result.error.text)}`);
-      console.log(codeFrame(code, result.errorLocation));
-    }
+    console.log(`${paint.red("error:")} ${printable(result.errorMessage)}`);
+    if (result.error && result.errorLocation) console.log(errorReport(file, code, result.error.text, result.errorLocation));
   } else {
     console.log(paint.dim("output:"));
     console.log(JSON.stringify(result.output, null, 2).replace(/^/gm, "  "));
