@@ -5,12 +5,11 @@ import { viewerRequestEvent, viewerResponseEvent } from "../runtime/builders.js"
 import type { KvsData } from "../runtime/engine.js";
 import { parseEvent, type FunctionEvent } from "../runtime/event.js";
 import { CompiledFunction } from "../runtime/function.js";
-import { printable } from "../runtime/sourceLocation.js";
 import { parseRuntimeName, type EventType, type RuntimeName } from "../runtime/types.js";
 import { describeJsonError } from "../service/importFormat.js";
 import { errorReport } from "./errorReport.js";
 import { CliError, closest, EXIT, readInputFile, usageError } from "./failures.js";
-import { colour } from "./format.js";
+import { colour, printable } from "./format.js";
 import { readKvsFile } from "./kvs.js";
 
 interface TestOptions {

@@ -91,11 +91,14 @@ export function executionError(detail: string): ErrorAnswer {
 }
 
 /**
- * A failed function's answer: CloudFront's 503, or the page `render` makes of the failure instead. A renderer
- * that throws or returns something unwritable leaves CloudFront's page (the viewer is answered either way).
+ * A failed function's answer: CloudFront's 503 (logged with the error and where it is), or the page `render`
+ * makes of the failure instead. A renderer that throws or returns something unwritable leaves CloudFront's
+ * page (the viewer is answered either way).
  */
 export function functionFailed(failure: FunctionFailure, render: FunctionErrorPageRenderer | undefined): ErrorAnswer {
-  const answer = executionError(failure.result?.errorMessage ?? "the function has no LIVE stage");
+  const at = failure.result?.errorLocation;
+  // The log's detail says where (edgelite's own output; the page and TestFunction keep CloudFront's words).
+  const answer = executionError(`${failure.result?.errorMessage ?? "the function has no LIVE stage"}${at ? ` (line ${at.line}, column ${at.column})` : ""}`);
   if (!render) return answer;
   try {
     const page = render(failure);

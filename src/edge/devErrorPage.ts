@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { codeFrame, formatLocation, printable } from "../runtime/sourceLocation.js";
+import { codeFrame, formatLocation, replaceUnsafeCharacters } from "../runtime/sourceLocation.js";
 import type { FunctionErrorPage, FunctionErrorPageRenderer, FunctionFailure } from "./answers.js";
 import { escapeHtml } from "./pages.js";
 
@@ -87,7 +87,7 @@ export function renderDevErrorPage(failure: FunctionFailure, source: FunctionSou
 
 /** Text for the page: printable, then escaped. */
 function text(value: string): string {
-  return escapeHtml(printable(value));
+  return escapeHtml(replaceUnsafeCharacters(value));
 }
 
 function clip(value: string): string {

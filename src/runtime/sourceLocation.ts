@@ -73,7 +73,7 @@ export function formatLocation(file: string, at: SourceLocation): string {
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /** Text with the characters above replaced (tabs kept). */
-export function printable(text: string): string {
+export function replaceUnsafeCharacters(text: string): string {
   return text.replace(UNSAFE, "\ufffd");
 }
 
@@ -108,7 +108,7 @@ export function codeFrame(code: string, at: SourceLocation): string {
   const gutter = String(lastShown).length;
   const clip = (text: string): string => {
     const shown = text.slice(from, from + FRAME_WIDTH);
-    return (from > 0 ? (text.length > 0 ? "…" : " ") : "") + printable(shown) + (text.length > from + FRAME_WIDTH ? "…" : "");
+    return (from > 0 ? (text.length > 0 ? "…" : " ") : "") + replaceUnsafeCharacters(shown) + (text.length > from + FRAME_WIDTH ? "…" : "");
   };
   const out: string[] = [];
   for (let n = first; n <= lastShown; n++) {

@@ -162,3 +162,12 @@ describe("edgelite dev: the development error page, or CloudFront's with --cloud
     expect(res.body).not.toContain("x-say");
   });
 });
+
+describe("the request log says where a function failed", () => {
+  it("appends the line and column to the execution error's detail", () => {
+    const text = 'TypeError: cannot get property "value" of undefined';
+    const result = { output: undefined, logs: [], error: { name: "TypeError", message: text.slice(11), text }, errorMessage: `x ${text}`, errorLocation: { line: 3, column: 40 }, computeUtilization: 1, validationErrors: [], originCalls: [] };
+    const answer = functionFailed({ functionArn: "arn:aws:cloudfront::1:function/f", eventType: "viewer-request", event: viewerRequestEvent(), result }, undefined);
+    expect(answer.detail).toBe(`x ${text} (line 3, column 40)`);
+  });
+});

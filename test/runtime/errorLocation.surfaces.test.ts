@@ -82,7 +82,7 @@ describe("edgelite test prints file:line:column, the error and the code frame", 
 
   it("a thrown message with terminal escapes is printed without them", async () => {
     const result = await runCli(["test", file("escape.js", "function handler(event) {\n  throw new Error('\\u001b[2J\\u001b]0;owned\\u0007');\n}\n")]);
-    expect(result.stdout).toContain(":2:9: Error: \ufffd[2J\ufffd]0;owned\ufffd\n");
+    expect(result.stdout).toContain(":2:9: Error: \\x1b[2J\\x1b]0;owned\\x07\n");
     expect(result.stdout).not.toContain("\u001b");
   });
 });
