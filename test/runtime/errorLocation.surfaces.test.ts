@@ -39,14 +39,17 @@ describe("TestFunction: FunctionErrorMessage is AWS's, without a location", () =
   });
 });
 
+const dir = tempDir();
+afterAll(() => dir.remove());
+
+/** A function file in the test's folder. */
+function file(name: string, code: string): string {
+  const path = join(dir.path, name);
+  writeFileSync(path, code);
+  return path;
+}
+
 describe("edgelite test prints file:line:column, the error and the code frame", () => {
-  const dir = tempDir();
-  afterAll(() => dir.remove());
-  const file = (name: string, code: string) => {
-    const path = join(dir.path, name);
-    writeFileSync(path, code);
-    return path;
-  };
 
   it("for a runtime error", async () => {
     const path = file("runtime.js", RUNTIME_ERROR);
