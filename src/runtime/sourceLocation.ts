@@ -48,7 +48,7 @@ function lineIndexOf(starts: readonly number[], offset: number): number {
 
 /** The line and column of a UTF-16 offset in `source` (clamped to the source). */
 export function locationAt(source: string, offset: number, starts: readonly number[] = lineStarts(source)): SourceLocation {
-  const at = Math.max(0, Math.min(Math.trunc(offset), source.length));
+  const at = Number.isFinite(offset) ? Math.max(0, Math.min(Math.trunc(offset), source.length)) : 0;
   const index = lineIndexOf(starts, at);
   const bom = index === 0 && source.charCodeAt(0) === BOM && at > 0 ? 1 : 0;
   return { line: index + 1, column: at - starts[index]! - bom + 1 };
@@ -56,8 +56,8 @@ export function locationAt(source: string, offset: number, starts: readonly numb
 
 /** The UTF-16 offset of a 1-based line and column as V8 reports them (no BOM adjustment), clamped to the text. */
 export function offsetAt(text: string, line: number, column: number, starts: readonly number[] = lineStarts(text)): number {
-  const index = Math.max(0, Math.min(Math.trunc(line) - 1, starts.length - 1));
-  return Math.max(0, Math.min(starts[index]! + Math.trunc(column) - 1, text.length));
+  const index = Number.isFinite(line) ? Math.max(0, Math.min(Math.trunc(line) - 1, starts.length - 1)) : 0;
+  return Number.isFinite(column) ? Math.max(0, Math.min(starts[index]! + Math.trunc(column) - 1, text.length)) : starts[index]!;
 }
 
 /** `file:line:column`, the form editors and terminals turn into a link. */

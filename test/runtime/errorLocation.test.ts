@@ -257,6 +257,9 @@ describe("codeFrame", () => {
   it("clamps a location outside the code", () => {
     expect(codeFrame("a\nb", { line: 9, column: 9 })).toBe(["  1 | a", "> 2 | b", "    |  ^"].join("\n"));
     expect(codeFrame("", { line: 1, column: 1 })).toBe(["> 1 |", "    | ^"].join("\n"));
+    expect(codeFrame("a\nb", { line: Number.NaN, column: -5 })).toBe(["> 1 | a", "    | ^", "  2 | b"].join("\n"));
+    expect(locationAt("a\nb", Number.NaN)).toEqual({ line: 1, column: 1 });
+    expect(offsetAt("a\nb", 2, Number.POSITIVE_INFINITY)).toBe(2);
   });
 
   it("keeps tabs, so the caret stays under the column however a tab is drawn", () => {
