@@ -1,7 +1,15 @@
-import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 export const BIN = fileURLToPath(new URL("../bin/edgelite.js", import.meta.url));
+
+/** As root, permission bits stop nobody: tests that need a refused permission run the CLI as `nobody`. */
+export const UNPRIVILEGED: { uid: number; gid: number } | Record<string, never> = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+/**
+ * Whether that user can run this checkout's CLI at all: a clone under a private folder (`mktemp -d` makes
+ * them 0700) is out of nobody's reach, and then root cannot be made to meet a refused permission.
+ */
+export const UNPRIVILEGED_CAN_RUN = spawnSync(process.execPath, [BIN, "--version"], { ...UNPRIVILEGED, stdio: "ignore" }).status === 0;
 
 export interface ServerProcess {
   child: ChildProcessWithoutNullStreams;

@@ -164,19 +164,21 @@ describe("CloudWatch Logs API: function logs of LIVE runs at the edge", () => {
   it("FilterLogEvents: terms, quoted phrases, ?any and -excluded terms, pages, the stream's name and an event id", async () => {
     const res = await get(domain, "/filter?n=3");
     const requestId = String(res.headers["x-amz-cf-id"]);
+    // Quoted: an id may begin with "-", which unquoted would make it an excluded term.
+    const id = `"${requestId}"`;
     const messages = async (filterPattern: string) => (await logs.send(new FilterLogEventsCommand({ logGroupName: group, filterPattern }))).events!.map((e) => e.message);
-    expect(await messages(`${requestId} line`)).toEqual([0, 1, 2].map((i) => `${requestId} line ${i}`));
+    expect(await messages(`${id} line`)).toEqual([0, 1, 2].map((i) => `${requestId} line ${i}`));
     expect(await messages(`"${requestId} line 1"`)).toEqual([`${requestId} line 1`]);
-    expect(await messages(`${requestId} -line`)).toEqual([`${requestId} START DistributionID: ${distributionId}`, `${requestId} looking up /filter`, `${requestId} END`]);
-    expect(await messages(`${requestId} ?START ?END`)).toEqual([`${requestId} START DistributionID: ${distributionId}`, `${requestId} END`]);
+    expect(await messages(`${id} -line`)).toEqual([`${requestId} START DistributionID: ${distributionId}`, `${requestId} looking up /filter`, `${requestId} END`]);
+    expect(await messages(`${id} ?START ?END`)).toEqual([`${requestId} START DistributionID: ${distributionId}`, `${requestId} END`]);
     // Terms are case-sensitive.
-    expect(await messages(`${requestId} LINE`)).toEqual([]);
+    expect(await messages(`${id} LINE`)).toEqual([]);
 
     const paged: string[] = [];
     let nextToken: string | undefined;
     let pages = 0;
     do {
-      const page = await logs.send(new FilterLogEventsCommand({ logGroupName: group, filterPattern: requestId, limit: 2, ...(nextToken ? { nextToken } : {}) }));
+      const page = await logs.send(new FilterLogEventsCommand({ logGroupName: group, filterPattern: id, limit: 2, ...(nextToken ? { nextToken } : {}) }));
       pages++;
       for (const event of page.events!) {
         expect(event.logStreamName).toMatch(/^\d{4}\/\d{1,2}\/\d{1,2}\/[0-9a-f]{32}$/);

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closest, CliError, EXIT, failureOf } from "../../src/cli/failures.js";
 import { tempDir } from "../helpers.js";
-import { runCli } from "../process.js";
+import { runCli, UNPRIVILEGED, UNPRIVILEGED_CAN_RUN } from "../process.js";
 
 /**
  * Each mistake a user can make on the command line, provoked through the real CLI: what stderr says (what
@@ -92,12 +92,12 @@ describe("the CLI speaks plainly when something is wrong", () => {
     noStack(unopenableResult.stderr);
   });
 
-  it.skipIf(process.getuid?.() !== 0)("a --data-dir this user cannot write: the path and what to do (run as nobody)", async () => {
+  it.skipIf(process.getuid?.() !== 0 || !UNPRIVILEGED_CAN_RUN)("a --data-dir this user cannot write: the path and what to do (run as nobody)", async () => {
     const locked = join(dir.path, "locked");
     mkdirSync(locked);
     chmodSync(dir.path, 0o755);
     chmodSync(locked, 0o555);
-    const result = await runCli(["serve", "--data-dir", join(locked, "data"), "--port", "0"], {}, { uid: 65534, gid: 65534 });
+    const result = await runCli(["serve", "--data-dir", join(locked, "data"), "--port", "0"], {}, UNPRIVILEGED);
     expect(result.code).toBe(73);
     expect(result.stderr).toContain(join(locked, "data"));
     expect(result.stderr).toContain("writable");
@@ -122,11 +122,11 @@ describe("the CLI speaks plainly when something is wrong", () => {
     noStack(devFolder.stderr);
   });
 
-  it.skipIf(process.getuid?.() !== 0)("an unreadable function file (run as nobody)", async () => {
+  it.skipIf(process.getuid?.() !== 0 || !UNPRIVILEGED_CAN_RUN)("an unreadable function file (run as nobody)", async () => {
     const secret = file("secret.js", "function handler(e) { return e.request; }");
     chmodSync(dir.path, 0o755);
     chmodSync(secret, 0o600);
-    const result = await runCli(["test", secret], {}, { uid: 65534, gid: 65534 });
+    const result = await runCli(["test", secret], {}, UNPRIVILEGED);
     expect(result.code).toBe(66);
     expect(result.stderr).toContain(secret);
     expect(result.stderr).toContain("permission denied");

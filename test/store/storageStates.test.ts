@@ -6,18 +6,11 @@ import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { keyValueStoreClient } from "../../src/clients.js";
 import { cloudFrontClient, decode, encode, tempDir } from "../helpers.js";
-import { BIN, runCli, spawnServer, type ServerProcess } from "../process.js";
+import { BIN, runCli, spawnServer, UNPRIVILEGED, UNPRIVILEGED_CAN_RUN, type ServerProcess } from "../process.js";
 
 const DB = "edgelite.sqlite";
 const config = { Comment: "", Runtime: "cloudfront-js-2.0" as const };
 
-/** As root, permission bits stop nobody: run the server as `nobody` so that a read-only file is read-only. */
-const UNPRIVILEGED: Parameters<typeof runCli>[2] = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-/**
- * Whether that user can run this checkout's CLI at all: a clone under a private folder (`mktemp -d` makes
- * them 0700) is out of nobody's reach, and then root cannot be made to meet a read-only file.
- */
-const UNPRIVILEGED_CAN_RUN = spawnSync(process.execPath, [BIN, "--version"], { ...UNPRIVILEGED, stdio: "ignore" }).status === 0;
 
 describe("storage states, told plainly (real server processes)", () => {
   const cleanups: Array<() => Promise<void> | void> = [];
