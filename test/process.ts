@@ -78,3 +78,14 @@ export async function startDev(args: string[], ready = /serving (http:\/\/\S+?)\
   });
   return { child, url, output: () => out };
 }
+
+export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls until `check` holds (never a timing assertion: it only bounds how long a broken reload is awaited). */
+export async function until(what: string, check: () => Promise<boolean> | boolean, output: () => string): Promise<void> {
+  for (let i = 0; i < 1000; i++) {
+    if (await check()) return;
+    await pause(20);
+  }
+  throw new Error(`gave up waiting for ${what}; dev printed:\n${output()}`);
+}

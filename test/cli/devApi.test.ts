@@ -7,7 +7,7 @@ import { promisify } from "node:util";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { keyValueStoreClient } from "../../src/clients.js";
 import { http, tempDir } from "../helpers.js";
-import { startDev } from "../process.js";
+import { startDev, until } from "../process.js";
 
 const run = promisify(execFile);
 /** Debian's awscli package (v2), as in test/cli/awscli.test.ts. */
@@ -25,15 +25,6 @@ async function handler(event) {
 `;
 
 const importFile = (entries: Record<string, string>) => JSON.stringify({ data: Object.entries(entries).map(([key, value]) => ({ key, value })) }, null, 2);
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(what: string, check: () => Promise<boolean> | boolean, output: () => string): Promise<void> {
-  for (let i = 0; i < 1000; i++) {
-    if (await check()) return;
-    await pause(20);
-  }
-  throw new Error(`gave up waiting for ${what}; dev printed:\n${output()}`);
-}
 
 describe("edgelite dev: the key value store in the loop, and the AWS API on the dev port", () => {
   const dir = tempDir();

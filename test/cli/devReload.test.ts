@@ -3,7 +3,7 @@ import { mkdirSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { http, tempDir } from "../helpers.js";
-import { startDev } from "../process.js";
+import { pause, startDev, until } from "../process.js";
 
 /** A viewer-request function that answers by itself, naming its version in a header. */
 const version = (v: string) => `function handler(event) { return { statusCode: 200, statusDescription: 'OK', headers: { 'x-version': { value: '${v}' } } }; }\n`;
@@ -26,16 +26,6 @@ const SAVES = {
   },
 } satisfies Record<string, (file: string, text: string) => void>;
 
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls until `check` holds (never a timing assertion: it only bounds how long a broken reload is awaited). */
-async function until(what: string, check: () => Promise<boolean> | boolean, output: () => string): Promise<void> {
-  for (let i = 0; i < 1000; i++) {
-    if (await check()) return;
-    await pause(20);
-  }
-  throw new Error(`gave up waiting for ${what}; dev printed:\n${output()}`);
-}
 
 describe("edgelite dev reloads on every kind of save", () => {
   const dir = tempDir();

@@ -3,8 +3,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { watchFile, type FileEvent, type FileWatch } from "../../src/cli/dev/watch.js";
 import { tempDir } from "../helpers.js";
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { pause } from "../process.js";
 
 describe("watchFile (edgelite dev's watcher)", () => {
   const dir = tempDir();
