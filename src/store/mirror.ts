@@ -1,7 +1,8 @@
 import { MirrorTable } from "./mirrorTable.js";
 import { matchesVersions, deepFreeze } from "./records.js";
 import type { EntryChanges, TableContents, TableSpec, WriteOp } from "./table.js";
-import { DISTRIBUTIONS, FUNCTIONS, KEY_VALUE_STORES } from "./tables/index.js";
+import { DISTRIBUTIONS, FUNCTIONS, KEY_VALUE_STORES, RESOURCES } from "./tables/index.js";
+import { resourceKey } from "./tables/resources.js";
 import type {
   DistributionRecord,
   FunctionRecord,
@@ -10,9 +11,10 @@ import type {
   KeyChanges,
   KeySnapshot,
   KeyValueStoreRecord,
+  ResourceRecord,
+  ResourceType,
   Store,
 } from "./types.js";
-
 
 /** Where a MirrorStore makes its writes durable. */
 export interface Journal {
@@ -47,6 +49,7 @@ export class MirrorStore implements Store {
   private readonly functions = this.table(FUNCTIONS);
   private readonly stores = this.table(KEY_VALUE_STORES);
   private readonly distributions = this.table(DISTRIBUTIONS);
+  private readonly resources = this.table(RESOURCES);
   private queued: PendingWrite[] = [];
   private inFlight = false;
   private closed = false;
@@ -145,6 +148,36 @@ export class MirrorStore implements Store {
 
   async deleteDistribution(id: string, expectedVersion: number): Promise<boolean> {
     return this.delete(this.distributions, id, (current) => current.version === expectedVersion);
+  }
+
+  // ---- policies, origin access controls, invalidations
+
+  async getResource(type: ResourceType, id: string): Promise<ResourceRecord | undefined> {
+    return this.resources.get(resourceKey(type, id));
+  }
+
+  async listResources(type: ResourceType, scope?: string): Promise<ResourceRecord[]> {
+    const order = RESOURCES.order;
+    return this.resources
+      .values()
+      .filter((record) => record.type === type && (scope === undefined || record.scope === scope))
+      .sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
+  }
+
+  async insertResource(record: ResourceRecord, { max }: { max?: number } = {}): Promise<InsertResult> {
+    const table = this.resources;
+    if (table.latest(table.spec.key(record)) !== undefined || table.clashes(record)) return "exists";
+    if (max !== undefined && table.latestCountWhere((other) => other.type === record.type && other.scope === record.scope) >= max) return "limit";
+    await this.write(put(table.spec, record, undefined));
+    return "inserted";
+  }
+
+  async replaceResource(record: ResourceRecord, expectedVersion: number): Promise<boolean> {
+    return this.replace(this.resources, record, (current) => current.version === expectedVersion);
+  }
+
+  async deleteResource(type: ResourceType, id: string, expectedVersion: number): Promise<boolean> {
+    return this.delete(this.resources, resourceKey(type, id), (current) => current.version === expectedVersion);
   }
 
   async close(): Promise<void> {

@@ -55,6 +55,11 @@ export class MirrorTable<R> {
       .map(([, record]) => record);
   }
 
+  /** Every committed record, in no particular order. */
+  values(): R[] {
+    return [...this.committed.values()];
+  }
+
   entry(owner: string, key: string): string | undefined {
     return this.entries.get(owner)?.get(key);
   }
@@ -91,6 +96,14 @@ export class MirrorTable<R> {
       if (value !== undefined && !this.committed.has(key)) count++;
       if (value === undefined && this.committed.has(key)) count--;
     }
+    return count;
+  }
+
+  /** How many records meeting `test` there are, counting accepted writes. */
+  latestCountWhere(test: (record: R) => boolean): number {
+    let count = 0;
+    for (const [key, record] of this.committed) if (!this.pending.has(key) && test(record)) count++;
+    for (const record of this.pending.values()) if (record !== undefined && test(record)) count++;
     return count;
   }
 

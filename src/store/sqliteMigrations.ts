@@ -40,4 +40,15 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE distributions ADD COLUMN parsed_config TEXT;
   `,
+  // Policies, origin access controls and invalidations (src/store/tables/resources.ts).
+  `
+  CREATE TABLE resources (
+    key TEXT PRIMARY KEY,
+    type TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    name TEXT NOT NULL,
+    metadata TEXT NOT NULL,
+    UNIQUE (type, scope, name)
+  ) STRICT;
+  `,
 ];

@@ -85,8 +85,35 @@ export interface DistributionRecord {
    */
   readonly parsedConfigJson?: string;
   readonly version: number;
+  /** Absent in rows written before tagging distributions: no tags. */
+  readonly tags?: readonly Tag[];
+  /** The local port serving the distribution on a plain http://127.0.0.1:<port>/ URL, once one is assigned. */
+  readonly edgePort?: number;
   readonly createdTime: Date;
   readonly lastModifiedTime: Date;
+}
+
+/** The kinds of resource the generic `resources` table holds. */
+export type ResourceType = "cache-policy" | "origin-request-policy" | "response-headers-policy" | "origin-access-control" | "invalidation";
+
+/**
+ * A policy, origin access control or invalidation: its identity, unique name and the owning service's typed
+ * config as JSON (opaque to the store).
+ */
+export interface ResourceRecord {
+  readonly type: ResourceType;
+  /** Unique per type. */
+  readonly id: string;
+  /** What the name is unique within: the distribution id of an invalidation, "" for the rest. */
+  readonly scope: string;
+  /** Unique per type and scope: a policy's or OAC's Name, an invalidation's CallerReference. */
+  readonly name: string;
+  readonly configJson: string;
+  /** The ETag is derived from it. */
+  readonly version: number;
+  readonly createdTime: Date;
+  readonly lastModifiedTime: Date;
+  readonly tags: readonly Tag[];
 }
 
 export interface KeyChanges {
@@ -152,6 +179,18 @@ export interface Store {
   insertDistribution(record: DistributionRecord): Promise<"inserted" | "exists">;
   replaceDistribution(record: DistributionRecord, expectedVersion: number): Promise<boolean>;
   deleteDistribution(id: string, expectedVersion: number): Promise<boolean>;
+
+  getResource(type: ResourceType, id: string): Promise<ResourceRecord | undefined>;
+  /** Every resource of a type (and scope, when given), oldest first (createdTime, then id). */
+  listResources(type: ResourceType, scope?: string): Promise<ResourceRecord[]>;
+  /**
+   * Inserts unless the id or the type + scope + name is taken ("exists"), or `max` resources of that type and
+   * scope already exist ("limit").
+   */
+  insertResource(record: ResourceRecord, options?: { max?: number }): Promise<InsertResult>;
+  /** Replaces the resource if its version still matches; false when it does not (or it is gone). */
+  replaceResource(record: ResourceRecord, expectedVersion: number): Promise<boolean>;
+  deleteResource(type: ResourceType, id: string, expectedVersion: number): Promise<boolean>;
 
   close(): Promise<void>;
 }

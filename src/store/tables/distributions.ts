@@ -1,5 +1,5 @@
 import { defineTable } from "../table.js";
-import type { DistributionRecord } from "../types.js";
+import type { DistributionRecord, Tag } from "../types.js";
 
 /**
  * A distribution is one row: its metadata as JSON, the config's XML as sent, and the distribution service's
@@ -22,6 +22,8 @@ export const DISTRIBUTIONS = defineTable<DistributionRecord>({
       version: record.version,
       createdTime: record.createdTime.getTime(),
       lastModifiedTime: record.lastModifiedTime.getTime(),
+      ...(record.tags && record.tags.length > 0 ? { tags: record.tags.map((tag) => ({ ...tag })) } : {}),
+      ...(record.edgePort !== undefined ? { edgePort: record.edgePort } : {}),
     } satisfies StoredDistribution),
     config: record.configXml,
     parsed_config: record.parsedConfigJson ?? null,
@@ -49,4 +51,6 @@ interface StoredDistribution {
   version: number;
   createdTime: number;
   lastModifiedTime: number;
+  tags?: Tag[];
+  edgePort?: number;
 }
