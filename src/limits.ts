@@ -104,6 +104,13 @@ export const MAX_HOST_NAME_LENGTH = 253;
 export const MAX_PORT = 65_535;
 /** Origin ConnectionAttempts: 1-3, 3 by default. */
 export const ORIGIN_CONNECTION_ATTEMPTS = { min: 1, max: 3, default: 3 } as const;
+/**
+ * A behaviour's legacy TTLs in seconds (used with ForwardedValues), CloudFront's defaults: MinTTL 0, DefaultTTL one day,
+ * MaxTTL one year (CloudFront Developer Guide, "Cache key and origin requests", legacy cache settings; the model's CacheBehavior docs).
+ */
+export const LEGACY_TTL_SECONDS = { min: 0, default: 86_400, max: 31_536_000 } as const;
+/** How long an error response is cached when no CustomErrorResponse says (ErrorCachingMinTTL; CloudFront Developer Guide, "Control how long errors are cached"). */
+export const DEFAULT_ERROR_CACHING_MIN_TTL_SECONDS = 10;
 
 // ---- who may call (--auth, --allowed-host, --cors; docs/security.md)
 

@@ -4,6 +4,7 @@ import type { RunResult } from "../runtime/function.js";
 import type { ParsedDistributionConfig } from "../service/distributionConfig.js";
 import type { FunctionRunLog } from "../service/functionLogs.js";
 import type { DistributionView } from "../service/distributions.js";
+import { MANAGED_POLICY_SET, type PolicySet } from "../service/policySet.js";
 import { resolveBehaviour } from "./behaviour.js";
 import { applyDefaultRootObject } from "./defaultRootObject.js";
 import type { FunctionErrorPageRenderer } from "./answers.js";
@@ -25,7 +26,7 @@ export type { EdgeLogEntry, EdgeTarget, FunctionLogLine } from "./exchange.js";
 
 /** What the edge needs from the rest of edgelite. */
 export interface EdgeServices {
-  forHost(host: string): Promise<{ view: DistributionView; config: ParsedDistributionConfig } | undefined>;
+  forHost(host: string): Promise<{ view: DistributionView; config: ParsedDistributionConfig; policies?: PolicySet } | undefined>;
   runLive(functionArn: string, event: FunctionEvent, options: { rawQueryString?: string | null }): Promise<RunResult | undefined>;
   /** Keeps a LIVE run's logs as CloudWatch Logs would (the function log store); optional. */
   recordRun?(run: FunctionRunLog): void;
@@ -94,7 +95,7 @@ export class Edge {
   async resolve(host: string): Promise<EdgeTarget | undefined> {
     const name = host.toLowerCase().replace(/:\d+$/, "").replace(/\.$/, "");
     const found = await this.services.forHost(name);
-    return found && { host: name, view: found.view, config: found.config };
+    return found && { host: name, view: found.view, config: found.config, policies: found.policies ?? MANAGED_POLICY_SET };
   }
 
   /** Serves one viewer request for the distribution `resolve` found. */

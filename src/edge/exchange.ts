@@ -4,6 +4,7 @@ import type { FunctionEvent, FunctionRequest } from "../runtime/event.js";
 import type { RunResult } from "../runtime/function.js";
 import type { BehaviourConfig, ParsedDistributionConfig } from "../service/distributionConfig.js";
 import type { DistributionView } from "../service/distributions.js";
+import type { PolicySet } from "../service/policySet.js";
 import type { FunctionRunLog } from "../service/functionLogs.js";
 import type { ForwardingRules } from "./forwarding.js";
 import { newRequestId } from "./identity.js";
@@ -17,6 +18,8 @@ export interface EdgeTarget {
   host: string;
   view: DistributionView;
   config: ParsedDistributionConfig;
+  /** The policies its behaviours may name (managed and custom), as of this request. */
+  policies: PolicySet;
 }
 
 /** One function run at the edge: what the request log shows of it (and, through recordRun, CloudWatch Logs). */

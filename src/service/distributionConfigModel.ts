@@ -16,6 +16,16 @@ export interface DistributionConfig {
   DefaultCacheBehavior: DefaultCacheBehavior;
   CacheBehaviors?: CacheBehavior[];
   CustomErrorResponses?: CustomErrorResponse[];
+  Restrictions?: { GeoRestriction: GeoRestriction };
+}
+
+export type GeoRestrictionType = "none" | "whitelist" | "blacklist";
+export const GEO_RESTRICTION_TYPES: readonly GeoRestrictionType[] = ["none", "whitelist", "blacklist"];
+
+export interface GeoRestriction {
+  RestrictionType: GeoRestrictionType;
+  /** ISO 3166-1 alpha-2 country codes. */
+  Locations?: string[];
 }
 
 export interface Origin {
@@ -27,6 +37,7 @@ export interface Origin {
   CustomOriginConfig?: CustomOriginConfig;
   ConnectionAttempts?: number;
   ConnectionTimeout?: number;
+  OriginAccessControlId?: string;
 }
 
 export interface OriginCustomHeader {
@@ -66,13 +77,35 @@ export interface ForwardedValues {
   Headers?: string[];
 }
 
+export type HttpMethod = "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "OPTIONS" | "DELETE";
+export const HTTP_METHODS: readonly HttpMethod[] = ["GET", "HEAD", "POST", "PUT", "PATCH", "OPTIONS", "DELETE"];
+
+export interface AllowedMethods {
+  Items: HttpMethod[];
+  CachedMethods?: HttpMethod[];
+}
+
+export interface LambdaFunctionAssociation {
+  LambdaFunctionARN: string;
+  EventType: EventType;
+  IncludeBody?: boolean;
+}
+
 export interface DefaultCacheBehavior {
   TargetOriginId: string;
   ViewerProtocolPolicy?: string;
+  AllowedMethods?: AllowedMethods;
+  Compress?: boolean;
+  LambdaFunctionAssociations?: LambdaFunctionAssociation[];
   FunctionAssociations?: FunctionAssociation[];
   OriginRequestPolicyId?: string;
   CachePolicyId?: string;
+  ResponseHeadersPolicyId?: string;
   ForwardedValues?: ForwardedValues;
+  /** Legacy TTLs (seconds), read only with ForwardedValues. */
+  MinTTL?: number;
+  DefaultTTL?: number;
+  MaxTTL?: number;
 }
 
 export interface CacheBehavior extends DefaultCacheBehavior {
@@ -84,4 +117,6 @@ export interface CustomErrorResponse {
   ResponsePagePath?: string;
   /** A string in the model (an HTTP status). */
   ResponseCode?: string;
+  /** Seconds an error response is cached. */
+  ErrorCachingMinTTL?: number;
 }

@@ -2,7 +2,7 @@ import { randomInt } from "node:crypto";
 import type { Clock } from "../clock.js";
 import { DEFAULT_LIST_MAX_ITEMS } from "../limits.js";
 import type { DistributionRecord, Store } from "../store/types.js";
-import { interpretDistributionConfig, type ParsedDistributionConfig } from "./distributionConfig.js";
+import { interpretDistributionConfig, PARSED_CONFIG_FORMAT, withCurrentDefaults, type ParsedDistributionConfig } from "./distributionConfig.js";
 import type { DistributionConfig } from "./distributionConfigModel.js";
 import { CloudFrontError, preconditionFailed, requireIfMatch } from "./errors.js";
 import { etagForVersion } from "./etag.js";
@@ -193,10 +193,21 @@ export class DistributionService {
     let parsed = this.parsedConfigs.get(record);
     if (!parsed) {
       // The store keeps this service's own JSON (written by create and update) as opaque text.
-      parsed = record.parsedConfigJson === undefined ? this.parseAsSent(record) : (JSON.parse(record.parsedConfigJson) as ParsedDistributionConfig);
+      const stored = record.parsedConfigJson === undefined ? undefined : (JSON.parse(record.parsedConfigJson) as ParsedDistributionConfig);
+      parsed = stored?.format === PARSED_CONFIG_FORMAT ? stored : this.parseStale(record, stored);
       this.parsedConfigs.set(record, parsed);
     }
     return parsed;
+  }
+
+  /** A record stored by an older edgelite: read again from its XML, or (when this one refuses it) its old reading with today's defaults. */
+  private parseStale(record: DistributionRecord, stored: ParsedDistributionConfig | undefined): ParsedDistributionConfig {
+    try {
+      return this.parseAsSent(record);
+    } catch (error) {
+      if (!stored) throw error;
+      return withCurrentDefaults(stored);
+    }
   }
 
   private parseAsSent(record: DistributionRecord): ParsedDistributionConfig {
@@ -210,8 +221,14 @@ export class DistributionService {
   async upgradeStored(): Promise<number> {
     let upgraded = 0;
     for await (const record of this.all()) {
-      if (record.parsedConfigJson !== undefined) continue;
-      const parsedConfigJson = JSON.stringify(this.parseAsSent(record));
+      if (record.parsedConfigJson !== undefined && (JSON.parse(record.parsedConfigJson) as Partial<ParsedDistributionConfig>).format === PARSED_CONFIG_FORMAT) continue;
+      let parsedConfigJson: string;
+      try {
+        parsedConfigJson = JSON.stringify(this.parseAsSent(record));
+      } catch {
+        // A config an older edgelite accepted and this one refuses: left as stored (parseStale serves it as before).
+        continue;
+      }
       if (await this.options.store.replaceDistribution({ ...record, parsedConfigJson }, record.version)) upgraded++;
     }
     if (upgraded > 0) this.invalidateHosts();

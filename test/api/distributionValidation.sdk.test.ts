@@ -48,6 +48,46 @@ const MISTAKES: Array<{ mistake: string; error: string; status: number; change: 
     change: (c) =>
       (c.DefaultCacheBehavior!.FunctionAssociations = { Quantity: 1, Items: [{ FunctionARN: "arn:aws:cloudfront::123456789012:function/ghost", EventType: "viewer-request" }] }),
   },
+  {
+    mistake: "AllowedMethods that are not one of CloudFront's three sets",
+    error: "InvalidArgument",
+    status: 400,
+    change: (c) => (c.DefaultCacheBehavior!.AllowedMethods = { Quantity: 3, Items: ["GET", "HEAD", "POST"] }),
+  },
+  {
+    mistake: "CachedMethods beyond AllowedMethods",
+    error: "InvalidArgument",
+    status: 400,
+    change: (c) => (c.DefaultCacheBehavior!.AllowedMethods = { Quantity: 2, Items: ["GET", "HEAD"], CachedMethods: { Quantity: 3, Items: ["GET", "HEAD", "OPTIONS"] } }),
+  },
+  {
+    mistake: "legacy TTLs out of order",
+    error: "InvalidTTLOrder",
+    status: 400,
+    change: (c) => {
+      delete c.DefaultCacheBehavior!.CachePolicyId;
+      Object.assign(c.DefaultCacheBehavior!, { ForwardedValues: { QueryString: false, Cookies: { Forward: "none" } }, MinTTL: 100, DefaultTTL: 10, MaxTTL: 1000 });
+    },
+  },
+  {
+    mistake: "a geo whitelist without locations",
+    error: "InvalidGeoRestrictionParameter",
+    status: 400,
+    change: (c) => (c.Restrictions = { GeoRestriction: { RestrictionType: "whitelist", Quantity: 0 } }),
+  },
+  {
+    mistake: "a geo restriction naming something that is not a country code",
+    error: "InvalidLocationCode",
+    status: 400,
+    change: (c) => (c.Restrictions = { GeoRestriction: { RestrictionType: "blacklist", Quantity: 1, Items: ["France"] } }),
+  },
+  {
+    mistake: "a Lambda@Edge association to an unversioned function",
+    error: "InvalidLambdaFunctionAssociation",
+    status: 400,
+    change: (c) =>
+      (c.DefaultCacheBehavior!.LambdaFunctionAssociations = { Quantity: 1, Items: [{ LambdaFunctionARN: "arn:aws:lambda:us-east-1:123456789012:function:auth", EventType: "origin-request" }] }),
+  },
   { mistake: "Quantity that disagrees with Items", error: "InvalidArgument", status: 400, change: (c) => (c.Origins!.Quantity = 2) },
   { mistake: "two origins with one Id", error: "InvalidArgument", status: 400, change: (c) => (c.Origins = { Quantity: 2, Items: [origin(), origin()] }) },
 ];
@@ -79,4 +119,34 @@ describe("DistributionConfig validation through @aws-sdk/client-cloudfront", () 
       expect((await t.client.send(new GetDistributionCommand({ Id: created.Distribution!.Id! }))).ETag).toBe(created.ETag);
     });
   }
+});
+
+describe("the settings the edge reads, through @aws-sdk/client-cloudfront", () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer("memory");
+  });
+  afterAll(() => t.close());
+
+  it("accepts methods, compression, TTLs, Lambda@Edge associations, response headers policies, geo restrictions and error caching, and returns them as sent", async () => {
+    const config = valid("settings");
+    config.DefaultCacheBehavior = {
+      TargetOriginId: "app",
+      ViewerProtocolPolicy: "redirect-to-https",
+      AllowedMethods: { Quantity: 7, Items: ["POST", "GET", "HEAD", "OPTIONS", "PUT", "PATCH", "DELETE"], CachedMethods: { Quantity: 3, Items: ["GET", "HEAD", "OPTIONS"] } },
+      Compress: true,
+      LambdaFunctionAssociations: { Quantity: 1, Items: [{ LambdaFunctionARN: "arn:aws:lambda:us-east-1:123456789012:function:auth:3", EventType: "origin-request", IncludeBody: false }] },
+      ForwardedValues: { QueryString: true, Cookies: { Forward: "none" } },
+      MinTTL: 0,
+      DefaultTTL: 60,
+      MaxTTL: 600,
+    };
+    config.Restrictions = { GeoRestriction: { RestrictionType: "whitelist", Quantity: 2, Items: ["FR", "DE"] } };
+    config.CustomErrorResponses = { Quantity: 1, Items: [{ ErrorCode: 404, ErrorCachingMinTTL: 30 }] };
+    const created = await t.client.send(new CreateDistributionCommand({ DistributionConfig: config }));
+    const got = (await t.client.send(new GetDistributionCommand({ Id: created.Distribution!.Id! }))).Distribution!.DistributionConfig!;
+    expect(got.DefaultCacheBehavior).toEqual(config.DefaultCacheBehavior);
+    expect(got.Restrictions).toEqual(config.Restrictions);
+    expect(got.CustomErrorResponses).toEqual(config.CustomErrorResponses);
+  });
 });

@@ -2,29 +2,29 @@ import { describe, expect, it } from "vitest";
 import { customErrorFor, customErrorPage } from "../../src/edge/errorPages.js";
 import type { FetchOne } from "../../src/edge/failover.js";
 import type { OriginRequest } from "../../src/edge/originReply.js";
-import { behaviour, config, origin, reply, resolved } from "./fixtures.js";
+import { behaviour, config, errorResponse, origin, reply, resolved } from "./fixtures.js";
 
 const site = config({
   origins: [origin("o"), origin("pages")],
   behaviours: [behaviour("/errors/*", "pages"), behaviour("*", "o")],
   customErrorResponses: [
-    { errorCode: 404 },
-    { errorCode: 404, responsePagePath: "/errors/404.html", responseCode: 200 },
-    { errorCode: 503, responsePagePath: "/errors/busy.html" },
-    { errorCode: 502, responsePagePath: "/errors/down.html", responseCode: 503 },
+    errorResponse({ errorCode: 404 }),
+    errorResponse({ errorCode: 404, responsePagePath: "/errors/404.html", responseCode: 200 }),
+    errorResponse({ errorCode: 503, responsePagePath: "/errors/busy.html" }),
+    errorResponse({ errorCode: 502, responsePagePath: "/errors/down.html", responseCode: 503 }),
   ],
 });
 
 describe("customErrorFor: which CustomErrorResponse replaces a status", () => {
   it("is the first for the code that names a page", () => {
-    expect(customErrorFor(site, 404)).toEqual({ errorCode: 404, responsePagePath: "/errors/404.html", responseCode: 200 });
-    expect(customErrorFor(site, 503)).toEqual({ errorCode: 503, responsePagePath: "/errors/busy.html" });
+    expect(customErrorFor(site, 404)).toEqual(errorResponse({ errorCode: 404, responsePagePath: "/errors/404.html", responseCode: 200 }));
+    expect(customErrorFor(site, 503)).toEqual(errorResponse({ errorCode: 503, responsePagePath: "/errors/busy.html" }));
   });
 
   it("is none for a status without one, for one without a page, and below 400", () => {
     expect(customErrorFor(site, 500)).toBeUndefined();
-    expect(customErrorFor(config({ customErrorResponses: [{ errorCode: 404 }] }), 404)).toBeUndefined();
-    expect(customErrorFor(config({ customErrorResponses: [{ errorCode: 304, responsePagePath: "/x" }] }), 304)).toBeUndefined();
+    expect(customErrorFor(config({ customErrorResponses: [errorResponse({ errorCode: 404 })] }), 404)).toBeUndefined();
+    expect(customErrorFor(config({ customErrorResponses: [errorResponse({ errorCode: 304, responsePagePath: "/x" })] }), 304)).toBeUndefined();
   });
 });
 

@@ -5,8 +5,9 @@ import { resolveBehaviour } from "../../src/edge/behaviour.js";
 import { Exchange, type EdgeSettings } from "../../src/edge/exchange.js";
 import type { OriginReply } from "../../src/edge/originReply.js";
 import type { RunResult } from "../../src/runtime/function.js";
-import type { BehaviourConfig, OriginConfig, ParsedDistributionConfig } from "../../src/service/distributionConfig.js";
+import { PARSED_CONFIG_FORMAT, type BehaviourConfig, type CustomErrorResponseConfig, type OriginConfig, type ParsedDistributionConfig } from "../../src/service/distributionConfig.js";
 import type { DistributionView } from "../../src/service/distributions.js";
+import { MANAGED_POLICY_SET } from "../../src/service/policySet.js";
 
 /** Typed building blocks for the edge's unit tests (no server, no HTTP). */
 
@@ -29,11 +30,12 @@ export function origin(id: string, overrides: Partial<OriginConfig> = {}): Origi
 }
 
 export function behaviour(pathPattern: string, targetOriginId: string, overrides: Partial<BehaviourConfig> = {}): BehaviourConfig {
-  return { pathPattern, targetOriginId, functions: [], ...overrides };
+  return { pathPattern, targetOriginId, functions: [], allowedMethods: ["GET", "HEAD"], cachedMethods: ["GET", "HEAD"], compress: false, viewerProtocolPolicy: "allow-all", lambdaFunctionAssociations: [], ...overrides };
 }
 
 export function config(overrides: Partial<ParsedDistributionConfig> = {}): ParsedDistributionConfig {
   return {
+    format: PARSED_CONFIG_FORMAT,
     callerReference: "test",
     enabled: true,
     comment: "",
@@ -43,8 +45,14 @@ export function config(overrides: Partial<ParsedDistributionConfig> = {}): Parse
     originGroups: [],
     customErrorResponses: [],
     behaviours: [behaviour("*", "o")],
+    geoRestriction: { type: "none", locations: [] },
     ...overrides,
   };
+}
+
+/** A CustomErrorResponse as parsed (ErrorCachingMinTTL at its default of 10 s unless given). */
+export function errorResponse(response: Omit<CustomErrorResponseConfig, "errorCachingMinTtl"> & { errorCachingMinTtl?: number }): CustomErrorResponseConfig {
+  return { errorCachingMinTtl: 10, ...response };
 }
 
 export function view(id = "EDFDVBD6EXAMPLE"): DistributionView {
@@ -80,7 +88,7 @@ export interface ExchangeSetup {
 export function exchange(setup: ExchangeSetup = {}): Exchange {
   const req = viewerRequest(setup.method ?? "GET", setup.url ?? "/", setup.headers ?? [["Host", "d111111abcdef8.cloudfront.net"]]);
   const settings: EdgeSettings = { runLive: setup.runLive ?? (async () => undefined), log: undefined, s3: new Map(), forwardAll: setup.forwardAll ?? false, viewerCountry: "US" };
-  return new Exchange(req, new ServerResponse(req), { host: "d111111abcdef8.cloudfront.net", view: view(), config: setup.config ?? config() }, settings);
+  return new Exchange(req, new ServerResponse(req), { host: "d111111abcdef8.cloudfront.net", view: view(), config: setup.config ?? config(), policies: MANAGED_POLICY_SET }, settings);
 }
 
 /** An Exchange through resolveBehaviour: behaviour, rules and event set. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Edge } from "../../src/edge/edge.js";
+import { MANAGED_POLICY_SET } from "../../src/service/policySet.js";
 import { config, view } from "./fixtures.js";
 
 describe("Edge.resolve: the distribution a Host names", () => {
@@ -16,7 +17,7 @@ describe("Edge.resolve: the distribution a Host names", () => {
   it("finds a distribution by its name, whatever the case, port or trailing dot", async () => {
     for (const host of ["d111111abcdef8.cloudfront.net", "D111111ABCDEF8.CloudFront.NET:8080", "d111111abcdef8.cloudfront.net."]) {
       const resolved = await edge.resolve(host);
-      expect(resolved).toEqual({ host: "d111111abcdef8.cloudfront.net", view: target.view, config: target.config });
+      expect(resolved).toEqual({ host: "d111111abcdef8.cloudfront.net", view: target.view, config: target.config, policies: MANAGED_POLICY_SET });
     }
   });
 

@@ -3,6 +3,12 @@ import { originSettingError, type OriginSetting } from "../../service/distributi
 import {
   COOKIE_FORWARDING,
   EVENT_TYPES,
+  GEO_RESTRICTION_TYPES,
+  HTTP_METHODS,
+  type AllowedMethods,
+  type GeoRestriction,
+  type HttpMethod,
+  type LambdaFunctionAssociation,
   type CacheBehavior,
   type CustomErrorResponse,
   type DefaultCacheBehavior,
@@ -88,6 +94,29 @@ function originSetting(node: XmlObject | undefined, name: OriginSetting): number
 
 const numberOr = (value: string | undefined): number | undefined => (value === undefined ? undefined : Number(value));
 
+/** A whole-number member (the model's integer or long): absent stays absent; other text is not the schema's. */
+function wholeNumber(node: XmlObject | undefined, name: string): number | undefined {
+  const value = text(node, name);
+  if (value === undefined) return undefined;
+  if (!/^\s*-?\d{1,15}\s*$/.test(value)) throw malformed(`<${name}> must be a whole number.`);
+  return Number(value);
+}
+
+/** A boolean member: absent stays absent; only true and false are booleans. */
+function booleanMember(node: XmlObject | undefined, name: string): boolean | undefined {
+  const value = text(node, name);
+  if (value === undefined) return undefined;
+  if (value !== "true" && value !== "false") throw malformed(`<${name}> must be true or false.`);
+  return value === "true";
+}
+
+function methods(wrapper: XmlObject | undefined, where: string): HttpMethod[] {
+  return textItems(wrapper, "Method", where).map((value) => {
+    if (!isOneOf(HTTP_METHODS, value)) throw new CloudFrontError("MalformedXML", validationMessage([{ at: where, value, constraint: { kind: "enum", values: HTTP_METHODS } }]));
+    return value;
+  });
+}
+
 /** Only the members present, so that a config read from XML and one built as an object compare equal. */
 function defined<T extends object>(value: T): T {
   for (const key of Object.keys(value) as Array<keyof T>) if (value[key] === undefined) delete value[key];
@@ -116,6 +145,7 @@ function readOrigin(node: XmlObject): Origin {
       : undefined,
     ConnectionTimeout: originSetting(node, "ConnectionTimeout"),
     ConnectionAttempts: originSetting(node, "ConnectionAttempts"),
+    OriginAccessControlId: text(node, "OriginAccessControlId"),
   });
 }
 
@@ -129,13 +159,16 @@ function readOriginGroup(node: XmlObject, i: number): OriginGroup {
   return defined({ Id, Members, FailoverCriteria: criteria ? { StatusCodes } : undefined });
 }
 
+/** A required member that must be one of the model's enum values (`at` names it as the service's messages do). */
+function requiredEnum<T extends string>(node: XmlObject, name: string, at: string, values: readonly T[]): T {
+  const value = required(node, name, at);
+  if (!isOneOf(values, value)) throw new CloudFrontError("MalformedXML", validationMessage([{ at, value, constraint: { kind: "enum", values } }]));
+  return value;
+}
+
 function readAssociation(node: XmlObject, where: string): FunctionAssociation {
   const FunctionARN = required(node, "FunctionARN", `${where}.functionAssociations.items.member.functionARN`);
-  const at = `${where}.functionAssociations.items.member.eventType`;
-  const EventType = required(node, "EventType", at);
-  if (!isOneOf(EVENT_TYPES, EventType)) {
-    throw new CloudFrontError("MalformedXML", validationMessage([{ at, value: EventType, constraint: { kind: "enum", values: EVENT_TYPES } }]));
-  }
+  const EventType = requiredEnum(node, "EventType", `${where}.functionAssociations.items.member.eventType`, EVENT_TYPES);
   return { FunctionARN, EventType };
 }
 
@@ -156,19 +189,49 @@ function readForwardedValues(node: XmlObject): ForwardedValues {
   });
 }
 
+function readAllowedMethods(node: XmlObject, where: string): AllowedMethods {
+  const cached = object(node, "CachedMethods");
+  return defined({
+    Items: methods(node, `${where}.allowedMethods.items`),
+    CachedMethods: cached ? methods(cached, `${where}.allowedMethods.cachedMethods.items`) : undefined,
+  });
+}
+
+function readLambdaAssociation(node: XmlObject, where: string): LambdaFunctionAssociation {
+  const LambdaFunctionARN = required(node, "LambdaFunctionARN", `${where}.lambdaFunctionAssociations.items.member.lambdaFunctionARN`);
+  const EventType = requiredEnum(node, "EventType", `${where}.lambdaFunctionAssociations.items.member.eventType`, EVENT_TYPES);
+  return defined({ LambdaFunctionARN, EventType, IncludeBody: booleanMember(node, "IncludeBody") });
+}
+
 function readBehaviour(node: XmlObject, where: string): DefaultCacheBehavior {
   const TargetOriginId = required(node, "TargetOriginId", `${where}.targetOriginId`);
   const associations = object(node, "FunctionAssociations");
   const FunctionAssociations = items(associations, "FunctionAssociation", `${where}.FunctionAssociations`).map((a) => readAssociation(a, where));
+  const lambdas = object(node, "LambdaFunctionAssociations");
+  const LambdaFunctionAssociations = items(lambdas, "LambdaFunctionAssociation", `${where}.LambdaFunctionAssociations`).map((a) => readLambdaAssociation(a, where));
+  const allowed = object(node, "AllowedMethods");
   const forwarded = object(node, "ForwardedValues");
   return defined({
     TargetOriginId,
     ViewerProtocolPolicy: text(node, "ViewerProtocolPolicy"),
+    AllowedMethods: allowed ? readAllowedMethods(allowed, where) : undefined,
+    Compress: booleanMember(node, "Compress"),
+    LambdaFunctionAssociations: lambdas ? LambdaFunctionAssociations : undefined,
     FunctionAssociations: associations ? FunctionAssociations : undefined,
     OriginRequestPolicyId: text(node, "OriginRequestPolicyId"),
     CachePolicyId: text(node, "CachePolicyId"),
+    ResponseHeadersPolicyId: text(node, "ResponseHeadersPolicyId"),
     ForwardedValues: forwarded ? readForwardedValues(forwarded) : undefined,
+    MinTTL: wholeNumber(node, "MinTTL"),
+    DefaultTTL: wholeNumber(node, "DefaultTTL"),
+    MaxTTL: wholeNumber(node, "MaxTTL"),
   });
+}
+
+function readGeoRestriction(node: XmlObject): GeoRestriction {
+  const RestrictionType = requiredEnum(node, "RestrictionType", "distributionConfig.restrictions.geoRestriction.restrictionType", GEO_RESTRICTION_TYPES);
+  const Locations = textItems(node, "Location", "GeoRestriction");
+  return defined({ RestrictionType, Locations: Locations.length > 0 ? Locations : undefined });
 }
 
 function readCacheBehavior(node: XmlObject, i: number): CacheBehavior {
@@ -181,6 +244,7 @@ function readCustomErrorResponse(node: XmlObject, i: number): CustomErrorRespons
     ErrorCode: Number(required(node, "ErrorCode", `distributionConfig.customErrorResponses.items.${i + 1}.member.errorCode`)),
     ResponsePagePath: text(node, "ResponsePagePath"),
     ResponseCode: text(node, "ResponseCode"),
+    ErrorCachingMinTTL: wholeNumber(node, "ErrorCachingMinTTL"),
   });
 }
 
@@ -202,7 +266,9 @@ export function readDistributionConfig(root: XmlObject): DistributionConfig {
   const DefaultCacheBehavior = readBehaviour(requiredObject(root, "DefaultCacheBehavior", "distributionConfig.defaultCacheBehavior"), "distributionConfig.defaultCacheBehavior");
   const CacheBehaviors = present(object(root, "CacheBehaviors"), (behaviours) => items(behaviours, "CacheBehavior", "CacheBehaviors").map(readCacheBehavior));
   const CustomErrorResponses = present(object(root, "CustomErrorResponses"), (responses) => items(responses, "CustomErrorResponse", "CustomErrorResponses").map(readCustomErrorResponse));
-  return defined({ CallerReference, Comment, Enabled: enabled === "true", Aliases, DefaultRootObject, Origins, OriginGroups, DefaultCacheBehavior, CacheBehaviors, CustomErrorResponses });
+  const geo = object(object(root, "Restrictions"), "GeoRestriction");
+  const Restrictions = geo ? { GeoRestriction: readGeoRestriction(geo) } : undefined;
+  return defined({ CallerReference, Comment, Enabled: enabled === "true", Aliases, DefaultRootObject, Origins, OriginGroups, DefaultCacheBehavior, CacheBehaviors, CustomErrorResponses, Restrictions });
 }
 
 // ---- writing
@@ -235,23 +301,35 @@ function originXml(origin: Origin): XmlChild {
       el("CustomOriginConfig", textMembers(custom, ["HTTPPort", "HTTPSPort", "OriginProtocolPolicy", "OriginReadTimeout", "OriginKeepaliveTimeout"])),
     el("ConnectionAttempts", origin.ConnectionAttempts),
     el("ConnectionTimeout", origin.ConnectionTimeout),
+    el("OriginAccessControlId", origin.OriginAccessControlId),
   ]);
 }
 
 function behaviourFields(behaviour: DefaultCacheBehavior): XmlChild[] {
   const forwarded = behaviour.ForwardedValues;
+  const allowed = behaviour.AllowedMethods;
+  const methodList = (name: string, values: readonly HttpMethod[] | undefined) => textList(name, "Method", values);
   return [
     el("TargetOriginId", behaviour.TargetOriginId),
     el("ViewerProtocolPolicy", behaviour.ViewerProtocolPolicy),
+    allowed && el("AllowedMethods", [el("Quantity", allowed.Items.length), el("Items", allowed.Items.map((m) => el("Method", m))), methodList("CachedMethods", allowed.CachedMethods)]),
+    el("Compress", behaviour.Compress),
+    list("LambdaFunctionAssociations", behaviour.LambdaFunctionAssociations, (a) =>
+      el("LambdaFunctionAssociation", [el("LambdaFunctionARN", a.LambdaFunctionARN), el("EventType", a.EventType), el("IncludeBody", a.IncludeBody)]),
+    ),
     list("FunctionAssociations", behaviour.FunctionAssociations, (a) => el("FunctionAssociation", [el("FunctionARN", a.FunctionARN), el("EventType", a.EventType satisfies EventType)])),
-    el("OriginRequestPolicyId", behaviour.OriginRequestPolicyId),
     el("CachePolicyId", behaviour.CachePolicyId),
+    el("OriginRequestPolicyId", behaviour.OriginRequestPolicyId),
+    el("ResponseHeadersPolicyId", behaviour.ResponseHeadersPolicyId),
     forwarded &&
       el("ForwardedValues", [
         el("QueryString", forwarded.QueryString),
         forwarded.Cookies && el("Cookies", [el("Forward", forwarded.Cookies.Forward), textList("WhitelistedNames", "Name", forwarded.Cookies.WhitelistedNames)]),
         textList("Headers", "Name", forwarded.Headers),
       ]),
+    el("MinTTL", behaviour.MinTTL),
+    el("DefaultTTL", behaviour.DefaultTTL),
+    el("MaxTTL", behaviour.MaxTTL),
   ];
 }
 
@@ -276,9 +354,17 @@ function distributionConfigElements(config: DistributionConfig): XmlChild[] {
     el("DefaultCacheBehavior", behaviourFields(config.DefaultCacheBehavior)),
     list("CacheBehaviors", config.CacheBehaviors, (behaviour) => el("CacheBehavior", [el("PathPattern", behaviour.PathPattern), ...behaviourFields(behaviour)])),
     list("CustomErrorResponses", config.CustomErrorResponses, (response) =>
-      el("CustomErrorResponse", [el("ErrorCode", response.ErrorCode), el("ResponsePagePath", response.ResponsePagePath), el("ResponseCode", response.ResponseCode)]),
+      el("CustomErrorResponse", [el("ErrorCode", response.ErrorCode), el("ResponsePagePath", response.ResponsePagePath), el("ResponseCode", response.ResponseCode), el("ErrorCachingMinTTL", response.ErrorCachingMinTTL)]),
     ),
     el("Comment", config.Comment),
     el("Enabled", config.Enabled),
+    config.Restrictions &&
+      el("Restrictions", [
+        el("GeoRestriction", [
+          el("RestrictionType", config.Restrictions.GeoRestriction.RestrictionType),
+          el("Quantity", config.Restrictions.GeoRestriction.Locations?.length ?? 0),
+          config.Restrictions.GeoRestriction.Locations && el("Items", config.Restrictions.GeoRestriction.Locations.map((code) => el("Location", code))),
+        ]),
+      ]),
   ];
 }
