@@ -1,7 +1,7 @@
 import { readDistributionConfigAsSent } from "./api/cloudfront/distributionRequest.js";
 import type { ApiServices } from "./api/operation.js";
 import { systemClock, type Clock } from "./clock.js";
-import { Edge, type EdgeLogEntry, type FunctionErrorPageRenderer } from "./edge/edge.js";
+import { Edge, type EdgeLogEntry, type EdgeNotice, type FunctionErrorPageRenderer } from "./edge/edge.js";
 import type { S3Sources } from "./edge/origin.js";
 import { DEFAULT_KVS_PROVISIONING_MS, DEFAULT_MAX_FUNCTIONS_PER_ACCOUNT, DEFAULT_MAX_KEY_VALUE_STORES_PER_ACCOUNT } from "./limits.js";
 import { loadIsolatedVm } from "./runtime/ivm.js";
@@ -34,6 +34,8 @@ export interface AppOptions {
   /** Told of each new distribution. */
   onDistributionCreated?: (distribution: DistributionView) => void;
   onEdgeRequest?: (entry: EdgeLogEntry) => void;
+  /** Told once per distribution (and config version) of what its edge accepts but does not do (src/edge/notices.ts). */
+  onEdgeNotice?: (notice: EdgeNotice) => void;
   /** Local sources of S3 origins by bucket name: a folder, or the URL of an S3-compatible server. */
   s3Sources?: S3Sources;
   /** The edge forwards every header, cookie and query string to origins, whatever the policies say. */
@@ -134,6 +136,7 @@ export function composeApp(options: AppOptions): App {
     },
     {
       ...(options.onEdgeRequest ? { log: options.onEdgeRequest } : {}),
+      ...(options.onEdgeNotice ? { notice: options.onEdgeNotice } : {}),
       ...(options.s3Sources ? { s3: options.s3Sources } : {}),
       forwardAll: options.forwardAll ?? false,
       ...(options.viewerCountry ? { viewerCountry: options.viewerCountry } : {}),

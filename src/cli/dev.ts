@@ -4,7 +4,7 @@ import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseRuntimeName } from "../runtime/types.js";
 import { writeDistributionConfig } from "../api/cloudfront/distributionConfigXml.js";
-import type { DistributionConfig, Origin } from "../service/distributionConfigModel.js";
+import { HTTP_METHODS, type DistributionConfig, type Origin } from "../service/distributionConfigModel.js";
 import { startServer, type RunningServer } from "../server.js";
 import { MemoryStore } from "../store/memory.js";
 import { collectAllowedHost, reachableFromNetwork } from "./access.js";
@@ -47,7 +47,7 @@ export function registerDev(program: Command): void {
     .option("--host <host>", "interface to listen on", "127.0.0.1")
     .option("-r, --runtime <runtime>", "1.0 or 2.0", "2.0")
     .option("--kvs <file.json>", "a key value store for cf.kvs(), in CloudFront's import format (2.0)")
-    .option("--viewer-country <code>", "the CloudFront-Viewer-Country your function sees", parseCountry, "US")
+    .option("--viewer-country <code>", "the CloudFront-Viewer-Country your function sees (a request's X-Edgelite-Viewer-Country header overrides it)", parseCountry, "US")
     .option("--allowed-host <name>", "serve this Host too, besides localhost names, loopback addresses and --host (repeatable; .example.com allows subdomains)", collectAllowedHost)
     .option("--cloudfront-errors", "answer a failed function with CloudFront's own 503 page instead of the development error page")
     .addOption(new Option("--log-format <format>", "request log: pretty (coloured lines) or json (one JSON object per line on stdout)").choices(LOG_FORMATS).default("pretty"))
@@ -84,6 +84,7 @@ async function dev(viewerRequestFile: string, options: DevOptions): Promise<void
     edgeHost: DEV_DOMAIN,
     access: { allowedHosts: options.allowedHost ?? [] },
     onEdgeRequest: log.edge,
+    onEdgeNotice: (notice) => log.notice(notice),
     ...(log.api ? { onRequest: log.api } : {}),
     viewerCountry: options.viewerCountry,
     ...(options.cloudfrontErrors ? {} : { functionErrorPage: devFunctionErrorPage({ "viewer-request": viewerRequestFile, "viewer-response": options.viewerResponse }) }),
@@ -121,6 +122,8 @@ async function dev(viewerRequestFile: string, options: DevOptions): Promise<void
     DefaultCacheBehavior: {
       TargetOriginId: "origin",
       ViewerProtocolPolicy: "allow-all",
+      // Every method reaches the origin in dev (CloudFront's default, GET and HEAD only, would refuse a form's POST).
+      AllowedMethods: { Items: [...HTTP_METHODS], CachedMethods: ["GET", "HEAD"] },
       FunctionAssociations: functions.map(({ name, eventType }) => ({ FunctionARN: app.functionArn(name), EventType: eventType })),
     },
   };

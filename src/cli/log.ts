@@ -1,5 +1,5 @@
 import pino from "pino";
-import type { EdgeLogEntry } from "../edge/edge.js";
+import type { EdgeLogEntry, EdgeNotice } from "../edge/edge.js";
 import type { RequestLogEntry } from "../api/dispatch.js";
 import { colour, formatApiLine, formatEdgeEntry } from "./format.js";
 
@@ -22,6 +22,11 @@ export interface RequestLog {
   readonly edge?: (entry: EdgeLogEntry) => void;
   /** A process line such as the ready line: `text` as it is when pretty, `msg` plus `fields` when JSON. */
   info(text: string, msg: string, fields?: LogFields): void;
+  /**
+   * What the edge accepts but does not do for a distribution (once per distribution and version): on stderr
+   * when pretty, a warn line (`kind: "notice"`) when JSON. Written even when quiet.
+   */
+  notice(notice: EdgeNotice): void;
   /** Writes out what is still buffered; call before process.exit. Bounded: resolves within a second. */
   close(): Promise<void>;
 }
@@ -46,6 +51,7 @@ function prettyLog(quiet: boolean): RequestLog {
     api: quiet ? undefined : (entry) => void process.stderr.write(`${formatApiLine(entry, err)}\n`),
     edge: quiet ? undefined : (entry) => void process.stdout.write(formatEdgeEntry(entry, out)),
     info: (text) => void process.stdout.write(`${text}\n`),
+    notice: (notice) => void process.stderr.write(`${err.yellow(`edgelite: notice: ${notice.message}`)}\n`),
     close: async () => {},
   };
 }
@@ -108,6 +114,7 @@ function jsonLog(quiet: boolean): RequestLog {
             `${entry.method} ${entry.uri} ${entry.status}`,
           ),
     info: (_text, msg, fields = {}) => write("info", fields, msg),
+    notice: (notice) => write("warn", { kind: "notice", distributionId: notice.distributionId, notice: notice.kind }, notice.message),
     close() {
       // end() writes what is queued (after a write in flight) and leaves fd 1 open; 'close' follows.
       // A broken pipe turns end() into a no-op, hence the bound.

@@ -41,7 +41,7 @@ export function registerServe(program: Command): void {
     .option("--s3 <bucket=source>", "serve an S3 origin's bucket from a local folder or an S3-compatible URL (repeatable)", collectS3Source)
     .option("--import-dir <folder>", "let CreateKeyValueStore read file:// import sources from this folder (repeatable; off by default)", collectImportDir)
     .option("--forward-all", "forward every header, cookie and query string to origins, whatever the cache and origin request policies say", false)
-    .option("--viewer-country <code>", "CloudFront-Viewer-Country at the edge, where a policy asks for it", parseCountry, "US")
+    .option("--viewer-country <code>", "the viewers' country at the edge (geographic restrictions, CloudFront-Viewer-Country); a request's X-Edgelite-Viewer-Country header overrides it", parseCountry, "US")
     .option("--auth <key:secret>", "require AWS-signed requests (SigV4 / SigV4A) by this access key and secret (repeatable; or EDGELITE_AUTH=key:secret,…)", collectAuth)
     .option("--allowed-host <name>", "answer the API for this Host too, besides localhost names, loopback addresses and --host (repeatable; .example.com allows subdomains)", collectAllowedHost)
     .option("--cors <origin>", "let web pages at this origin (e.g. http://localhost:3000) call the API from a browser (repeatable)", collectCorsOrigin)
@@ -93,6 +93,7 @@ async function serve(options: ServeOptions): Promise<void> {
     kvsProvisioningMs: options.kvsProvisioningMs,
     onRequest: log.api,
     onEdgeRequest: log.edge,
+    onEdgeNotice: (notice) => log.notice(notice),
     onDistributionCreated: ({ id, url }) => announce(id, url),
     ...(options.s3 ? { s3Sources: options.s3 } : {}),
     importDirs: options.importDir ?? [],

@@ -2,7 +2,7 @@ import type { FunctionEvent, FunctionResponse } from "../runtime/event.js";
 import type { RunResult } from "../runtime/function.js";
 import type { Upstream } from "./upstream.js";
 import type { OriginReply } from "./originReply.js";
-import { escapeHtml, INVALID_VALUE, ORIGIN_TIMEOUT, ORIGIN_UNREACHABLE } from "./pages.js";
+import { escapeHtml, INVALID_VALUE, ORIGIN_TIMEOUT, ORIGIN_UNREACHABLE, type ErrorPageStatus } from "./pages.js";
 import type { HeaderLine } from "./writer.js";
 
 /**
@@ -34,7 +34,7 @@ export type FunctionErrorPageRenderer = (failure: FunctionFailure) => FunctionEr
 
 export interface ErrorAnswer {
   kind: "error";
-  status: 413 | 502 | 503 | 504;
+  status: ErrorPageStatus;
   /** x-edge-result-type, also X-Cache's first word. */
   result: string;
   /** x-edge-detailed-result-type (the result unless given). */

@@ -15,7 +15,10 @@ import { fetchOrigin } from "./originFetch.js";
 import { EDGE_FAILURE, errorPage } from "./pages.js";
 import { applyResponsePolicies } from "./responsePolicies.js";
 import { addViewerHeaders } from "./viewerHeaders.js";
-import { refuseOversize } from "./viewerPolicies.js";
+import { compressResponse } from "./compression.js";
+import { Notices, type EdgeNotice } from "./notices.js";
+import { takeViewerCountry } from "./viewerCountry.js";
+import { refuseGeo, refuseMethod, refuseOversize } from "./viewerPolicies.js";
 import { runViewerRequest } from "./viewerRequest.js";
 import { runViewerResponse } from "./viewerResponse.js";
 import { write } from "./write.js";
@@ -23,6 +26,7 @@ import { sendFallback } from "./writer.js";
 
 export type { FunctionErrorPage, FunctionErrorPageRenderer, FunctionFailure } from "./answers.js";
 export type { EdgeLogEntry, EdgeTarget, FunctionLogLine } from "./exchange.js";
+export type { EdgeNotice } from "./notices.js";
 
 /** What the edge needs from the rest of edgelite. */
 export interface EdgeServices {
@@ -42,6 +46,8 @@ export interface EdgeOptions {
   viewerCountry?: string;
   /** A page instead of CloudFront's 503 when a function fails (`edgelite dev`'s development error page). */
   functionErrorPage?: FunctionErrorPageRenderer;
+  /** Told once per distribution (and config version) of what the edge accepts but does not do (notices.ts). */
+  notice?: (notice: EdgeNotice) => void;
 }
 
 /**
@@ -51,12 +57,16 @@ export interface EdgeOptions {
  */
 const STEPS: readonly Step[] = [
   refuseOversize, // viewerPolicies.ts: 413 for a URL or head over CloudFront's limits
+  takeViewerCountry, // viewerCountry.ts: X-Edgelite-Viewer-Country taken off the request, the viewer's country set
   resolveBehaviour, // behaviour.ts: the behaviour the path picks, its forwarding rules, the viewer-request event
+  refuseGeo, // viewerPolicies.ts: 403 for a country the geographic restriction refuses (or its custom error page)
+  refuseMethod, // viewerPolicies.ts: 403 for a method the behaviour does not allow, or a GET with a body
   addViewerHeaders, // viewerHeaders.ts: the CloudFront-* headers the policies name
   runViewerRequest, // viewerRequest.ts: the viewer-request function (a generated response answers here)
   applyDefaultRootObject, // defaultRootObject.ts: "/" → "/<DefaultRootObject>"
   // The cache (issue 13) goes here: a hit sets x.upstream, and fetchOrigin then passes.
   fetchOrigin, // originFetch.ts: the origin or origin group (failover.ts), custom error pages (errorPages.ts)
+  compressResponse, // compression.ts: gzip or br as the behaviour, its cache policy and the viewer allow
   runViewerResponse, // viewerResponse.ts: the viewer-response function, below 400 only
   applyResponsePolicies, // responsePolicies.ts: the response's lines and result type; always answers
 ];
@@ -72,6 +82,7 @@ const STEPS: readonly Step[] = [
  */
 export class Edge {
   private readonly settings: EdgeSettings;
+  private readonly notices: Notices;
 
   constructor(
     private readonly services: EdgeServices,
@@ -86,6 +97,7 @@ export class Edge {
       viewerCountry: options.viewerCountry ?? "US",
       ...(options.functionErrorPage ? { functionErrorPage: options.functionErrorPage } : {}),
     };
+    this.notices = new Notices(options.notice);
   }
 
   /**
@@ -100,6 +112,7 @@ export class Edge {
 
   /** Serves one viewer request for the distribution `resolve` found. */
   async serve(req: IncomingMessage, res: ServerResponse, target: EdgeTarget): Promise<void> {
+    this.notices.check(target);
     const x = new Exchange(req, res, target, this.settings);
     for (const step of STEPS) {
       const answer = await step(x);

@@ -86,6 +86,14 @@ export class Exchange {
   readonly functionRuns: FunctionRun[] = [];
   /** The last function run's compute utilization, for the log. */
   compute: number | undefined;
+  /** What edgelite noticed about the request that the log's detail should say (an ignored country header). */
+  readonly notes: string[] = [];
+
+  /**
+   * The viewer's country (ISO 3166-1 alpha-2): the edge's `--viewer-country`, or the request's
+   * X-Edgelite-Viewer-Country once takeViewerCountry (viewerCountry.ts) has read it.
+   */
+  viewerCountry: string;
 
   // Set by resolveBehaviour (behaviour.ts), the step every step after it relies on.
   behaviour!: BehaviourConfig;
@@ -100,6 +108,9 @@ export class Exchange {
   /** Origin changes a viewer-request function asked for (cloudfront module, runtime 2.0). */
   readonly originCalls: OriginCall[] = [];
 
+  /** Set by the cache's lookup on a hit (the response then comes from the cache; compressResponse passes). */
+  cacheResult?: "Hit" | "RefreshHit";
+
   /** Set by a response source (fetchOrigin in originFetch.ts); a viewer-response function may replace its response. */
   upstream: Upstream | undefined;
 
@@ -108,7 +119,9 @@ export class Exchange {
     readonly res: ServerResponse,
     readonly target: EdgeTarget,
     readonly settings: EdgeSettings,
-  ) {}
+  ) {
+    this.viewerCountry = settings.viewerCountry;
+  }
 
   get config(): ParsedDistributionConfig {
     return this.target.config;
@@ -133,7 +146,7 @@ export class Exchange {
       logs: this.functionRuns.flatMap((run) => run.logs.map((message) => ({ function: run.functionName, stage: run.stage, eventType: run.eventType, message }))),
       durationMs: performance.now() - this.started,
       ...(this.compute !== undefined ? { computeUtilization: this.compute } : {}),
-      ...(detail ? { detail } : {}),
+      ...(detail || this.notes.length > 0 ? { detail: [detail, ...this.notes].filter(Boolean).join("; ") } : {}),
       distributionId: this.target.view.id,
     });
   }

@@ -22,8 +22,25 @@ export const EDGE_FAILURE = "CloudFront wasn't able to process this request.";
 /** edgelite's sentence for a request over CloudFront's size limits (CloudFront's own wording is not published). */
 export const REQUEST_TOO_LARGE = "Request Entity Too Large: the URL is longer than 8,192 bytes, or the request line and headers are longer than 20,480 bytes.";
 export const ORIGIN_TIMEOUT = "CloudFront attempted to establish a connection with the origin, but either the attempt failed or the origin closed the connection.";
+/**
+ * A method the cache behaviour does not allow (403): CloudFront's sentence as captured in
+ * github.com/magda-io/magda issue 736 and github.com/cli/cli issue 9291 (CloudFront Developer Guide, "HTTP 403
+ * status code (Invalid method)").
+ */
+export const METHOD_NOT_ALLOWED = "This distribution is not configured to allow the HTTP request method that was used for this request. The distribution supports only cachable requests.";
+/** A viewer in a country the distribution's geographic restriction refuses (403): as captured in github.com/curiefense/curiefense issue 824. */
+export const COUNTRY_BLOCKED = "The Amazon CloudFront distribution is configured to block access from your country.";
+/**
+ * A GET request with a body (403; CloudFront Developer Guide, "Request and response behavior for custom
+ * origins", GET requests that include a body). CloudFront's generic 403 sentence; no capture of this exact
+ * case was found.
+ */
+export const BAD_REQUEST = "Bad request.";
 
-export function errorPage(status: 413 | 502 | 503 | 504, requestId: string, sentence = SENTENCES[status] ?? ORIGIN_UNREACHABLE): string {
+/** The statuses CloudFront answers with its own page. */
+export type ErrorPageStatus = 403 | 413 | 502 | 503 | 504;
+
+export function errorPage(status: ErrorPageStatus, requestId: string, sentence = SENTENCES[status] ?? ORIGIN_UNREACHABLE): string {
   const detail =
     status === 503
       ? "We can't connect to the server for this app or website at this time. There might be too much traffic or a configuration error. Try again later, or contact the app or website owner."

@@ -5,9 +5,9 @@ import type { Exchange } from "./exchange.js";
  * The CloudFront-* request headers CloudFront adds when a behaviour's policies name them (CloudFront
  * Developer Guide, "Add CloudFront request headers"; the READMEs of the country samples in
  * github.com/aws-samples/amazon-cloudfront-functions): the viewer-request function sees them, and the origin
- * gets them. Locally the viewer's country is configured (`--viewer-country`, US by default); location headers
- * with nothing local to derive them from (city, region, postal code, latitude, longitude, time zone, metro
- * code, ASN) are not added.
+ * gets them. Locally the viewer's country is the request's X-Edgelite-Viewer-Country, else `--viewer-country` (US
+ * by default; viewerCountry.ts); location headers with nothing local to derive them from (city, region, postal
+ * code, latitude, longitude, time zone, metro code, ASN) are not added.
  */
 
 export interface ViewerFacts {
@@ -77,7 +77,7 @@ export function cloudFrontHeaderValue(name: string, viewer: ViewerFacts): string
 export function addViewerHeaders(x: Exchange): undefined {
   if (x.rules.cloudFrontHeaders.size === 0) return undefined;
   const { req } = x;
-  const viewer: ViewerFacts = { ip: x.viewerIp, port: req.socket.remotePort ?? 0, httpVersion: req.httpVersion, userAgent: req.headers["user-agent"] ?? "", country: x.settings.viewerCountry };
+  const viewer: ViewerFacts = { ip: x.viewerIp, port: req.socket.remotePort ?? 0, httpVersion: req.httpVersion, userAgent: req.headers["user-agent"] ?? "", country: x.viewerCountry };
   for (const name of x.rules.cloudFrontHeaders) {
     const value = cloudFrontHeaderValue(name, viewer);
     if (value !== undefined) setOwn(x.event.request.headers, name, { value });

@@ -37,7 +37,13 @@ describe("bounded work at the edge", () => {
           Comment: "",
           Enabled: true,
           Origins: { Quantity: 1, Items: [{ Id: "app", DomainName: "127.0.0.1", CustomOriginConfig: { HTTPPort: origin.port, HTTPSPort: 443, OriginProtocolPolicy: "http-only" } }] },
-          DefaultCacheBehavior: { TargetOriginId: "app", ViewerProtocolPolicy: "allow-all", CachePolicyId: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad" },
+          // All seven methods: the stalled-body case POSTs to the origin.
+          DefaultCacheBehavior: {
+            TargetOriginId: "app",
+            ViewerProtocolPolicy: "allow-all",
+            CachePolicyId: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+            AllowedMethods: { Quantity: 7, Items: ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"], CachedMethods: { Quantity: 2, Items: ["GET", "HEAD"] } },
+          },
           CacheBehaviors: { Quantity: 1, Items: [{ PathPattern: hostilePattern, TargetOriginId: "app", ViewerProtocolPolicy: "allow-all", CachePolicyId: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad" }] },
         },
       }),
