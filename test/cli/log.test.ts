@@ -5,7 +5,8 @@ import type { AddressInfo } from "node:net";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { http, tempDir } from "../helpers.js";
+import { CACHING_DISABLED, createDistribution, startOrigin } from "../edge/viewerRulesSetup.js";
+import { cloudFrontClient, http, tempDir } from "../helpers.js";
 import { BIN, runCli, spawnServer, type ServerProcess } from "../process.js";
 
 type Line = Record<string, unknown>;
@@ -94,6 +95,27 @@ describe("request log", () => {
     expect(api[1]).toMatchObject({ level: 40, kind: "api", status: 404, operation: "GetFunction", errorCode: "NoSuchFunctionExists", msg: "GET /2020-05-31/function/nope 404" });
     // Nothing but the ready line and the two calls: stdout is pure JSON (errors and shutdown notes go to stderr).
     expect(lines).toHaveLength(3);
+  });
+
+  it("serve --log-format json --quiet: a distribution's notice once, as a warn line with kind notice", async () => {
+    const server = await spawnJson(["serve", "--port", "0", "--in-memory", "--log-format", "json", "--quiet"], "listening");
+    children.push(server.child);
+    const url = server.ready.url as string;
+    const noticed = await startOrigin();
+    const client = cloudFrontClient(url);
+    let id = "";
+    try {
+      let host: string;
+      ({ id, host } = await createDistribution(client, noticed.port, { DefaultCacheBehavior: { TargetOriginId: "o", ViewerProtocolPolicy: "redirect-to-https", CachePolicyId: CACHING_DISABLED } }));
+      for (let i = 0; i < 2; i++) expect((await http(url, "GET", "/", { headers: { host } })).status).toBe(200);
+    } finally {
+      client.destroy();
+      await noticed.close();
+    }
+    const notices = (await server.stop()).lines.filter((line) => line.kind === "notice");
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatchObject({ ...PINO_BASE, level: 40, kind: "notice", notice: "viewer-protocol-policy", distributionId: id });
+    expect(notices[0]!.msg).toContain("ViewerProtocolPolicy redirect-to-https");
   });
 
   it("dev --log-format json: edge requests with their result, functions, compute and detail", async () => {
