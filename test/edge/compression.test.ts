@@ -2,7 +2,7 @@ import { request } from "node:http";
 import { brotliDecompressSync, gunzipSync, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COMPRESSIBLE_BYTES, notCompressible, weakEtag } from "../../src/edge/compression.js";
-import { startTestServer, type TestServer } from "../helpers.js";
+import { rawExchange, startTestServer, type TestServer } from "../helpers.js";
 import { CACHING_OPTIMIZED, createDistribution, startOrigin, type TestOrigin } from "./viewerRulesSetup.js";
 
 /**
@@ -148,6 +148,13 @@ describe("Compress (compressResponse)", () => {
 
   it("does not compress when the behaviour's Compress is false", async () => {
     expect((await untouched(hosts.off, "html", "gzip, br")).body.equals(TEXT)).toBe(true);
+  });
+
+  it("serves an HTTP/1.0 request uncompressed, whatever its Accept-Encoding", async () => {
+    const { text } = await rawExchange(t.url, [`GET /html/${++unique} HTTP/1.0\r\nHost: ${hosts.policy}\r\nAccept-Encoding: gzip, br\r\n\r\n`]);
+    expect(text).toMatch(/^HTTP\/1\.1 200 /);
+    expect(text.toLowerCase()).not.toContain("content-encoding");
+    expect(text).toContain(TEXT.toString("latin1").slice(0, 200));
   });
 
   it("answers HEAD with the origin's headers, uncompressed", async () => {
