@@ -112,6 +112,23 @@ export const LEGACY_TTL_SECONDS = { min: 0, default: 86_400, max: 31_536_000 } a
 /** How long an error response is cached when no CustomErrorResponse says (ErrorCachingMinTTL; CloudFront Developer Guide, "Control how long errors are cached"). */
 export const DEFAULT_ERROR_CACHING_MIN_TTL_SECONDS = 10;
 
+// ---- origin access controls and invalidations (CloudFront Developer Guide: "Quotas",
+// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html, and "Invalidate files",
+// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/Invalidation.html)
+
+/** Origin access controls per account: 100 (adjustable on AWS). */
+export const DEFAULT_MAX_ORIGIN_ACCESS_CONTROLS = 100;
+/** OriginAccessControlConfig.Name: "You can specify up to 64 characters" (the model's documentation). */
+export const MAX_ORIGIN_ACCESS_CONTROL_NAME_LENGTH = 64;
+/**
+ * "Concurrent invalidation request maximum": up to 3,000 individual paths in progress per distribution, and,
+ * independently, up to 15 wildcard paths. Beyond either, CreateInvalidation answers TooManyInvalidationsInProgress.
+ */
+export const MAX_INVALIDATION_PATHS_IN_PROGRESS = 3_000;
+export const MAX_WILDCARD_INVALIDATION_PATHS_IN_PROGRESS = 15;
+/** "The maximum length of a path is 4,000 characters." */
+export const MAX_INVALIDATION_PATH_LENGTH = 4_000;
+
 // ---- who may call (--auth, --allowed-host, --cors; docs/security.md)
 
 /** A signed request's X-Amz-Date may be this far from the server's clock either way (AWS: 15 minutes). */

@@ -4,6 +4,8 @@ import type { KeyValueStoreService } from "../service/keyValueStores.js";
 import type { TaggingService } from "../service/tagging.js";
 import type { DistributionService } from "../service/distributions.js";
 import type { FunctionLogStore } from "../service/functionLogs.js";
+import type { OriginAccessControlService } from "../service/originAccessControls.js";
+import type { InvalidationService } from "../service/invalidations.js";
 
 /** What an operation sees of an HTTP request: already routed, body fully read. */
 export interface ApiRequest {
@@ -31,6 +33,8 @@ export interface ApiServices {
   distributions: DistributionService;
   /** Function logs as CloudWatch Logs serves them (src/api/logs). */
   functionLogs: FunctionLogStore;
+  originAccessControls: OriginAccessControlService;
+  invalidations: InvalidationService;
 }
 
 /**

@@ -23,6 +23,8 @@ import { listDistributions } from "./cloudfront/listDistributions.js";
 import { updateDistribution } from "./cloudfront/updateDistribution.js";
 import { CACHE_POLICY_OPERATIONS } from "./cloudfront/cachePolicies.js";
 import { ORIGIN_REQUEST_POLICY_OPERATIONS } from "./cloudfront/originRequestPolicies.js";
+import { ORIGIN_ACCESS_CONTROL_OPERATIONS } from "./cloudfront/originAccessControls.js";
+import { INVALIDATION_OPERATIONS } from "./cloudfront/invalidations.js";
 
 /**
  * Every operation this port serves, CloudFront's, the data plane's and CloudWatch Logs': adding one is its file plus its
@@ -52,6 +54,8 @@ export const OPERATIONS: readonly Operation[] = [
   listDistributions,
   ...CACHE_POLICY_OPERATIONS,
   ...ORIGIN_REQUEST_POLICY_OPERATIONS,
+  ...ORIGIN_ACCESS_CONTROL_OPERATIONS,
+  ...INVALIDATION_OPERATIONS,
   ...KVS_OPERATIONS,
   ...LOGS_OPERATIONS,
 ];

@@ -1,11 +1,11 @@
-import { randomInt } from "node:crypto";
 import type { Clock } from "../clock.js";
 import { DEFAULT_LIST_MAX_ITEMS } from "../limits.js";
-import type { DistributionRecord, Store } from "../store/types.js";
+import type { DistributionRecord, Store, Tag } from "../store/types.js";
 import { interpretDistributionConfig, PARSED_CONFIG_FORMAT, withCurrentDefaults, type ParsedDistributionConfig } from "./distributionConfig.js";
 import type { DistributionConfig } from "./distributionConfigModel.js";
 import { CloudFrontError, preconditionFailed, requireIfMatch } from "./errors.js";
 import { etagForVersion } from "./etag.js";
+import { cloudFrontId, randomAlphanumeric } from "./resourceIds.js";
 
 /** A distribution as the API shows it. */
 export interface DistributionView {
@@ -37,9 +37,6 @@ export interface DistributionServiceOptions {
   readAsSent(configAsSent: string): DistributionConfig;
 }
 
-const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-const randomString = (length: number) => Array.from({ length }, () => ALPHANUMERIC[randomInt(ALPHANUMERIC.length)]).join("");
-
 /**
  * CloudFront distributions, the subset the edge needs: the config is stored whole and returned as sent;
  * edgelite reads its origins, behaviours and function associations. Status is always Deployed (there is
@@ -52,15 +49,15 @@ export class DistributionService {
 
   constructor(private readonly options: DistributionServiceOptions) {}
 
-  /** `configAsSent` is the config as the client sent it, kept for GetDistribution(Config). */
-  async create(config: DistributionConfig, configAsSent: string): Promise<DistributionView> {
+  /** `configAsSent` is the config as the client sent it, kept for GetDistribution(Config); `tags` from CreateDistributionWithTags. */
+  async create(config: DistributionConfig, configAsSent: string, tags: readonly Tag[] = []): Promise<DistributionView> {
     const parsed = interpretDistributionConfig(config);
     await this.checkAssociations(parsed);
     await this.checkAliases(parsed, undefined);
     const now = this.options.clock.now();
     const record: DistributionRecord = {
-      id: `E${randomString(13)}`,
-      domainName: `d${randomString(13).toLowerCase()}.${this.options.domainSuffix}`,
+      id: cloudFrontId("E"),
+      domainName: `d${randomAlphanumeric(13).toLowerCase()}.${this.options.domainSuffix}`,
       callerReference: parsed.callerReference,
       enabled: parsed.enabled,
       aliases: parsed.aliases,
@@ -68,6 +65,7 @@ export class DistributionService {
       configXml: configAsSent,
       parsedConfigJson: JSON.stringify(parsed),
       version: 1,
+      tags,
       createdTime: now,
       lastModifiedTime: now,
     };
@@ -124,6 +122,25 @@ export class DistributionService {
     const items = records.slice(0, maxItems).map((record) => this.view(record));
     const last = items[items.length - 1];
     return records.length > maxItems && last ? { items, maxItems, nextMarker: last.id } : { items, maxItems };
+  }
+
+  /** A distribution's tags by its ARN; undefined when the ARN names no distribution of this account. */
+  async tagsOf(arn: string): Promise<readonly Tag[] | undefined> {
+    const record = await this.byArn(arn);
+    return record && (record.tags ?? []);
+  }
+
+  /** Replaces a distribution's tags (its ETag does not move: tags are not part of the config). False when there is no such distribution. */
+  async setTags(arn: string, change: (tags: readonly Tag[]) => Tag[]): Promise<boolean> {
+    const record = await this.byArn(arn);
+    if (!record) return false;
+    if (!(await this.options.store.replaceDistribution({ ...record, tags: change(record.tags ?? []) }, record.version))) throw preconditionFailed();
+    return true;
+  }
+
+  private async byArn(arn: string): Promise<DistributionRecord | undefined> {
+    const prefix = `arn:aws:cloudfront::${this.options.accountId}:distribution/`;
+    return arn.startsWith(prefix) ? this.options.store.getDistribution(arn.slice(prefix.length)) : undefined;
   }
 
   /** The enabled distribution a viewer's Host names (its DomainName or an alias), with its parsed config. */

@@ -95,6 +95,8 @@ export const ERROR_STATUS = {
   TooManyQueryStringsInOriginRequestPolicy: 400,
   TooManyRemoveHeadersInResponseHeadersPolicy: 400,
   TooManyResponseHeadersPolicies: 400,
+  // Named by the model's InvalidationBatch.CallerReference documentation, not declared as a shape: 409 as every …AlreadyExists.
+  InvalidationBatchAlreadyExists: 409,
   // Not in the model's per-operation lists, but returned by the real service (see docs/behaviour.md).
   MalformedXML: 400,
   // edgelite's own, for requests that are not a CloudFront operation at all.

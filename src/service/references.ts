@@ -35,4 +35,27 @@ export class References {
       afterId = batch[batch.length - 1]!.id;
     }
   }
+
+  /** How many distributions have an origin naming an origin access control (one in use cannot be deleted). */
+  async distributionsUsingOriginAccessControl(id: string): Promise<number> {
+    let count = 0;
+    let afterId: string | undefined;
+    for (;;) {
+      const batch = await this.store.listDistributions({ afterId, limit: PAGE });
+      for (const record of batch) if (originAccessControlIdsOf(record.parsedConfigJson).includes(id)) count++;
+      if (batch.length < PAGE) return count;
+      afterId = batch[batch.length - 1]!.id;
+    }
+  }
+}
+
+/**
+ * The origin access control Ids a distribution's origins name, read from the distribution service's JSON
+ * (ParsedDistributionConfig; opaque to the store). A record without it (written before schema 4 and not yet
+ * upgraded) names none.
+ */
+function originAccessControlIdsOf(parsedConfigJson: string | undefined): string[] {
+  if (parsedConfigJson === undefined) return [];
+  const parsed = JSON.parse(parsedConfigJson) as { origins?: Array<{ originAccessControlId?: string }> };
+  return (parsed.origins ?? []).flatMap((origin) => (origin.originAccessControlId ? [origin.originAccessControlId] : []));
 }

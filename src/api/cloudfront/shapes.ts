@@ -40,6 +40,18 @@ export function listPage<T>(page: { items: readonly T[]; maxItems: number; nextM
   ];
 }
 
+/** A List… reply that echoes its Marker and says IsTruncated (DistributionList, InvalidationList, OriginAccessControlList), in the model's member order. */
+export function markedListPage<T>(marker: string, page: { items: readonly T[]; maxItems: number; nextMarker?: string }, item: (value: T) => XmlChild): XmlChild[] {
+  return [
+    el("Marker", marker),
+    page.nextMarker ? el("NextMarker", page.nextMarker) : undefined,
+    el("MaxItems", page.maxItems),
+    el("IsTruncated", Boolean(page.nextMarker)),
+    el("Quantity", page.items.length),
+    page.items.length > 0 && el("Items", page.items.map(item)),
+  ];
+}
+
 /** The members of a KeyValueStore (Name, Id, Comment, ARN, Status, LastModifiedTime). */
 export function keyValueStoreFields(store: KeyValueStoreSummary): XmlChild[] {
   return [el("Name", store.name), el("Id", store.id), el("Comment", store.comment), el("ARN", store.arn), el("Status", store.status), el("LastModifiedTime", store.lastModifiedTime)];
