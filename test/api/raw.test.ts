@@ -131,7 +131,7 @@ describe("CloudFront REST-XML on the wire", () => {
     const method = await http(t.url, "PATCH", "/2020-05-31/function/x");
     expect(method.status).toBe(405);
     expect(method.body).toContain("<Code>MethodNotAllowed</Code>");
-    const distribution = await http(t.url, "GET", "/2020-05-31/origin-access-control");
+    const distribution = await http(t.url, "GET", "/2020-05-31/origin-access-identity/cloudfront");
     expect(distribution.status).toBe(501);
     expect(distribution.body).toContain("<Code>NotImplemented</Code>");
     expect(distribution.headers["x-amzn-requestid"]).toBeTruthy();
