@@ -101,8 +101,8 @@ export class InvalidationService {
    * model's CallerReference documentation says; different paths are InvalidationBatchAlreadyExists.
    */
   private async existing(distributionId: string, batch: InvalidationBatch): Promise<InvalidationView> {
-    const record = (await this.options.store.listResources(TYPE, distributionId)).find((candidate) => candidate.name === batch.callerReference);
-    if (!record) throw new CloudFrontError("ServiceUnavailable", "The invalidation was being written by another request; send it again.");
+    const record = await this.withCallerReference(distributionId, batch.callerReference);
+    if (!record) throw new CloudFrontError("ServiceUnavailable", "An invalidation with this CallerReference is still being written by another request; send it again.");
     const earlier = view(record);
     if (!samePaths(earlier.batch.paths, batch.paths)) {
       throw new CloudFrontError(
@@ -112,7 +112,20 @@ export class InvalidationService {
     }
     return earlier;
   }
+
+  /** The invalidation of a distribution with this CallerReference; one a concurrent request is still writing is waited for, briefly. */
+  private async withCallerReference(distributionId: string, callerReference: string): Promise<ResourceRecord | undefined> {
+    for (let attempt = 0; attempt < IN_FLIGHT_LOOKUPS.attempts; attempt++) {
+      const record = (await this.options.store.listResources(TYPE, distributionId)).find((candidate) => candidate.name === callerReference);
+      if (record) return record;
+      await new Promise((resolve) => setTimeout(resolve, IN_FLIGHT_LOOKUPS.intervalMs));
+    }
+    return undefined;
+  }
 }
+
+/** How often, and how long apart, a repeated CallerReference looks for the first request's invalidation while its write is not yet durable. */
+const IN_FLIGHT_LOOKUPS = { attempts: 20, intervalMs: 5 } as const;
 
 /**
  * The Developer Guide's rules for a path sent through the API ("Invalidation paths"): it begins with `/`, is

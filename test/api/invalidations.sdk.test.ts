@@ -70,6 +70,13 @@ describe.each<StoreKind>(["sqlite", "memory"])("invalidations through @aws-sdk/c
     expect((await invalidate(t.client, other, ["/c"], "same")).Invalidation!.Id).not.toBe(first.Id);
   });
 
+  it("makes one invalidation of concurrent requests with one CallerReference", async () => {
+    const results = await Promise.all(Array.from({ length: 8 }, () => invalidate(t.client, distributionId, ["/same"], "concurrent")));
+    expect(new Set(results.map((result) => result.Invalidation!.Id)).size).toBe(1);
+    expect(told).toHaveLength(1);
+    expect((await t.client.send(new ListInvalidationsCommand({ DistributionId: distributionId }))).InvalidationList?.Quantity).toBe(1);
+  });
+
   it.each([
     ["a path without its leading /", ["index.html"]],
     ["a * inside the path", ["/images/*.jpg"]],
