@@ -1,5 +1,7 @@
 import type { DistributionConfig, Origin } from "@aws-sdk/client-cloudfront";
+import { execFile } from "node:child_process";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { startServer, type RunningServer, type ServerOptions } from "../../src/server.js";
 import { SqliteStore } from "../../src/store/sqlite.js";
 import { cloudFrontClient, tempDir } from "../helpers.js";
@@ -44,4 +46,11 @@ export function restartableServer(options: Partial<ServerOptions> = {}) {
       dir.remove();
     },
   };
+}
+
+/** Debian's AWS CLI (v2; .ci/run installs it), as test/cli/awscli.test.ts runs it: `aws cloudfront <args>` against `endpoint`, its JSON output parsed. */
+export async function awsCloudFront<T = Record<string, unknown>>(endpoint: string, ...args: string[]): Promise<T> {
+  const env = { ...process.env, AWS_ACCESS_KEY_ID: "AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY: "secret", AWS_DEFAULT_REGION: "us-east-1", AWS_PAGER: "" };
+  const { stdout } = await promisify(execFile)("/usr/bin/aws", ["cloudfront", ...args, "--endpoint-url", endpoint, "--output", "json"], { env });
+  return JSON.parse(stdout || "{}") as T;
 }

@@ -11,15 +11,13 @@ import {
   TooManyInvalidationsInProgress,
   type CloudFrontClient,
 } from "@aws-sdk/client-cloudfront";
-import { execFile } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Edge } from "../../src/edge/edge.js";
 import { MAX_INVALIDATION_PATHS_IN_PROGRESS, MAX_WILDCARD_INVALIDATION_PATHS_IN_PROGRESS } from "../../src/limits.js";
 import { http, rejection, startTestServer, XMLNS, type StoreKind, type TestServer } from "../helpers.js";
-import { restartableServer, simpleDistributionConfig } from "./deployFixtures.js";
+import { awsCloudFront, restartableServer, simpleDistributionConfig } from "./deployFixtures.js";
 
 async function createDistribution(client: CloudFrontClient, reference = "inv"): Promise<string> {
   return (await client.send(new CreateDistributionCommand({ DistributionConfig: simpleDistributionConfig(reference) }))).Distribution!.Id!;
@@ -186,13 +184,11 @@ describe("invalidations: restart, AWS CLI, the edge's cache", () => {
   });
 
   it("runs aws cloudfront create-invalidation --paths '/*'", async () => {
-    const run = promisify(execFile);
     const t = await startTestServer("sqlite");
     try {
       const distributionId = await createDistribution(t.client);
-      const env = { ...process.env, AWS_ACCESS_KEY_ID: "AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY: "secret", AWS_DEFAULT_REGION: "us-east-1", AWS_PAGER: "" };
-      const { stdout } = await run("/usr/bin/aws", ["cloudfront", "create-invalidation", "--distribution-id", distributionId, "--paths", "/*", "--endpoint-url", t.url, "--output", "json"], { env });
-      const created = JSON.parse(stdout) as { Location: string; Invalidation: { Id: string; Status: string; InvalidationBatch: { Paths: { Items: string[] }; CallerReference: string } } };
+      type Created = { Location: string; Invalidation: { Id: string; Status: string; InvalidationBatch: { Paths: { Items: string[] }; CallerReference: string } } };
+      const created = await awsCloudFront<Created>(t.url, "create-invalidation", "--distribution-id", distributionId, "--paths", "/*");
       expect(created.Invalidation.Status).toBe("Completed");
       expect(created.Invalidation.InvalidationBatch.Paths.Items).toEqual(["/*"]);
       // The CLI makes up a CallerReference (cli-<timestamp>-<random>).

@@ -18,11 +18,9 @@ import {
   UpdateOriginAccessControlCommand,
   type OriginAccessControlConfig,
 } from "@aws-sdk/client-cloudfront";
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { http, rejection, startTestServer, XMLNS, type StoreKind, type TestServer } from "../helpers.js";
-import { restartableServer, s3OriginWithOac, simpleDistributionConfig } from "./deployFixtures.js";
+import { awsCloudFront, restartableServer, s3OriginWithOac, simpleDistributionConfig } from "./deployFixtures.js";
 
 const oacConfig = (name: string, overrides: Partial<OriginAccessControlConfig> = {}): OriginAccessControlConfig => ({
   Name: name,
@@ -197,10 +195,8 @@ describe("origin access controls: quota, restart, AWS CLI", () => {
   });
 
   it("drives create, list and delete with the AWS CLI", async () => {
-    const run = promisify(execFile);
     const t = await startTestServer("sqlite");
-    const env = { ...process.env, AWS_ACCESS_KEY_ID: "AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY: "secret", AWS_DEFAULT_REGION: "us-east-1", AWS_PAGER: "" };
-    const aws = async (...args: string[]) => JSON.parse((await run("/usr/bin/aws", ["cloudfront", ...args, "--endpoint-url", t.url, "--output", "json"], { env })).stdout || "{}");
+    const aws = (...args: string[]) => awsCloudFront<Record<string, any>>(t.url, ...args);
     try {
       const created = await aws(
         "create-origin-access-control",

@@ -10,11 +10,9 @@ import {
   TagResourceCommand,
   UntagResourceCommand,
 } from "@aws-sdk/client-cloudfront";
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { http, rejection, startTestServer, XMLNS, type StoreKind, type TestServer } from "../helpers.js";
-import { restartableServer, simpleDistributionConfig } from "./deployFixtures.js";
+import { awsCloudFront, restartableServer, simpleDistributionConfig } from "./deployFixtures.js";
 
 const tags = (count: number) => Array.from({ length: count }, (_, i) => ({ Key: `k${i}`, Value: `v${i}` }));
 
@@ -106,12 +104,10 @@ describe("tagging distributions: restart, AWS CLI", () => {
   });
 
   it("runs aws cloudfront tag-resource and list-tags-for-resource on a distribution", async () => {
-    const run = promisify(execFile);
     const t = await startTestServer("sqlite");
     try {
       const arn = (await t.client.send(new CreateDistributionCommand({ DistributionConfig: simpleDistributionConfig("cli") }))).Distribution!.ARN!;
-      const env = { ...process.env, AWS_ACCESS_KEY_ID: "AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY: "secret", AWS_DEFAULT_REGION: "us-east-1", AWS_PAGER: "" };
-      await run("/usr/bin/aws", ["cloudfront", "tag-resource", "--resource", arn, "--tags", "Items=[{Key=stage,Value=prod}]", "--endpoint-url", t.url], { env });
+      await awsCloudFront(t.url, "tag-resource", "--resource", arn, "--tags", "Items=[{Key=stage,Value=prod}]");
       expect((await t.client.send(new ListTagsForResourceCommand({ Resource: arn }))).Tags?.Items).toEqual([{ Key: "stage", Value: "prod" }]);
     } finally {
       await t.close();
