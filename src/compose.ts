@@ -138,6 +138,7 @@ export function composeApp(options: AppOptions): App {
     accountId,
     domainSuffix: options.distributionDomainSuffix ?? DEFAULT_DISTRIBUTION_DOMAIN_SUFFIX,
     isPublishedFunction: (arn) => functions.isPublished(arn),
+    originAccessControlExists: async (id) => (await originAccessControls.find(id)) !== undefined,
     readAsSent: readDistributionConfigAsSent,
     ...(options.onDistributionCreated ? { onCreated: options.onDistributionCreated } : {}),
   });

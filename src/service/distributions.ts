@@ -26,6 +26,8 @@ export interface DistributionServiceOptions {
   accountId: string;
   /** DomainNames are `d<13 characters>.<suffix>`; `cloudfront.localhost` opens in a local browser as it is. */
   domainSuffix: string;
+  /** Whether an origin access control with this Id exists (an origin's OriginAccessControlId must name one); none do when absent. */
+  originAccessControlExists?(id: string): Promise<boolean>;
   /** Whether a function ARN names a function of this account with a LIVE stage. */
   isPublishedFunction(arn: string): Promise<boolean>;
   /** Told of each new distribution (the CLI prints its URL). */
@@ -53,6 +55,7 @@ export class DistributionService {
   async create(config: DistributionConfig, configAsSent: string, tags: readonly Tag[] = []): Promise<DistributionView> {
     const parsed = interpretDistributionConfig(config);
     await this.checkAssociations(parsed);
+    await this.checkOriginAccessControls(config);
     await this.checkAliases(parsed, undefined);
     const now = this.options.clock.now();
     const record: DistributionRecord = {
@@ -91,6 +94,7 @@ export class DistributionService {
       throw new CloudFrontError("IllegalUpdate", "The CallerReference of a distribution cannot change.");
     }
     await this.checkAssociations(parsed);
+    await this.checkOriginAccessControls(config);
     await this.checkAliases(parsed, id);
     const updated: DistributionRecord = {
       ...record,
@@ -169,6 +173,24 @@ export class DistributionService {
     for (const arn of functionArnsOf(parsed)) {
       if (!(await this.options.isPublishedFunction(arn))) {
         throw new CloudFrontError("InvalidFunctionAssociation", `The parameter FunctionAssociationArn is invalid: ${arn} is not a published (LIVE) function of this account.`);
+      }
+    }
+  }
+
+  /**
+   * An origin's OriginAccessControlId must name an origin access control (InvalidOriginAccessControl), and an
+   * origin with one must leave S3OriginConfig's OriginAccessIdentity empty (IllegalOriginAccessConfiguration:
+   * "An origin cannot contain both an origin access control (OAC) and an origin access identity (OAI)", the model).
+   */
+  private async checkOriginAccessControls(config: DistributionConfig): Promise<void> {
+    for (const origin of config.Origins) {
+      const id = origin.OriginAccessControlId;
+      if (!id) continue;
+      if (origin.S3OriginConfig?.OriginAccessIdentity) {
+        throw new CloudFrontError("IllegalOriginAccessConfiguration", `The origin ${origin.Id} names both an origin access control and an origin access identity. Leave <OriginAccessIdentity/> empty when you use an origin access control.`);
+      }
+      if (!(await this.options.originAccessControlExists?.(id))) {
+        throw new CloudFrontError("InvalidOriginAccessControl", `The origin access control ${id.slice(0, 64)} that the origin ${origin.Id} names does not exist. Create it with CreateOriginAccessControl first.`);
       }
     }
   }

@@ -7,7 +7,9 @@ import {
   GetOriginAccessControlCommand,
   GetOriginAccessControlConfigCommand,
   InvalidArgument,
+  IllegalOriginAccessConfiguration,
   InvalidIfMatchVersion,
+  InvalidOriginAccessControl,
   ListOriginAccessControlsCommand,
   NoSuchOriginAccessControl,
   OriginAccessControlAlreadyExists,
@@ -107,8 +109,7 @@ describe.each<StoreKind>(["sqlite", "memory"])("origin access controls through @
     await create("gone");
   });
 
-  // INTERIM: skipped until OriginConfig.originAccessControlId (the lead's config commit) is on main.
-  it.skip("refuses to delete an OAC a distribution's origin names (OriginAccessControlInUse), and deletes it once no origin does", async () => {
+  it("refuses to delete an OAC a distribution's origin names (OriginAccessControlInUse), and deletes it once no origin does", async () => {
     const id = (await create("in-use")).OriginAccessControl!.Id!;
     const distribution = (await t.client.send(new CreateDistributionCommand({ DistributionConfig: simpleDistributionConfig("uses-oac", s3OriginWithOac(id)) }))).Distribution!;
     const stored = await t.client.send(new GetDistributionConfigCommand({ Id: distribution.Id }));
@@ -121,6 +122,19 @@ describe.each<StoreKind>(["sqlite", "memory"])("origin access controls through @
     );
     await t.client.send(new DeleteOriginAccessControlCommand({ Id: id, IfMatch: "ETVPDKIKX0DER" }));
     await t.client.send(new DeleteDistributionCommand({ Id: distribution.Id, IfMatch: disabled.ETag }));
+  });
+
+  it("refuses a distribution whose origin names an unknown OAC (InvalidOriginAccessControl) or an OAC and an OAI (IllegalOriginAccessConfiguration)", async () => {
+    const unknown = await rejection(t.client.send(new CreateDistributionCommand({ DistributionConfig: simpleDistributionConfig("unknown-oac", s3OriginWithOac("ENOSUCHOAC1234")) })));
+    expect(unknown).toBeInstanceOf(InvalidOriginAccessControl);
+    expect(unknown.$metadata.httpStatusCode).toBe(400);
+    const id = (await create("both")).OriginAccessControl!.Id!;
+    const both = simpleDistributionConfig("both", { ...s3OriginWithOac(id), S3OriginConfig: { OriginAccessIdentity: "origin-access-identity/cloudfront/E127EXAMPLE51Z" } });
+    expect(await rejection(t.client.send(new CreateDistributionCommand({ DistributionConfig: both })))).toBeInstanceOf(IllegalOriginAccessConfiguration);
+    // On update too.
+    const plain = (await t.client.send(new CreateDistributionCommand({ DistributionConfig: simpleDistributionConfig("plain") }))).Distribution!;
+    const update = new UpdateDistributionCommand({ Id: plain.Id, IfMatch: "ETVPDKIKX0DER", DistributionConfig: simpleDistributionConfig("plain", s3OriginWithOac("ENOSUCHOAC1234")) });
+    expect(await rejection(t.client.send(update))).toBeInstanceOf(InvalidOriginAccessControl);
   });
 
   it("lists page by page with MaxItems and Marker; an empty list has no Items", async () => {
