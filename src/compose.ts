@@ -29,6 +29,13 @@ export interface AppOptions {
   maxKeyValueStores?: number;
   /** How long a new key value store stays PROVISIONING (AWS: ~35 s). */
   kvsProvisioningMs?: number;
+  /** Origin access controls per account (CloudFront's quota: 100). */
+  maxOriginAccessControls?: number;
+  /**
+   * Told of each new invalidation, after the edge has dropped the cached objects its paths name (the
+   * CLI may print it).
+   */
+  onInvalidation?: (distributionId: string, paths: readonly string[]) => void;
   /** Distribution DomainNames are `d<13 characters>.<suffix>`. */
   distributionDomainSuffix?: string;
   /** Folders CreateKeyValueStore may read `file://` import sources from (`--import-dir`); none by default. */
@@ -48,13 +55,6 @@ export interface AppOptions {
   edgeHost?: string;
   /** A page instead of CloudFront's 503 when a function fails at the edge (`edgelite dev`; src/edge/devErrorPage.ts). */
   functionErrorPage?: FunctionErrorPageRenderer;
-  /** Origin access controls per account (CloudFront's quota: 100). */
-  maxOriginAccessControls?: number;
-  /**
-   * Told of each new invalidation, after the edge has dropped the cached objects its paths name (the
-   * CLI may print it).
-   */
-  onInvalidation?: (distributionId: string, paths: readonly string[]) => void;
   /** Bounds of the in-memory function logs (CloudWatch Logs' view); DEFAULT_RETENTION in src/service/functionLogs.ts. */
   functionLogRetention?: Partial<RetentionLimits>;
 }
