@@ -2,6 +2,7 @@ import type { Clock } from "../clock.js";
 import { DEFAULT_LIST_MAX_ITEMS, MAX_INVALIDATION_PATH_LENGTH, MAX_INVALIDATION_PATHS_IN_PROGRESS, MAX_WILDCARD_INVALIDATION_PATHS_IN_PROGRESS } from "../limits.js";
 import { CloudFrontError } from "./errors.js";
 import { cloudFrontId } from "./resourceIds.js";
+import { pageAfterId, type Page } from "./resourcePages.js";
 import type { ResourceRecord, Store } from "../store/types.js";
 
 /** An InvalidationBatch, typed. */
@@ -80,20 +81,11 @@ export class InvalidationService {
   }
 
   /** Newest first, as CloudFront lists them; `marker` is the Id the previous page ended with (its NextMarker). */
-  async list(distributionId: string, options: { marker?: string; maxItems?: number }): Promise<{ items: InvalidationView[]; maxItems: number; nextMarker?: string }> {
+  async list(distributionId: string, options: { marker?: string; maxItems?: number }): Promise<Page<InvalidationView>> {
     await this.options.requireDistribution(distributionId);
-    const maxItems = options.maxItems ?? DEFAULT_LIST_MAX_ITEMS;
     const newestFirst = (await this.options.store.listResources(TYPE, distributionId)).reverse();
-    let start = 0;
-    if (options.marker !== undefined) {
-      start = newestFirst.findIndex((record) => record.id === options.marker) + 1;
-      if (start === 0) {
-        throw new CloudFrontError("InvalidArgument", `The Marker "${options.marker.slice(0, 64)}" names no invalidation of ${distributionId}. Pass the NextMarker of a previous ListInvalidations response.`);
-      }
-    }
-    const page = newestFirst.slice(start, start + maxItems).map(view);
-    const last = page[page.length - 1];
-    return start + maxItems < newestFirst.length && last ? { items: page, maxItems, nextMarker: last.id } : { items: page, maxItems };
+    const page = pageAfterId(newestFirst, options.marker, options.maxItems ?? DEFAULT_LIST_MAX_ITEMS, "ListInvalidations");
+    return { ...page, items: page.items.map(view) };
   }
 
   /**

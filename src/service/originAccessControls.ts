@@ -3,6 +3,7 @@ import { DEFAULT_LIST_MAX_ITEMS } from "../limits.js";
 import { CloudFrontError, preconditionFailed, requireIfMatch } from "./errors.js";
 import { etagForVersion } from "./etag.js";
 import { cloudFrontId } from "./resourceIds.js";
+import { pageAfterId, type Page } from "./resourcePages.js";
 import type { ResourceRecord, Store } from "../store/types.js";
 
 /** The model's enums (OriginAccessControlSigningProtocols, …SigningBehaviors, …OriginTypes): one home for the API's checks. */
@@ -112,18 +113,10 @@ export class OriginAccessControlService {
     if (!(await this.options.store.deleteResource(TYPE, id, record.version))) throw preconditionFailed();
   }
 
-  /**
-   * Ordered by Id (AWS documents no order), so a page boundary survives deletions: `marker` is the Id the
-   * previous page ended with (its NextMarker), and the page starts after it.
-   */
-  async list(options: { marker?: string; maxItems?: number }): Promise<{ items: OriginAccessControlView[]; maxItems: number; nextMarker?: string }> {
-    const maxItems = options.maxItems ?? DEFAULT_LIST_MAX_ITEMS;
-    const marker = options.marker;
-    const all = (await this.options.store.listResources(TYPE)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const after = marker === undefined ? all : all.filter((record) => record.id > marker);
-    const page = after.slice(0, maxItems).map(view);
-    const last = page[page.length - 1];
-    return after.length > maxItems && last ? { items: page, maxItems, nextMarker: last.id } : { items: page, maxItems };
+  /** In creation order (the store's); `marker` is the Id the previous page ended with (its NextMarker). */
+  async list(options: { marker?: string; maxItems?: number }): Promise<Page<OriginAccessControlView>> {
+    const page = pageAfterId(await this.options.store.listResources(TYPE), options.marker, options.maxItems ?? DEFAULT_LIST_MAX_ITEMS, "ListOriginAccessControls");
+    return { ...page, items: page.items.map(view) };
   }
 
   private async require(id: string): Promise<ResourceRecord> {
