@@ -119,17 +119,8 @@ export const ORIGIN_ACCESS_CONTROL_OPERATIONS: readonly Operation[] = [
     async handle(request, { originAccessControls }) {
       const marker = request.query.get("Marker") ?? "";
       const page = await originAccessControls.list({ ...(marker ? { marker } : {}), maxItems: parseMaxItems(request.query.get("MaxItems")) });
-      const summary = (view: OriginAccessControlView) => {
-        const { config } = view;
-        return el("OriginAccessControlSummary", [
-          el("Id", view.id),
-          el("Description", config.description),
-          el("Name", config.name),
-          el("SigningProtocol", config.signingProtocol),
-          el("SigningBehavior", config.signingBehavior),
-          el("OriginAccessControlOriginType", config.originType),
-        ]);
-      };
+      // The summary's members are the Id and the config's (Description always present, as the summary requires).
+      const summary = (view: OriginAccessControlView) => el("OriginAccessControlSummary", [el("Id", view.id), ...configFields(view.config)]);
       return xmlReply(200, xmlDocument("OriginAccessControlList", markedListPage(marker, page, summary)));
     },
   },
