@@ -118,6 +118,8 @@ export class DistributionService {
     if (record.enabled) throw new CloudFrontError("DistributionNotDisabled", "The distribution you are trying to delete has not been disabled.");
     if (!(await this.options.store.deleteDistribution(id, record.version))) throw preconditionFailed();
     this.invalidateHosts();
+    // Its invalidations go with it (they are listed only through it, and would otherwise be kept forever).
+    for (const invalidation of await this.options.store.listResources("invalidation", id)) await this.options.store.deleteResource("invalidation", invalidation.id, invalidation.version);
   }
 
   async list(options: { marker?: string; maxItems?: number }): Promise<{ items: DistributionView[]; maxItems: number; nextMarker?: string }> {

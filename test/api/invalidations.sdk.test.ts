@@ -1,6 +1,8 @@
 import {
   CreateDistributionCommand,
   CreateInvalidationCommand,
+  DeleteDistributionCommand,
+  GetDistributionConfigCommand,
   GetDistributionCommand,
   GetInvalidationCommand,
   InconsistentQuantities,
@@ -9,6 +11,7 @@ import {
   NoSuchDistribution,
   NoSuchInvalidation,
   TooManyInvalidationsInProgress,
+  UpdateDistributionCommand,
   type CloudFrontClient,
 } from "@aws-sdk/client-cloudfront";
 import { createServer, type Server } from "node:http";
@@ -121,6 +124,16 @@ describe.each<StoreKind>(["sqlite", "memory"])("invalidations through @aws-sdk/c
     const other = await createDistribution(t.client, "other");
     const foreign = (await invalidate(t.client, other, ["/a"])).Invalidation!.Id;
     expect(await rejection(t.client.send(new GetInvalidationCommand({ DistributionId: distributionId, Id: foreign })))).toBeInstanceOf(NoSuchInvalidation);
+  });
+
+  it("removes a distribution's invalidations with it", async () => {
+    const other = await createDistribution(t.client, "short-lived");
+    await invalidate(t.client, other, ["/a"]);
+    await invalidate(t.client, distributionId, ["/kept"]);
+    const config = await t.client.send(new GetDistributionConfigCommand({ Id: other }));
+    const disabled = await t.client.send(new UpdateDistributionCommand({ Id: other, IfMatch: config.ETag, DistributionConfig: { ...config.DistributionConfig!, Enabled: false } }));
+    await t.client.send(new DeleteDistributionCommand({ Id: other, IfMatch: disabled.ETag }));
+    expect((await t.server.app.store.listResources("invalidation")).map((record) => record.scope)).toEqual([distributionId]);
   });
 
   it("lists newest first, page by page (Marker is the last Id of the previous page); an empty list has no Items", async () => {
