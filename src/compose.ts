@@ -13,6 +13,7 @@ import { parseImportFile } from "./service/importFormat.js";
 import { InvalidationService } from "./service/invalidations.js";
 import { KeyValueStoreService } from "./service/keyValueStores.js";
 import { OriginAccessControlService } from "./service/originAccessControls.js";
+import { PolicyService } from "./service/policies.js";
 import { References } from "./service/references.js";
 import { TaggingService } from "./service/tagging.js";
 import type { Store } from "./store/types.js";
@@ -132,6 +133,7 @@ export function composeApp(options: AppOptions): App {
     maxOriginAccessControls: options.maxOriginAccessControls ?? DEFAULT_MAX_ORIGIN_ACCESS_CONTROLS,
     distributionsUsing: (id) => references.distributionsUsingOriginAccessControl(id),
   });
+  const policies = new PolicyService({ store, clock, usedBy: (type, id) => references.distributionsUsingPolicy(type, id) });
   const distributions = new DistributionService({
     store,
     clock,
@@ -139,6 +141,7 @@ export function composeApp(options: AppOptions): App {
     domainSuffix: options.distributionDomainSuffix ?? DEFAULT_DISTRIBUTION_DOMAIN_SUFFIX,
     isPublishedFunction: (arn) => functions.isPublished(arn),
     originAccessControlExists: async (id) => (await originAccessControls.find(id)) !== undefined,
+    policyExists: (type, id) => policies.exists(type, id),
     readAsSent: readDistributionConfigAsSent,
     ...(options.onDistributionCreated ? { onCreated: options.onDistributionCreated } : {}),
   });
@@ -173,7 +176,7 @@ export function composeApp(options: AppOptions): App {
   return {
     store,
     clock,
-    services: { functions, keyValueStores, tagging, distributions, functionLogs, originAccessControls, invalidations },
+    services: { functions, keyValueStores, tagging, distributions, functionLogs, originAccessControls, invalidations, policies },
     edge,
     functionArn: (name) => functions.functionArn(name),
     async deployFunction(name, config, code, { create }) {

@@ -163,3 +163,38 @@ export const CLIENT_TIMEOUTS = { headersMs: 20_000, requestMs: 300_000, bodyIdle
  * it. Two processes starting at the same moment can both back off once; a few hundred ms settles it.
  */
 export const DATA_DIR_LOCK_WAIT_MS = 300;
+
+/**
+ * Policies (CloudFront Developer Guide, Quotas, "General quotas on policies":
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html#limits-policies).
+ * Custom policies per account; AWS's managed ones do not count.
+ */
+export const MAX_CACHE_POLICIES_PER_ACCOUNT = 20;
+export const MAX_ORIGIN_REQUEST_POLICIES_PER_ACCOUNT = 20;
+export const MAX_RESPONSE_HEADERS_POLICIES_PER_ACCOUNT = 20;
+/** Headers, cookies and query strings named in one cache policy (each list on its own). */
+export const MAX_HEADERS_PER_CACHE_POLICY = 10;
+export const MAX_COOKIES_PER_CACHE_POLICY = 10;
+export const MAX_QUERY_STRINGS_PER_CACHE_POLICY = 10;
+/** The same three for one origin request policy. */
+export const MAX_HEADERS_PER_ORIGIN_REQUEST_POLICY = 10;
+export const MAX_COOKIES_PER_ORIGIN_REQUEST_POLICY = 10;
+export const MAX_QUERY_STRINGS_PER_ORIGIN_REQUEST_POLICY = 10;
+/** Custom headers, and headers to remove, in one response headers policy. */
+export const MAX_CUSTOM_HEADERS_PER_RESPONSE_HEADERS_POLICY = 10;
+export const MAX_REMOVE_HEADERS_PER_RESPONSE_HEADERS_POLICY = 10;
+/** "Maximum length of the content security policy value in a response headers policy": 1,783 characters. */
+export const MAX_CONTENT_SECURITY_POLICY_LENGTH = 1_783;
+/**
+ * A policy's Name and Comment: the model sets no bound; the console and CloudFront's own errors allow
+ * names of letters, digits, hyphens and underscores up to 128 characters and comments up to 128
+ * characters (edgelite's choice where the model is silent, see docs/edge.md).
+ */
+export const MAX_POLICY_NAME_LENGTH = 128;
+export const POLICY_NAME_PATTERN = new RegExp(`^[A-Za-z0-9_-]{1,${MAX_POLICY_NAME_LENGTH}}$`);
+export const MAX_POLICY_COMMENT_LENGTH = 128;
+/** A cache policy's TTLs are whole seconds from 0; CloudFront's defaults when DefaultTTL/MaxTTL are absent (CachePolicyConfig in the API reference). */
+export const POLICY_DEFAULT_TTL_SECONDS = 86_400;
+export const POLICY_MAX_TTL_SECONDS = 31_536_000;
+/** The largest TTL edgelite accepts (CloudFront's fields are `long`; beyond 100 years a TTL means nothing locally). */
+export const MAX_POLICY_TTL_SECONDS = 3_153_600_000;

@@ -6,6 +6,7 @@ import type { DistributionService } from "../service/distributions.js";
 import type { FunctionLogStore } from "../service/functionLogs.js";
 import type { OriginAccessControlService } from "../service/originAccessControls.js";
 import type { InvalidationService } from "../service/invalidations.js";
+import type { PolicyKinds } from "../service/policies.js";
 
 /** What an operation sees of an HTTP request: already routed, body fully read. */
 export interface ApiRequest {
@@ -35,6 +36,8 @@ export interface ApiServices {
   functionLogs: FunctionLogStore;
   originAccessControls: OriginAccessControlService;
   invalidations: InvalidationService;
+  /** Cache, origin request and response headers policies, managed and custom. */
+  policies: PolicyKinds;
 }
 
 /**

@@ -3,7 +3,7 @@ import { DEFAULT_LIST_MAX_ITEMS } from "../limits.js";
 import type { DistributionRecord, Store, Tag } from "../store/types.js";
 import { interpretDistributionConfig, PARSED_CONFIG_FORMAT, withCurrentDefaults, type ParsedDistributionConfig } from "./distributionConfig.js";
 import type { DistributionConfig } from "./distributionConfigModel.js";
-import { CloudFrontError, preconditionFailed, requireIfMatch } from "./errors.js";
+import { CloudFrontError, preconditionFailed, requireIfMatch, type CloudFrontErrorCode } from "./errors.js";
 import { etagForVersion } from "./etag.js";
 import { cloudFrontId, randomAlphanumeric } from "./resourceIds.js";
 
@@ -30,6 +30,12 @@ export interface DistributionServiceOptions {
   originAccessControlExists?(id: string): Promise<boolean>;
   /** Whether a function ARN names a function of this account with a LIVE stage. */
   isPublishedFunction(arn: string): Promise<boolean>;
+  /**
+   * Whether a policy Id names a managed or custom policy of that type: a behaviour naming one that does not
+   * exist is refused (NoSuchCachePolicy, NoSuchOriginRequestPolicy, NoSuchResponseHeadersPolicy, as the model
+   * lists for Create/UpdateDistribution). Without it every Id is accepted.
+   */
+  policyExists?(type: PolicyType, id: string): Promise<boolean>;
   /** Told of each new distribution (the CLI prints its URL). */
   onCreated?: (view: DistributionView) => void;
   /**
@@ -56,6 +62,7 @@ export class DistributionService {
     const parsed = interpretDistributionConfig(config);
     await this.checkAssociations(parsed);
     await this.checkOriginAccessControls(config);
+    await this.checkPolicies(parsed);
     await this.checkAliases(parsed, undefined);
     const now = this.options.clock.now();
     const record: DistributionRecord = {
@@ -95,6 +102,7 @@ export class DistributionService {
     }
     await this.checkAssociations(parsed);
     await this.checkOriginAccessControls(config);
+    await this.checkPolicies(parsed);
     await this.checkAliases(parsed, id);
     const updated: DistributionRecord = {
       ...record,
@@ -197,6 +205,19 @@ export class DistributionService {
     }
   }
 
+  private async checkPolicies(parsed: ParsedDistributionConfig): Promise<void> {
+    const exists = this.options.policyExists;
+    if (!exists) return;
+    for (const behaviour of parsed.behaviours) {
+      for (const { type, field, code, label } of POLICY_REFERENCES) {
+        const id = behaviour[field];
+        if (id !== undefined && !(await exists(type, id))) {
+          throw new CloudFrontError(code, `The ${label} ${id} named by the cache behaviour ${behaviour.pathPattern} does not exist; create it first, or name an AWS managed one.`);
+        }
+      }
+    }
+  }
+
   private async checkAliases(parsed: ParsedDistributionConfig, ownId: string | undefined): Promise<void> {
     if (parsed.aliases.length === 0) return;
     const taken = new Set<string>();
@@ -289,6 +310,14 @@ export class DistributionService {
     };
   }
 }
+
+export type PolicyType = "cache-policy" | "origin-request-policy" | "response-headers-policy";
+
+/** The policies a cache behaviour names, and the error for an Id that names none. */
+const POLICY_REFERENCES: ReadonlyArray<{ type: PolicyType; field: "cachePolicyId" | "originRequestPolicyId"; code: CloudFrontErrorCode; label: string }> = [
+  { type: "cache-policy", field: "cachePolicyId", code: "NoSuchCachePolicy", label: "cache policy" },
+  { type: "origin-request-policy", field: "originRequestPolicyId", code: "NoSuchOriginRequestPolicy", label: "origin request policy" },
+];
 
 function functionArnsOf(parsed: ParsedDistributionConfig): string[] {
   return [...new Set(parsed.behaviours.flatMap((behaviour) => behaviour.functions.map((f) => f.functionArn)))];

@@ -1,18 +1,17 @@
-import { CloudFrontError } from "./errors.js";
-
 /**
  * AWS's managed cache policies and origin request policies, as GetCachePolicy and GetOriginRequestPolicy
  * describe them (using-managed-cache-policies, using-managed-origin-request-policies). Read-only: they
- * exist in every account; edgelite does not create custom policies.
+ * exist in every account. Custom policies have the same shapes (`CachePolicy`, `OriginRequestPolicy`) and
+ * live in the store (src/service/policies.ts).
  */
 
 export interface NamedValues<Behavior extends string> {
   behavior: Behavior;
-  /** Lower-case header names; cookie and query string names as written. */
+  /** Header, cookie and query string names as written (the managed policies' header names are lower-case). */
   names: readonly string[];
 }
 
-export interface ManagedCachePolicy {
+export interface CachePolicy {
   id: string;
   name: string;
   comment: string;
@@ -26,7 +25,7 @@ export interface ManagedCachePolicy {
   queryStrings: NamedValues<"none" | "whitelist" | "allExcept" | "all">;
 }
 
-export interface ManagedOriginRequestPolicy {
+export interface OriginRequestPolicy {
   id: string;
   name: string;
   comment: string;
@@ -34,6 +33,9 @@ export interface ManagedOriginRequestPolicy {
   cookies: NamedValues<"none" | "whitelist" | "all" | "allExcept">;
   queryStrings: NamedValues<"none" | "whitelist" | "all" | "allExcept">;
 }
+
+export type ManagedCachePolicy = CachePolicy;
+export type ManagedOriginRequestPolicy = OriginRequestPolicy;
 
 const none = { behavior: "none", names: [] } as const;
 const all = { behavior: "all", names: [] } as const;
@@ -74,15 +76,3 @@ export const MANAGED_ORIGIN_REQUEST_POLICIES: readonly ManagedOriginRequestPolic
 
 /** When the managed policies are reported as last modified (AWS's actual dates are not published). */
 export const MANAGED_POLICY_TIME = new Date("2020-07-27T00:00:00.000Z");
-
-export function managedCachePolicy(id: string): ManagedCachePolicy {
-  const policy = MANAGED_CACHE_POLICIES.find((p) => p.id === id);
-  if (!policy) throw new CloudFrontError("NoSuchCachePolicy", `The cache policy ${id} does not exist. edgelite knows AWS's managed cache policies only.`);
-  return policy;
-}
-
-export function managedOriginRequestPolicy(id: string): ManagedOriginRequestPolicy {
-  const policy = MANAGED_ORIGIN_REQUEST_POLICIES.find((p) => p.id === id);
-  if (!policy) throw new CloudFrontError("NoSuchOriginRequestPolicy", `The origin request policy ${id} does not exist. edgelite knows AWS's managed origin request policies only.`);
-  return policy;
-}

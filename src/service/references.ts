@@ -1,4 +1,5 @@
-import type { Store } from "../store/types.js";
+import type { DistributionRecord, ResourceType, Store } from "../store/types.js";
+import type { BehaviourConfig, ParsedDistributionConfig } from "./distributionConfig.js";
 
 const PAGE = 500;
 
@@ -38,24 +39,38 @@ export class References {
 
   /** How many distributions have an origin naming an origin access control (one in use cannot be deleted). */
   async distributionsUsingOriginAccessControl(id: string): Promise<number> {
+    return this.countDistributions((parsed) => parsed.origins.some((origin) => origin.originAccessControlId === id));
+  }
+
+  /** How many distributions name a policy in any cache behaviour (a policy in use cannot be deleted). */
+  async distributionsUsingPolicy(type: ResourceType, id: string): Promise<number> {
+    const field = POLICY_FIELD.get(type);
+    if (!field) return 0;
+    return this.countDistributions((parsed) => parsed.behaviours.some((behaviour) => behaviour[field] === id));
+  }
+
+  /**
+   * How many distributions' configs pass `test`, read from the distribution service's JSON (opaque to the
+   * store). A record without it (written before schema 4 and not yet upgraded) passes none.
+   */
+  private async countDistributions(test: (parsed: ParsedDistributionConfig) => boolean): Promise<number> {
     let count = 0;
     let afterId: string | undefined;
     for (;;) {
       const batch = await this.store.listDistributions({ afterId, limit: PAGE });
-      for (const record of batch) if (originAccessControlIdsOf(record.parsedConfigJson).includes(id)) count++;
+      for (const record of batch) if (record.parsedConfigJson !== undefined && test(parsedConfigOf(record))) count++;
       if (batch.length < PAGE) return count;
       afterId = batch[batch.length - 1]!.id;
     }
   }
 }
 
-/**
- * The origin access control Ids a distribution's origins name, read from the distribution service's JSON
- * (ParsedDistributionConfig; opaque to the store). A record without it (written before schema 4 and not yet
- * upgraded) names none.
- */
-function originAccessControlIdsOf(parsedConfigJson: string | undefined): string[] {
-  if (parsedConfigJson === undefined) return [];
-  const parsed = JSON.parse(parsedConfigJson) as { origins?: Array<{ originAccessControlId?: string }> };
-  return (parsed.origins ?? []).flatMap((origin) => (origin.originAccessControlId ? [origin.originAccessControlId] : []));
+/** The behaviour field that names a policy of each type. */
+const POLICY_FIELD: ReadonlyMap<ResourceType, keyof BehaviourConfig & ("cachePolicyId" | "originRequestPolicyId")> = new Map([
+  ["cache-policy", "cachePolicyId"],
+  ["origin-request-policy", "originRequestPolicyId"],
+] as const);
+
+function parsedConfigOf(record: DistributionRecord): ParsedDistributionConfig {
+  return JSON.parse(record.parsedConfigJson!) as ParsedDistributionConfig;
 }
