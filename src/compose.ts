@@ -142,6 +142,7 @@ export function composeApp(options: AppOptions): App {
     isPublishedFunction: (arn) => functions.isPublished(arn),
     originAccessControlExists: async (id) => (await originAccessControls.find(id)) !== undefined,
     policyExists: (type, id) => policies.exists(type, id),
+    policySet: () => policies.policySet(),
     readAsSent: readDistributionConfigAsSent,
     ...(options.onDistributionCreated ? { onCreated: options.onDistributionCreated } : {}),
   });

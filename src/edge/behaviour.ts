@@ -1,4 +1,5 @@
 import type { BehaviourConfig, ParsedDistributionConfig } from "../service/distributionConfig.js";
+import type { PolicySet } from "../service/policySet.js";
 import { viewerRequestEvent } from "./events.js";
 import type { Exchange } from "./exchange.js";
 import { FORWARD_ALL, forwardingRules, type ForwardingRules } from "./forwarding.js";
@@ -11,8 +12,8 @@ export function behaviourFor(config: ParsedDistributionConfig, url: string): Beh
 }
 
 /** Which viewer values reach the origin: the behaviour's policies, or everything when edgelite forwards all. */
-export function rulesFor(behaviour: BehaviourConfig, forwardAll: boolean): ForwardingRules {
-  return forwardAll ? FORWARD_ALL : forwardingRules(behaviour);
+export function rulesFor(behaviour: BehaviourConfig, forwardAll: boolean, policies: PolicySet): ForwardingRules {
+  return forwardAll ? FORWARD_ALL : forwardingRules(behaviour, policies);
 }
 
 /**
@@ -23,7 +24,7 @@ export function rulesFor(behaviour: BehaviourConfig, forwardAll: boolean): Forwa
 export function resolveBehaviour(x: Exchange): undefined {
   const { req, target } = x;
   x.behaviour = behaviourFor(target.config, req.url ?? "/");
-  x.rules = rulesFor(x.behaviour, x.settings.forwardAll);
+  x.rules = rulesFor(x.behaviour, x.settings.forwardAll, target.policies);
   x.viewerIp = (req.socket.remoteAddress ?? "").replace(/^::ffff:/, "");
   const { event, rawQuery } = viewerRequestEvent(req, { distributionId: target.view.id, distributionDomainName: target.view.domainName, requestId: x.requestId, viewerIp: x.viewerIp, host: target.host });
   x.event = event;

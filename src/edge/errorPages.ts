@@ -42,7 +42,7 @@ async function pageFromOrigin(x: Exchange, pagePath: string, fetchOne: FetchOne)
   if (typeof route === "string") return undefined;
   const pageRequest: FunctionRequest = { ...x.request, method: "GET", uri: pagePath, querystring: emptyRecord() };
   const viewerEvent = { ...x.event, request: { ...x.event.request, method: "GET" } };
-  const outgoing = originRequestOf(pageRequest, viewerEvent, null, rulesFor(behaviour, x.settings.forwardAll), { via: VIA, requestId: x.requestId });
+  const outgoing = originRequestOf(pageRequest, viewerEvent, null, rulesFor(behaviour, x.settings.forwardAll, x.target.policies), { via: VIA, requestId: x.requestId });
   const { reply } = await fetchRoute(route, outgoing, true, fetchOne);
   if (reply && reply.statusCode < 400) return reply;
   reply?.body.resume();

@@ -1,5 +1,6 @@
 import type { BehaviourConfig } from "../service/distributionConfig.js";
-import { MANAGED_CACHE_POLICIES, MANAGED_ORIGIN_REQUEST_POLICIES, type NamedValues } from "../service/managedPolicies.js";
+import { MANAGED_ORIGIN_REQUEST_POLICIES, type NamedValues } from "../service/managedPolicies.js";
+import type { CachePolicy, OriginRequestPolicy, PolicySet } from "../service/policySet.js";
 
 /**
  * Which viewer values reach the origin (CloudFront Developer Guide, "Control origin requests with a
@@ -58,15 +59,29 @@ function selection(values: NamedValues<string>, lowerCase = false): Selection {
   }
 }
 
-/** AWS's managed cache policies by Id: their cache-key values are forwarded too. */
-const CACHE_POLICIES: ReadonlyMap<string, Policy> = new Map(
-  MANAGED_CACHE_POLICIES.map((p) => [p.id, { headers: selection(p.headers, true), cookies: selection(p.cookies), query: selection(p.queryStrings), compression: p.gzip || p.brotli, cloudFrontHeaders: cloudFrontNames(p.headers) }]),
-);
+/** A cache policy's values as Selections (its cache-key values are forwarded too), once per policy object. */
+const cachePolicies = new WeakMap<CachePolicy, Policy>();
+function cachePolicyRules(p: CachePolicy): Policy {
+  let policy = cachePolicies.get(p);
+  if (!policy) {
+    policy = { headers: selection(p.headers, true), cookies: selection(p.cookies), query: selection(p.queryStrings), compression: p.gzip || p.brotli, cloudFrontHeaders: cloudFrontNames(p.headers) };
+    cachePolicies.set(p, policy);
+  }
+  return policy;
+}
 
-/** AWS's managed origin request policies by Id. */
-const ORIGIN_REQUEST_POLICIES: ReadonlyMap<string, Policy> = new Map(
-  MANAGED_ORIGIN_REQUEST_POLICIES.map((p) => [p.id, { headers: selection(p.headers, true), cookies: selection(p.cookies), query: selection(p.queryStrings), compression: false, cloudFrontHeaders: cloudFrontNames(p.headers) }]),
-);
+/** An origin request policy's values as Selections, once per policy object. */
+const originRequestPolicies = new WeakMap<OriginRequestPolicy, Policy>();
+function originRequestPolicyRules(p: OriginRequestPolicy): Policy {
+  let policy = originRequestPolicies.get(p);
+  if (!policy) {
+    policy = { headers: selection(p.headers, true), cookies: selection(p.cookies), query: selection(p.queryStrings), compression: false, cloudFrontHeaders: cloudFrontNames(p.headers) };
+    originRequestPolicies.set(p, policy);
+  }
+  return policy;
+}
+
+const NO_ORIGIN_REQUEST_POLICY: Policy = { headers: NONE, cookies: NONE, query: NONE, compression: false, cloudFrontHeaders: [] };
 
 /**
  * Forward everything, the viewer's Host included, and add CloudFront's own headers: what
@@ -120,32 +135,43 @@ export function selects(selection: Selection, name: string): boolean {
   }
 }
 
-const cache = new WeakMap<BehaviourConfig, ForwardingRules>();
+/** A behaviour's rules, kept while the policies it names are the same objects (an update makes new ones). */
+interface CachedRules {
+  cachePolicy: CachePolicy | undefined;
+  originRequestPolicy: OriginRequestPolicy | undefined;
+  rules: ForwardingRules;
+}
+
+const cache = new WeakMap<BehaviourConfig, CachedRules>();
 
 /**
- * The rules of a behaviour. A policy Id edgelite does not know (a custom policy, which edgelite's API does
- * not create) and a behaviour with neither a policy nor legacy settings forward everything.
+ * The rules of a behaviour, from the managed or custom policies it names (`policies`: what the edge
+ * resolved for this request, so an UpdateCachePolicy counts from the next request on). A behaviour with
+ * neither a policy nor legacy settings forwards everything, and so does one naming a policy Id that
+ * `policies` does not hold (only a distribution stored before edgelite refused unknown Ids can).
  */
-export function forwardingRules(behaviour: BehaviourConfig): ForwardingRules {
-  let rules = cache.get(behaviour);
-  if (rules) return rules;
-  rules = computeRules(behaviour);
-  cache.set(behaviour, rules);
+export function forwardingRules(behaviour: BehaviourConfig, policies: PolicySet): ForwardingRules {
+  const cachePolicy = behaviour.cachePolicyId === undefined ? undefined : policies.cachePolicy(behaviour.cachePolicyId);
+  const originRequestPolicy = behaviour.originRequestPolicyId === undefined ? undefined : policies.originRequestPolicy(behaviour.originRequestPolicyId);
+  const cached = cache.get(behaviour);
+  if (cached && cached.cachePolicy === cachePolicy && cached.originRequestPolicy === originRequestPolicy) return cached.rules;
+  const rules = computeRules(behaviour, cachePolicy, originRequestPolicy);
+  cache.set(behaviour, { cachePolicy, originRequestPolicy, rules });
   return rules;
 }
 
-function computeRules(behaviour: BehaviourConfig): ForwardingRules {
+function computeRules(behaviour: BehaviourConfig, cachePolicy: CachePolicy | undefined, originRequestPolicy: OriginRequestPolicy | undefined): ForwardingRules {
   if (behaviour.cachePolicyId) {
-    const cachePolicy = CACHE_POLICIES.get(behaviour.cachePolicyId);
-    const requestPolicy = behaviour.originRequestPolicyId ? ORIGIN_REQUEST_POLICIES.get(behaviour.originRequestPolicyId) : { headers: NONE, cookies: NONE, query: NONE, compression: false, cloudFrontHeaders: [] };
-    if (!cachePolicy || !requestPolicy) return FORWARD_ALL;
+    if (!cachePolicy || (behaviour.originRequestPolicyId && !originRequestPolicy)) return FORWARD_ALL;
+    const cacheRules = cachePolicyRules(cachePolicy);
+    const requestRules = originRequestPolicy ? originRequestPolicyRules(originRequestPolicy) : NO_ORIGIN_REQUEST_POLICY;
     return {
-      headers: union(cachePolicy.headers, requestPolicy.headers),
-      cookies: union(cachePolicy.cookies, requestPolicy.cookies),
-      query: union(cachePolicy.query, requestPolicy.query),
+      headers: union(cacheRules.headers, requestRules.headers),
+      cookies: union(cacheRules.cookies, requestRules.cookies),
+      query: union(cacheRules.query, requestRules.query),
       legacy: false,
-      normaliseAcceptEncoding: cachePolicy.compression,
-      cloudFrontHeaders: new Set([...cachePolicy.cloudFrontHeaders, ...requestPolicy.cloudFrontHeaders]),
+      normaliseAcceptEncoding: cacheRules.compression,
+      cloudFrontHeaders: new Set([...cacheRules.cloudFrontHeaders, ...requestRules.cloudFrontHeaders]),
     };
   }
   const legacy = behaviour.forwardedValues;

@@ -6,6 +6,7 @@ import type { DistributionConfig } from "./distributionConfigModel.js";
 import { CloudFrontError, preconditionFailed, requireIfMatch, type CloudFrontErrorCode } from "./errors.js";
 import { etagForVersion } from "./etag.js";
 import { cloudFrontId, randomAlphanumeric } from "./resourceIds.js";
+import { MANAGED_POLICY_SET, type PolicySet } from "./policySet.js";
 
 /** A distribution as the API shows it. */
 export interface DistributionView {
@@ -36,6 +37,8 @@ export interface DistributionServiceOptions {
    * lists for Create/UpdateDistribution). Without it every Id is accepted.
    */
   policyExists?(type: PolicyType, id: string): Promise<boolean>;
+  /** The policies as they are now (AWS's managed ones when not given): the edge reads a distribution's through forHost. */
+  policySet?(): Promise<PolicySet>;
   /** Told of each new distribution (the CLI prints its URL). */
   onCreated?: (view: DistributionView) => void;
   /**
@@ -158,7 +161,7 @@ export class DistributionService {
   }
 
   /** The enabled distribution a viewer's Host names (its DomainName or an alias), with its parsed config. */
-  async forHost(host: string): Promise<{ view: DistributionView; config: ParsedDistributionConfig } | undefined> {
+  async forHost(host: string): Promise<{ view: DistributionView; config: ParsedDistributionConfig; policies: PolicySet } | undefined> {
     let hosts = this.hosts;
     if (!hosts) {
       const generation = this.hostsGeneration;
@@ -171,7 +174,11 @@ export class DistributionService {
       // A write during the scan makes this index stale: use it for this request, do not keep it.
       if (generation === this.hostsGeneration) this.hosts = hosts;
     }
-    return hosts.get(host);
+    const found = hosts.get(host);
+    if (!found) return undefined;
+    // Kept in memory by the policy service and replaced on each policy write: no store read per request.
+    const policies = this.options.policySet ? await this.options.policySet() : MANAGED_POLICY_SET;
+    return { ...found, policies };
   }
 
   private invalidateHosts(): void {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { behaviourFor, resolveBehaviour, rulesFor } from "../../src/edge/behaviour.js";
 import { FORWARD_ALL } from "../../src/edge/forwarding.js";
+import { MANAGED_POLICY_SET } from "../../src/service/policySet.js";
 import { behaviour, config, exchange } from "./fixtures.js";
 
 const site = config({
@@ -24,8 +25,8 @@ describe("behaviourFor: the behaviour a URL picks", () => {
 describe("rulesFor", () => {
   it("is the behaviour's policies, or everything when edgelite forwards all", () => {
     const cachingOptimized = behaviour("*", "o", { cachePolicyId: "658327ea-f89d-4fab-a63d-7e88639e58f6" });
-    expect(rulesFor(cachingOptimized, true)).toBe(FORWARD_ALL);
-    expect(rulesFor(cachingOptimized, false)).toMatchObject({ headers: { kind: "none" }, cookies: { kind: "none" }, query: { kind: "none" } });
+    expect(rulesFor(cachingOptimized, true, MANAGED_POLICY_SET)).toBe(FORWARD_ALL);
+    expect(rulesFor(cachingOptimized, false, MANAGED_POLICY_SET)).toMatchObject({ headers: { kind: "none" }, cookies: { kind: "none" }, query: { kind: "none" } });
   });
 });
 
