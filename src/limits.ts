@@ -183,8 +183,7 @@ export const MAX_QUERY_STRINGS_PER_ORIGIN_REQUEST_POLICY = 10;
 /** Custom headers, and headers to remove, in one response headers policy. */
 export const MAX_CUSTOM_HEADERS_PER_RESPONSE_HEADERS_POLICY = 10;
 export const MAX_REMOVE_HEADERS_PER_RESPONSE_HEADERS_POLICY = 10;
-/** "Maximum length of the content security policy value in a response headers policy": 1,783 characters. */
-export const MAX_CONTENT_SECURITY_POLICY_LENGTH = 1_783;
+/** The Content-Security-Policy value's limit lives beside the policy's type: src/service/responseHeadersPolicy.ts. */
 /**
  * A policy's Name and Comment: the model sets no bound; the console and CloudFront's own errors allow
  * names of letters, digits, hyphens and underscores up to 128 characters and comments up to 128

@@ -25,6 +25,7 @@ import { CACHE_POLICY_OPERATIONS } from "./cloudfront/cachePolicies.js";
 import { ORIGIN_REQUEST_POLICY_OPERATIONS } from "./cloudfront/originRequestPolicies.js";
 import { ORIGIN_ACCESS_CONTROL_OPERATIONS } from "./cloudfront/originAccessControls.js";
 import { INVALIDATION_OPERATIONS } from "./cloudfront/invalidations.js";
+import { RESPONSE_HEADERS_POLICY_OPERATIONS } from "./cloudfront/responseHeadersPolicies.js";
 
 /**
  * Every operation this port serves, CloudFront's, the data plane's and CloudWatch Logs': adding one is its file plus its
@@ -56,6 +57,7 @@ export const OPERATIONS: readonly Operation[] = [
   ...ORIGIN_REQUEST_POLICY_OPERATIONS,
   ...ORIGIN_ACCESS_CONTROL_OPERATIONS,
   ...INVALIDATION_OPERATIONS,
+  ...RESPONSE_HEADERS_POLICY_OPERATIONS,
   ...KVS_OPERATIONS,
   ...LOGS_OPERATIONS,
 ];

@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { Clock } from "../clock.js";
-import { DEFAULT_LIST_MAX_ITEMS, MAX_CACHE_POLICIES_PER_ACCOUNT, MAX_ORIGIN_REQUEST_POLICIES_PER_ACCOUNT } from "../limits.js";
+import { DEFAULT_LIST_MAX_ITEMS, MAX_CACHE_POLICIES_PER_ACCOUNT, MAX_ORIGIN_REQUEST_POLICIES_PER_ACCOUNT, MAX_RESPONSE_HEADERS_POLICIES_PER_ACCOUNT } from "../limits.js";
 import type { ResourceRecord, ResourceType, Store } from "../store/types.js";
 import { CloudFrontError, preconditionFailed, requireIfMatch, type CloudFrontErrorCode } from "./errors.js";
 import { etagForVersion } from "./etag.js";
 import { MANAGED_CACHE_POLICIES, MANAGED_ORIGIN_REQUEST_POLICIES, MANAGED_POLICY_TIME, type CachePolicy, type OriginRequestPolicy } from "./managedPolicies.js";
-import { CACHE_POLICY_RULES, checkRules, ORIGIN_REQUEST_POLICY_RULES, type PolicyRule } from "./policyRules.js";
+import { CACHE_POLICY_RULES, checkRules, ORIGIN_REQUEST_POLICY_RULES, RESPONSE_HEADERS_POLICY_RULES, type PolicyRule } from "./policyRules.js";
+import { MANAGED_RESPONSE_HEADERS_POLICIES, type ResponseHeadersPolicy } from "./responseHeadersPolicy.js";
 import type { PolicySet } from "./policySet.js";
 
 /**
@@ -209,6 +210,7 @@ function policyOf<P extends PolicyBase>(record: ResourceRecord): P {
 export interface PolicyKinds {
   cache: Policies<CachePolicy>;
   originRequest: Policies<OriginRequestPolicy>;
+  responseHeaders: Policies<ResponseHeadersPolicy>;
 }
 
 export const CACHE_POLICY_KIND: PolicyKind<CachePolicy> = {
@@ -229,6 +231,15 @@ export const ORIGIN_REQUEST_POLICY_KIND: PolicyKind<OriginRequestPolicy> = {
   rules: ORIGIN_REQUEST_POLICY_RULES,
 };
 
+export const RESPONSE_HEADERS_POLICY_KIND: PolicyKind<ResponseHeadersPolicy> = {
+  type: "response-headers-policy",
+  label: "response headers policy",
+  errors: { noSuch: "NoSuchResponseHeadersPolicy", alreadyExists: "ResponseHeadersPolicyAlreadyExists", tooMany: "TooManyResponseHeadersPolicies", inUse: "ResponseHeadersPolicyInUse" },
+  max: MAX_RESPONSE_HEADERS_POLICIES_PER_ACCOUNT,
+  managed: MANAGED_RESPONSE_HEADERS_POLICIES,
+  rules: RESPONSE_HEADERS_POLICY_RULES,
+};
+
 /**
  * Every kind of policy, and the `PolicySet` the edge reads them through: managed and custom policies by
  * Id from memory, rebuilt only after a write, so a request never scans the store and an UpdateCachePolicy
@@ -237,29 +248,32 @@ export const ORIGIN_REQUEST_POLICY_KIND: PolicyKind<OriginRequestPolicy> = {
 export class PolicyService implements PolicyKinds {
   readonly cache: Policies<CachePolicy>;
   readonly originRequest: Policies<OriginRequestPolicy>;
+  readonly responseHeaders: Policies<ResponseHeadersPolicy>;
   private set: PolicySet | undefined;
 
   constructor(options: Omit<PoliciesOptions, "onChange">) {
     const kindOptions = { ...options, onChange: () => (this.set = undefined) };
     this.cache = new Policies(CACHE_POLICY_KIND, kindOptions);
     this.originRequest = new Policies(ORIGIN_REQUEST_POLICY_KIND, kindOptions);
+    this.responseHeaders = new Policies(RESPONSE_HEADERS_POLICY_KIND, kindOptions);
   }
 
   /** Whether an Id names a managed or custom policy of a type (a distribution may name only those). */
   async exists(type: ResourceType, id: string): Promise<boolean> {
     if (type === "cache-policy") return this.cache.exists(id);
     if (type === "origin-request-policy") return this.originRequest.exists(id);
+    if (type === "response-headers-policy") return this.responseHeaders.exists(id);
     return false;
   }
 
   /** The policies as they are now; a later write gives a new set (a request in flight keeps the one it got). */
   async policySet(): Promise<PolicySet> {
     if (this.set) return this.set;
-    const [cache, originRequest] = await Promise.all([this.cache.customPolicies(), this.originRequest.customPolicies()]);
+    const [cache, originRequest, responseHeaders] = await Promise.all([this.cache.customPolicies(), this.originRequest.customPolicies(), this.responseHeaders.customPolicies()]);
     const set: PolicySet = {
       cachePolicy: (id) => this.cache.managed(id) ?? cache.get(id),
-      responseHeadersPolicy: () => undefined,
       originRequestPolicy: (id) => this.originRequest.managed(id) ?? originRequest.get(id),
+      responseHeadersPolicy: (id) => this.responseHeaders.managed(id) ?? responseHeaders.get(id),
     };
     this.set = set;
     return set;

@@ -1,27 +1,27 @@
-import { MANAGED_CACHE_POLICIES, MANAGED_ORIGIN_REQUEST_POLICIES, type ManagedCachePolicy, type ManagedOriginRequestPolicy } from "./managedPolicies.js";
+import { MANAGED_CACHE_POLICIES, MANAGED_ORIGIN_REQUEST_POLICIES, type CachePolicy, type OriginRequestPolicy } from "./managedPolicies.js";
+import { MANAGED_RESPONSE_HEADERS_POLICIES, type ResponseHeadersPolicy } from "./responseHeadersPolicy.js";
 
-/** A cache policy, managed or custom: its cache key values, TTLs and encodings. */
-export type CachePolicy = ManagedCachePolicy;
-/** An origin request policy, managed or custom: the values forwarded beyond the cache key. */
-export type OriginRequestPolicy = ManagedOriginRequestPolicy;
+/** A cache policy (its cache key values, TTLs and encodings), an origin request policy (the values forwarded beyond the cache key), a response headers policy: managed or custom. */
+export type { CachePolicy, OriginRequestPolicy, ResponseHeadersPolicy };
 
 /**
  * The policies a distribution's behaviours may name, by Id, as the edge sees them on a request: AWS's managed
- * ones and the account's custom ones. Lookups are synchronous: the edge asks on every request.
+ * ones and the account's custom ones (src/service/policies.ts keeps those in memory and hands out a new set
+ * after each write). Lookups are synchronous: the edge asks on every request.
  */
 export interface PolicySet {
   cachePolicy(id: string): CachePolicy | undefined;
   originRequestPolicy(id: string): OriginRequestPolicy | undefined;
-  /** The response headers policy type is src/service/responseHeadersPolicy.ts's; unknown until that lands. */
-  responseHeadersPolicy(id: string): unknown;
+  responseHeadersPolicy(id: string): ResponseHeadersPolicy | undefined;
 }
 
 const MANAGED_CACHE = new Map(MANAGED_CACHE_POLICIES.map((policy) => [policy.id, policy]));
 const MANAGED_ORIGIN_REQUEST = new Map(MANAGED_ORIGIN_REQUEST_POLICIES.map((policy) => [policy.id, policy]));
+const MANAGED_RESPONSE_HEADERS = new Map(MANAGED_RESPONSE_HEADERS_POLICIES.map((policy) => [policy.id, policy]));
 
 /** AWS's managed policies only. */
 export const MANAGED_POLICY_SET: PolicySet = {
   cachePolicy: (id) => MANAGED_CACHE.get(id),
   originRequestPolicy: (id) => MANAGED_ORIGIN_REQUEST.get(id),
-  responseHeadersPolicy: () => undefined,
+  responseHeadersPolicy: (id) => MANAGED_RESPONSE_HEADERS.get(id),
 };

@@ -51,6 +51,11 @@ export class ConfigReader {
     return value;
   }
 
+  /** A value read some other way (a list member), checked with the others. */
+  member(at: string, value: string, constraint: Constraint): void {
+    this.fields.push({ at, value, constraint });
+  }
+
   check(): void {
     validateFields(this.fields);
   }
@@ -113,7 +118,8 @@ export const HEADERS = { config: "HeadersConfig", behavior: "HeaderBehavior", li
 export const COOKIES = { config: "CookiesConfig", behavior: "CookieBehavior", list: "Cookies" } as const;
 export const QUERY_STRINGS = { config: "QueryStringsConfig", behavior: "QueryStringBehavior", list: "QueryStrings" } as const;
 
-const lowerFirst = (name: string) => name.charAt(0).toLowerCase() + name.slice(1);
+/** The model's member path segment for an element name (`HeadersConfig` → `headersConfig`). */
+export const lowerFirst = (name: string) => name.charAt(0).toLowerCase() + name.slice(1);
 
 /** `<Headers><Quantity>n</Quantity><Items><Name>…</Name></Items></Headers>` (omitted when there are no names). */
 function names(wrapper: string, values: NamedValues<string>): XmlChild {
