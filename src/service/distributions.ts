@@ -6,7 +6,7 @@ import type { DistributionConfig } from "./distributionConfigModel.js";
 import { CloudFrontError, preconditionFailed, requireIfMatch, type CloudFrontErrorCode } from "./errors.js";
 import { etagForVersion } from "./etag.js";
 import { cloudFrontId, randomAlphanumeric } from "./resourceIds.js";
-import { MANAGED_POLICY_SET, type PolicySet } from "./policySet.js";
+import { MANAGED_POLICY_SET, type PolicySet, type PolicyType } from "./policySet.js";
 
 /** A distribution as the API shows it. */
 export interface DistributionView {
@@ -318,12 +318,11 @@ export class DistributionService {
   }
 }
 
-export type PolicyType = "cache-policy" | "origin-request-policy" | "response-headers-policy";
-
 /** The policies a cache behaviour names, and the error for an Id that names none. */
-const POLICY_REFERENCES: ReadonlyArray<{ type: PolicyType; field: "cachePolicyId" | "originRequestPolicyId"; code: CloudFrontErrorCode; label: string }> = [
+const POLICY_REFERENCES: ReadonlyArray<{ type: PolicyType; field: "cachePolicyId" | "originRequestPolicyId" | "responseHeadersPolicyId"; code: CloudFrontErrorCode; label: string }> = [
   { type: "cache-policy", field: "cachePolicyId", code: "NoSuchCachePolicy", label: "cache policy" },
   { type: "origin-request-policy", field: "originRequestPolicyId", code: "NoSuchOriginRequestPolicy", label: "origin request policy" },
+  { type: "response-headers-policy", field: "responseHeadersPolicyId", code: "NoSuchResponseHeadersPolicy", label: "response headers policy" },
 ];
 
 function functionArnsOf(parsed: ParsedDistributionConfig): string[] {

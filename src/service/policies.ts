@@ -7,7 +7,7 @@ import { etagForVersion } from "./etag.js";
 import { MANAGED_CACHE_POLICIES, MANAGED_ORIGIN_REQUEST_POLICIES, MANAGED_POLICY_TIME, type CachePolicy, type OriginRequestPolicy } from "./managedPolicies.js";
 import { CACHE_POLICY_RULES, checkRules, ORIGIN_REQUEST_POLICY_RULES, RESPONSE_HEADERS_POLICY_RULES, type PolicyRule } from "./policyRules.js";
 import { MANAGED_RESPONSE_HEADERS_POLICIES, type ResponseHeadersPolicy } from "./responseHeadersPolicy.js";
-import type { PolicySet } from "./policySet.js";
+import type { PolicySet, PolicyType } from "./policySet.js";
 
 /**
  * Custom cache policies, origin request policies and response headers policies, beside AWS's managed ones
@@ -29,7 +29,7 @@ export interface PolicyBase {
 export type PolicyConfig<P extends PolicyBase> = Omit<P, "id">;
 
 export interface PolicyKind<P extends PolicyBase> {
-  readonly type: Extract<ResourceType, "cache-policy" | "origin-request-policy" | "response-headers-policy">;
+  readonly type: PolicyType;
   /** For messages: "cache policy". */
   readonly label: string;
   readonly errors: { noSuch: CloudFrontErrorCode; alreadyExists: CloudFrontErrorCode; tooMany: CloudFrontErrorCode; inUse: CloudFrontErrorCode };
@@ -259,7 +259,7 @@ export class PolicyService implements PolicyKinds {
   }
 
   /** Whether an Id names a managed or custom policy of a type (a distribution may name only those). */
-  async exists(type: ResourceType, id: string): Promise<boolean> {
+  async exists(type: PolicyType, id: string): Promise<boolean> {
     if (type === "cache-policy") return this.cache.exists(id);
     if (type === "origin-request-policy") return this.originRequest.exists(id);
     if (type === "response-headers-policy") return this.responseHeaders.exists(id);

@@ -1,8 +1,12 @@
 import { MANAGED_CACHE_POLICIES, MANAGED_ORIGIN_REQUEST_POLICIES, type CachePolicy, type OriginRequestPolicy } from "./managedPolicies.js";
+import type { ResourceType } from "../store/types.js";
 import { MANAGED_RESPONSE_HEADERS_POLICIES, type ResponseHeadersPolicy } from "./responseHeadersPolicy.js";
 
 /** A cache policy (its cache key values, TTLs and encodings), an origin request policy (the values forwarded beyond the cache key), a response headers policy: managed or custom. */
 export type { CachePolicy, OriginRequestPolicy, ResponseHeadersPolicy };
+
+/** The store's resource types that are policies. */
+export type PolicyType = Extract<ResourceType, "cache-policy" | "origin-request-policy" | "response-headers-policy">;
 
 /**
  * The policies a distribution's behaviours may name, by Id, as the edge sees them on a request: AWS's managed

@@ -66,9 +66,10 @@ export class References {
 }
 
 /** The behaviour field that names a policy of each type. */
-const POLICY_FIELD: ReadonlyMap<ResourceType, keyof BehaviourConfig & ("cachePolicyId" | "originRequestPolicyId")> = new Map([
+const POLICY_FIELD: ReadonlyMap<ResourceType, "cachePolicyId" | "originRequestPolicyId" | "responseHeadersPolicyId"> = new Map([
   ["cache-policy", "cachePolicyId"],
   ["origin-request-policy", "originRequestPolicyId"],
+  ["response-headers-policy", "responseHeadersPolicyId"],
 ] as const);
 
 function parsedConfigOf(record: DistributionRecord): ParsedDistributionConfig {

@@ -23,15 +23,15 @@ import {
   UpdateCachePolicyCommand,
   UpdateDistributionCommand,
   type CachePolicyConfig,
-  type DistributionConfig,
 } from "@aws-sdk/client-cloudfront";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MAX_CACHE_POLICIES_PER_ACCOUNT } from "../../src/limits.js";
 import { rejection, startTestServer, type StoreKind, type TestServer } from "../helpers.js";
+import { distributionConfig } from "./policyFixtures.js";
 
 const CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6";
 
-export function cachePolicyConfig(name: string, overrides: Partial<CachePolicyConfig> = {}): CachePolicyConfig {
+function cachePolicyConfig(name: string, overrides: Partial<CachePolicyConfig> = {}): CachePolicyConfig {
   return {
     Name: name,
     Comment: "by the test",
@@ -51,16 +51,6 @@ export function cachePolicyConfig(name: string, overrides: Partial<CachePolicyCo
 
 function parameters(overrides: Partial<NonNullable<CachePolicyConfig["ParametersInCacheKeyAndForwardedToOrigin"]>>): Partial<CachePolicyConfig> {
   return { ParametersInCacheKeyAndForwardedToOrigin: { ...cachePolicyConfig("x").ParametersInCacheKeyAndForwardedToOrigin!, ...overrides } };
-}
-
-export function distributionConfig(reference: string, cachePolicyId: string, originRequestPolicyId?: string): DistributionConfig {
-  return {
-    CallerReference: reference,
-    Comment: "",
-    Enabled: false,
-    Origins: { Quantity: 1, Items: [{ Id: "app", DomainName: "localhost", CustomOriginConfig: { HTTPPort: 8080, HTTPSPort: 443, OriginProtocolPolicy: "http-only" } }] },
-    DefaultCacheBehavior: { TargetOriginId: "app", ViewerProtocolPolicy: "allow-all", CachePolicyId: cachePolicyId, ...(originRequestPolicyId ? { OriginRequestPolicyId: originRequestPolicyId } : {}) },
-  };
 }
 
 const names = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);

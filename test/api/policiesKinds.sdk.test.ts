@@ -1,4 +1,5 @@
 import {
+  CreateDistributionCommand,
   CreateOriginRequestPolicyCommand,
   CreateResponseHeadersPolicyCommand,
   DeleteOriginRequestPolicyCommand,
@@ -17,8 +18,10 @@ import {
   NoSuchOriginRequestPolicy,
   NoSuchResponseHeadersPolicy,
   OriginRequestPolicyAlreadyExists,
+  OriginRequestPolicyInUse,
   PreconditionFailed,
   ResponseHeadersPolicyAlreadyExists,
+  ResponseHeadersPolicyInUse,
   TooLongCSPInResponseHeadersPolicy,
   TooManyCookiesInOriginRequestPolicy,
   TooManyCustomHeadersInResponseHeadersPolicy,
@@ -32,13 +35,15 @@ import {
   type OriginRequestPolicyConfig,
   type ResponseHeadersPolicyConfig,
 } from "@aws-sdk/client-cloudfront";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MAX_ORIGIN_REQUEST_POLICIES_PER_ACCOUNT, MAX_RESPONSE_HEADERS_POLICIES_PER_ACCOUNT } from "../../src/limits.js";
 import { MANAGED_RESPONSE_HEADERS_POLICIES } from "../../src/service/responseHeadersPolicy.js";
 import { rejection, startTestServer, type TestServer } from "../helpers.js";
+import { distributionConfig } from "./policyFixtures.js";
 
 const names = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 const MISSING = "00000000-0000-0000-0000-000000000000";
+const CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";
 
 function originRequestPolicy(name: string, overrides: Partial<OriginRequestPolicyConfig> = {}): OriginRequestPolicyConfig {
   return {
@@ -81,10 +86,10 @@ function responseHeadersPolicy(name: string, overrides: Partial<ResponseHeadersP
 
 describe("custom origin request policies and response headers policies through @aws-sdk/client-cloudfront", () => {
   let t: TestServer;
-  beforeAll(async () => {
+  beforeEach(async () => {
     t = await startTestServer("memory");
   });
-  afterAll(async () => t.close());
+  afterEach(async () => t.close());
 
   it("round-trips an origin request policy: create, get, get config, update, list, delete", async () => {
     const created = await t.client.send(new CreateOriginRequestPolicyCommand({ OriginRequestPolicyConfig: originRequestPolicy("orp") }));
@@ -198,5 +203,24 @@ describe("custom origin request policies and response headers policies through @
     expect(await send(responseHeadersPolicy("dup"))).toBeInstanceOf(ResponseHeadersPolicyAlreadyExists);
     for (let i = 1; i < MAX_RESPONSE_HEADERS_POLICIES_PER_ACCOUNT; i++) await t.client.send(new CreateResponseHeadersPolicyCommand({ ResponseHeadersPolicyConfig: responseHeadersPolicy(`r${i}`) }));
     expect(await send(responseHeadersPolicy("over"))).toBeInstanceOf(TooManyResponseHeadersPolicies);
+  });
+
+  it("refuses distributions naming unknown origin request or response headers policies; a policy in use cannot be deleted", async () => {
+    const orp = await t.client.send(new CreateOriginRequestPolicyCommand({ OriginRequestPolicyConfig: originRequestPolicy("in-use-orp") }));
+    const rhp = await t.client.send(new CreateResponseHeadersPolicyCommand({ ResponseHeadersPolicyConfig: responseHeadersPolicy("in-use-rhp") }));
+    const orpId = orp.OriginRequestPolicy!.Id!;
+    const rhpId = rhp.ResponseHeadersPolicy!.Id!;
+    expect(await rejection(t.client.send(new CreateDistributionCommand({ DistributionConfig: distributionConfig("u1", CACHING_DISABLED, MISSING) })))).toBeInstanceOf(NoSuchOriginRequestPolicy);
+    const unknownHeaders = await rejection(t.client.send(new CreateDistributionCommand({ DistributionConfig: distributionConfig("u2", CACHING_DISABLED, undefined, MISSING) })));
+    expect(unknownHeaders).toBeInstanceOf(NoSuchResponseHeadersPolicy);
+    expect(unknownHeaders.$metadata.httpStatusCode).toBe(404);
+
+    await t.client.send(new CreateDistributionCommand({ DistributionConfig: distributionConfig("u3", CACHING_DISABLED, orpId, rhpId) }));
+    const orpInUse = await rejection(t.client.send(new DeleteOriginRequestPolicyCommand({ Id: orpId, IfMatch: orp.ETag })));
+    expect(orpInUse).toBeInstanceOf(OriginRequestPolicyInUse);
+    expect(orpInUse.$metadata.httpStatusCode).toBe(409);
+    expect(await rejection(t.client.send(new DeleteResponseHeadersPolicyCommand({ Id: rhpId, IfMatch: rhp.ETag })))).toBeInstanceOf(ResponseHeadersPolicyInUse);
+    // Still there, unchanged.
+    expect((await t.client.send(new GetResponseHeadersPolicyCommand({ Id: rhpId }))).ETag).toBe(rhp.ETag);
   });
 });
