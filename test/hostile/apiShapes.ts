@@ -10,6 +10,41 @@ const leaf = (name: string, value: string): Template => ({ name, text: value });
 
 const CODE = Buffer.from("function handler(event) { return event.request; }").toString("base64");
 
+const namesList = (wrapper: string, ...names: string[]) => el(wrapper, leaf("Quantity", String(names.length)), el("Items", ...names.map((n) => leaf("Name", n))));
+const valuesConfigs = [
+  el("HeadersConfig", leaf("HeaderBehavior", "whitelist"), namesList("Headers", "x-a")),
+  el("CookiesConfig", leaf("CookieBehavior", "allExcept"), namesList("Cookies", "c")),
+  el("QueryStringsConfig", leaf("QueryStringBehavior", "whitelist"), namesList("QueryStrings", "q")),
+];
+const cachePolicyConfig = el(
+  "CachePolicyConfig",
+  leaf("Comment", "c"),
+  leaf("Name", "fuzz-cache"),
+  leaf("DefaultTTL", "60"),
+  leaf("MaxTTL", "600"),
+  leaf("MinTTL", "1"),
+  el("ParametersInCacheKeyAndForwardedToOrigin", leaf("EnableAcceptEncodingGzip", "true"), leaf("EnableAcceptEncodingBrotli", "false"), ...valuesConfigs),
+);
+const counted = (wrapper: string, member: string, ...values: string[]) => el(wrapper, leaf("Quantity", String(values.length)), el("Items", ...values.map((v) => leaf(member, v))));
+const responseHeadersPolicyConfig = el(
+  "ResponseHeadersPolicyConfig",
+  leaf("Comment", "c"),
+  leaf("Name", "fuzz-headers"),
+  el(
+    "CorsConfig",
+    counted("AccessControlAllowOrigins", "Origin", "https://a.example"),
+    counted("AccessControlAllowHeaders", "Header", "*"),
+    counted("AccessControlAllowMethods", "Method", "GET"),
+    leaf("AccessControlAllowCredentials", "false"),
+    leaf("AccessControlMaxAgeSec", "60"),
+    leaf("OriginOverride", "true"),
+  ),
+  el("SecurityHeadersConfig", el("FrameOptions", leaf("Override", "true"), leaf("FrameOption", "DENY")), el("ContentSecurityPolicy", leaf("Override", "true"), leaf("ContentSecurityPolicy", "default-src 'self'"))),
+  el("ServerTimingHeadersConfig", leaf("Enabled", "true"), leaf("SamplingRate", "50")),
+  el("CustomHeadersConfig", leaf("Quantity", "1"), el("Items", el("ResponseHeadersPolicyCustomHeader", leaf("Header", "X-A"), leaf("Value", "v"), leaf("Override", "true")))),
+  el("RemoveHeadersConfig", leaf("Quantity", "1"), el("Items", el("ResponseHeadersPolicyRemoveHeader", leaf("Header", "X-Powered-By")))),
+);
+
 /** Well-formed request bodies of the operations that take one, as AWS's SDKs send them. */
 export const TEMPLATES: Array<{ method: string; path: string; root: Template; ifMatch?: boolean }> = [
   {
@@ -52,6 +87,10 @@ export const TEMPLATES: Array<{ method: string; path: string; root: Template; if
       el("CacheBehaviors", leaf("Quantity", "1"), el("Items", el("CacheBehavior", leaf("PathPattern", "/a/*"), leaf("TargetOriginId", "o"), leaf("ViewerProtocolPolicy", "allow-all")))),
     ),
   },
+  { method: "POST", path: "/2020-05-31/cache-policy", root: cachePolicyConfig },
+  { method: "PUT", path: "/2020-05-31/cache-policy/658327ea-f89d-4fab-a63d-7e88639e58f6", ifMatch: true, root: cachePolicyConfig },
+  { method: "POST", path: "/2020-05-31/origin-request-policy", root: el("OriginRequestPolicyConfig", leaf("Comment", "c"), leaf("Name", "fuzz-origin"), ...valuesConfigs) },
+  { method: "POST", path: "/2020-05-31/response-headers-policy", root: responseHeadersPolicyConfig },
 ];
 
 const escapeXml = (value: string) => value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -106,14 +145,14 @@ export const xmlRequest = fc
 /** Query parameters of the List operations and of paths that carry names, with hostile values. */
 export const listRequest = fc
   .record({
-    path: fc.constantFrom("/2020-05-31/function", "/2020-05-31/distribution", "/2020-05-31/key-value-store", "/2020-05-31/cache-policy", "/2020-05-31/origin-request-policy", "/2020-05-31/tagging"),
+    path: fc.constantFrom("/2020-05-31/function", "/2020-05-31/distribution", "/2020-05-31/key-value-store", "/2020-05-31/cache-policy", "/2020-05-31/origin-request-policy", "/2020-05-31/response-headers-policy", "/2020-05-31/tagging"),
     params: fc.array(fc.tuple(fc.constantFrom("MaxItems", "Marker", "Stage", "Type", "Resource", "__proto__", "constructor"), text), { maxLength: 4 }),
   })
   .map(({ path, params }) => `${path}?${params.map(([key, value]) => `${key}=${percentEncode(value, true)}`).join("&")}`);
 
 /** A path naming a resource by a hostile name. */
 export const namedResourcePath = fc
-  .tuple(fc.constantFrom("/2020-05-31/function/", "/2020-05-31/key-value-store/", "/2020-05-31/distribution/", "/2020-05-31/cache-policy/"), text, fc.constantFrom("", "/describe", "/config", "/publish", "/test"))
+  .tuple(fc.constantFrom("/2020-05-31/function/", "/2020-05-31/key-value-store/", "/2020-05-31/distribution/", "/2020-05-31/cache-policy/", "/2020-05-31/origin-request-policy/", "/2020-05-31/response-headers-policy/"), text, fc.constantFrom("", "/describe", "/config", "/publish", "/test"))
   .map(([prefix, name, suffix]) => prefix + percentEncode(name, true) + suffix);
 
 /** A data-plane call: a method, a key path and a JSON body built from hostile keys and values. */
