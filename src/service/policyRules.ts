@@ -75,6 +75,12 @@ function noDuplicates<P extends Lists>(field: ListField): PolicyRule<P> {
   };
 }
 
+/** For each of the three lists: names go with the behaviours that take them, each name once. */
+function listRules<P extends Lists>(): Array<PolicyRule<P>> {
+  const fields: ListField[] = ["headers", "cookies", "queryStrings"];
+  return [...fields.map((field) => namesMatchBehavior<P>(field)), ...fields.map((field) => noDuplicates<P>(field))];
+}
+
 function nameAndComment<P extends { name: string; comment: string }>(): Array<PolicyRule<P>> {
   return [
     {
@@ -104,12 +110,7 @@ export const CACHE_POLICY_RULES: ReadonlyArray<PolicyRule<CachePolicy>> = [
         ? "A cache policy with caching disabled (MaxTTL 0) cannot put headers, cookies, query strings or encodings in the cache key; set their behaviours to none and the encodings to false, or use an origin request policy."
         : undefined,
   },
-  namesMatchBehavior("headers"),
-  namesMatchBehavior("cookies"),
-  namesMatchBehavior("queryStrings"),
-  noDuplicates("headers"),
-  noDuplicates("cookies"),
-  noDuplicates("queryStrings"),
+  ...listRules<CachePolicy>(),
   quota("headers", MAX_HEADERS_PER_CACHE_POLICY, "TooManyHeadersInCachePolicy", "cache policy"),
   quota("cookies", MAX_COOKIES_PER_CACHE_POLICY, "TooManyCookiesInCachePolicy", "cache policy"),
   quota("queryStrings", MAX_QUERY_STRINGS_PER_CACHE_POLICY, "TooManyQueryStringsInCachePolicy", "cache policy"),
@@ -117,12 +118,7 @@ export const CACHE_POLICY_RULES: ReadonlyArray<PolicyRule<CachePolicy>> = [
 
 export const ORIGIN_REQUEST_POLICY_RULES: ReadonlyArray<PolicyRule<OriginRequestPolicy>> = [
   ...nameAndComment<OriginRequestPolicy>(),
-  namesMatchBehavior("headers"),
-  namesMatchBehavior("cookies"),
-  namesMatchBehavior("queryStrings"),
-  noDuplicates("headers"),
-  noDuplicates("cookies"),
-  noDuplicates("queryStrings"),
+  ...listRules<OriginRequestPolicy>(),
   {
     code: "InvalidArgument",
     broken: (p) =>
