@@ -250,9 +250,16 @@ export class PolicyService implements PolicyKinds {
   readonly originRequest: Policies<OriginRequestPolicy>;
   readonly responseHeaders: Policies<ResponseHeadersPolicy>;
   private set: PolicySet | undefined;
+  private generation = 0;
 
   constructor(options: Omit<PoliciesOptions, "onChange">) {
-    const kindOptions = { ...options, onChange: () => (this.set = undefined) };
+    const kindOptions = {
+      ...options,
+      onChange: () => {
+        this.set = undefined;
+        this.generation++;
+      },
+    };
     this.cache = new Policies(CACHE_POLICY_KIND, kindOptions);
     this.originRequest = new Policies(ORIGIN_REQUEST_POLICY_KIND, kindOptions);
     this.responseHeaders = new Policies(RESPONSE_HEADERS_POLICY_KIND, kindOptions);
@@ -269,13 +276,15 @@ export class PolicyService implements PolicyKinds {
   /** The policies as they are now; a later write gives a new set (a request in flight keeps the one it got). */
   async policySet(): Promise<PolicySet> {
     if (this.set) return this.set;
+    const generation = this.generation;
     const [cache, originRequest, responseHeaders] = await Promise.all([this.cache.customPolicies(), this.originRequest.customPolicies(), this.responseHeaders.customPolicies()]);
     const set: PolicySet = {
       cachePolicy: (id) => this.cache.managed(id) ?? cache.get(id),
       originRequestPolicy: (id) => this.originRequest.managed(id) ?? originRequest.get(id),
       responseHeadersPolicy: (id) => this.responseHeaders.managed(id) ?? responseHeaders.get(id),
     };
-    this.set = set;
+    // A write during the reads makes this set stale: answer this request with it, do not keep it.
+    if (generation === this.generation) this.set = set;
     return set;
   }
 }
