@@ -143,6 +143,7 @@ export function composeApp(options: AppOptions): App {
     originAccessControlExists: async (id) => (await originAccessControls.find(id)) !== undefined,
     policyExists: (type, id) => policies.exists(type, id),
     policySet: () => policies.policySet(),
+    policyUsers: (type, id, exceptId) => references.distributionsUsingPolicy(type, id, exceptId),
     readAsSent: readDistributionConfigAsSent,
     ...(options.onDistributionCreated ? { onCreated: options.onDistributionCreated } : {}),
   });

@@ -172,6 +172,8 @@ export const DATA_DIR_LOCK_WAIT_MS = 300;
 export const MAX_CACHE_POLICIES_PER_ACCOUNT = 20;
 export const MAX_ORIGIN_REQUEST_POLICIES_PER_ACCOUNT = 20;
 export const MAX_RESPONSE_HEADERS_POLICIES_PER_ACCOUNT = 20;
+/** Distributions associated with the same custom cache, origin request or response headers policy. */
+export const MAX_DISTRIBUTIONS_PER_POLICY = 100;
 /** Headers, cookies and query strings named in one cache policy (each list on its own). */
 export const MAX_HEADERS_PER_CACHE_POLICY = 10;
 export const MAX_COOKIES_PER_CACHE_POLICY = 10;

@@ -1,12 +1,12 @@
 import type { Clock } from "../clock.js";
-import { DEFAULT_LIST_MAX_ITEMS } from "../limits.js";
+import { DEFAULT_LIST_MAX_ITEMS, MAX_DISTRIBUTIONS_PER_POLICY } from "../limits.js";
 import type { DistributionRecord, Store, Tag } from "../store/types.js";
 import { interpretDistributionConfig, PARSED_CONFIG_FORMAT, withCurrentDefaults, type ParsedDistributionConfig } from "./distributionConfig.js";
 import type { DistributionConfig } from "./distributionConfigModel.js";
 import { CloudFrontError, preconditionFailed, requireIfMatch, type CloudFrontErrorCode } from "./errors.js";
 import { etagForVersion } from "./etag.js";
 import { cloudFrontId, randomAlphanumeric } from "./resourceIds.js";
-import { MANAGED_POLICY_SET, type PolicySet, type PolicyType } from "./policySet.js";
+import { isManagedPolicy, MANAGED_POLICY_SET, type PolicySet, type PolicyType } from "./policySet.js";
 
 /** A distribution as the API shows it. */
 export interface DistributionView {
@@ -37,6 +37,8 @@ export interface DistributionServiceOptions {
    * lists for Create/UpdateDistribution). Without it every Id is accepted.
    */
   policyExists?(type: PolicyType, id: string): Promise<boolean>;
+  /** How many distributions other than `exceptId` name a policy (at most MAX_DISTRIBUTIONS_PER_POLICY may). */
+  policyUsers?(type: PolicyType, id: string, exceptId: string | undefined): Promise<number>;
   /** The policies as they are now (AWS's managed ones when not given): the edge reads a distribution's through forHost. */
   policySet?(): Promise<PolicySet>;
   /** Told of each new distribution (the CLI prints its URL). */
@@ -65,7 +67,7 @@ export class DistributionService {
     const parsed = interpretDistributionConfig(config);
     await this.checkAssociations(parsed);
     await this.checkOriginAccessControls(config);
-    await this.checkPolicies(parsed);
+    await this.checkPolicies(parsed, undefined);
     await this.checkAliases(parsed, undefined);
     const now = this.options.clock.now();
     const record: DistributionRecord = {
@@ -105,7 +107,7 @@ export class DistributionService {
     }
     await this.checkAssociations(parsed);
     await this.checkOriginAccessControls(config);
-    await this.checkPolicies(parsed);
+    await this.checkPolicies(parsed, id);
     await this.checkAliases(parsed, id);
     const updated: DistributionRecord = {
       ...record,
@@ -212,14 +214,21 @@ export class DistributionService {
     }
   }
 
-  private async checkPolicies(parsed: ParsedDistributionConfig): Promise<void> {
-    const exists = this.options.policyExists;
-    if (!exists) return;
+  /** Every policy a behaviour names exists, and is not already used by the most distributions one policy may serve. */
+  private async checkPolicies(parsed: ParsedDistributionConfig, ownId: string | undefined): Promise<void> {
+    const { policyExists, policyUsers } = this.options;
+    const checked = new Set<string>();
     for (const behaviour of parsed.behaviours) {
-      for (const { type, field, code, label } of POLICY_REFERENCES) {
+      for (const { type, field, code, tooMany, label } of POLICY_REFERENCES) {
         const id = behaviour[field];
-        if (id !== undefined && !(await exists(type, id))) {
+        if (id === undefined || checked.has(`${type} ${id}`)) continue;
+        checked.add(`${type} ${id}`);
+        if (policyExists && !(await policyExists(type, id))) {
           throw new CloudFrontError(code, `The ${label} ${id} named by the cache behaviour ${behaviour.pathPattern} does not exist; create it first, or name an AWS managed one.`);
+        }
+        // The quota is read as one on custom policies: every account's distributions share the managed ones.
+        if (policyUsers && !isManagedPolicy(type, id) && (await policyUsers(type, id, ownId)) >= MAX_DISTRIBUTIONS_PER_POLICY) {
+          throw new CloudFrontError(tooMany, `The ${label} ${id} is already used by ${MAX_DISTRIBUTIONS_PER_POLICY} distributions, CloudFront's quota; use another policy.`);
         }
       }
     }
@@ -319,10 +328,16 @@ export class DistributionService {
 }
 
 /** The policies a cache behaviour names, and the error for an Id that names none. */
-const POLICY_REFERENCES: ReadonlyArray<{ type: PolicyType; field: "cachePolicyId" | "originRequestPolicyId" | "responseHeadersPolicyId"; code: CloudFrontErrorCode; label: string }> = [
-  { type: "cache-policy", field: "cachePolicyId", code: "NoSuchCachePolicy", label: "cache policy" },
-  { type: "origin-request-policy", field: "originRequestPolicyId", code: "NoSuchOriginRequestPolicy", label: "origin request policy" },
-  { type: "response-headers-policy", field: "responseHeadersPolicyId", code: "NoSuchResponseHeadersPolicy", label: "response headers policy" },
+const POLICY_REFERENCES: ReadonlyArray<{
+  type: PolicyType;
+  field: "cachePolicyId" | "originRequestPolicyId" | "responseHeadersPolicyId";
+  code: CloudFrontErrorCode;
+  tooMany: CloudFrontErrorCode;
+  label: string;
+}> = [
+  { type: "cache-policy", field: "cachePolicyId", code: "NoSuchCachePolicy", tooMany: "TooManyDistributionsAssociatedToCachePolicy", label: "cache policy" },
+  { type: "origin-request-policy", field: "originRequestPolicyId", code: "NoSuchOriginRequestPolicy", tooMany: "TooManyDistributionsAssociatedToOriginRequestPolicy", label: "origin request policy" },
+  { type: "response-headers-policy", field: "responseHeadersPolicyId", code: "NoSuchResponseHeadersPolicy", tooMany: "TooManyDistributionsAssociatedToResponseHeadersPolicy", label: "response headers policy" },
 ];
 
 function functionArnsOf(parsed: ParsedDistributionConfig): string[] {

@@ -23,6 +23,12 @@ const MANAGED_CACHE = new Map(MANAGED_CACHE_POLICIES.map((policy) => [policy.id,
 const MANAGED_ORIGIN_REQUEST = new Map(MANAGED_ORIGIN_REQUEST_POLICIES.map((policy) => [policy.id, policy]));
 const MANAGED_RESPONSE_HEADERS = new Map(MANAGED_RESPONSE_HEADERS_POLICIES.map((policy) => [policy.id, policy]));
 
+/** Whether an Id names one of AWS's managed policies of a type. */
+export function isManagedPolicy(type: PolicyType, id: string): boolean {
+  const managed = type === "cache-policy" ? MANAGED_CACHE : type === "origin-request-policy" ? MANAGED_ORIGIN_REQUEST : MANAGED_RESPONSE_HEADERS;
+  return managed.has(id);
+}
+
 /** AWS's managed policies only. */
 export const MANAGED_POLICY_SET: PolicySet = {
   cachePolicy: (id) => MANAGED_CACHE.get(id),

@@ -43,22 +43,22 @@ export class References {
   }
 
   /** How many distributions name a policy in any cache behaviour (a policy in use cannot be deleted). */
-  async distributionsUsingPolicy(type: ResourceType, id: string): Promise<number> {
+  async distributionsUsingPolicy(type: ResourceType, id: string, exceptDistributionId?: string): Promise<number> {
     const field = POLICY_FIELD.get(type);
     if (!field) return 0;
-    return this.countDistributions((parsed) => parsed.behaviours.some((behaviour) => behaviour[field] === id));
+    return this.countDistributions((parsed, distributionId) => distributionId !== exceptDistributionId && parsed.behaviours.some((behaviour) => behaviour[field] === id));
   }
 
   /**
    * How many distributions' configs pass `test`, read from the distribution service's JSON (opaque to the
    * store). A record without it (written before schema 4 and not yet upgraded) passes none.
    */
-  private async countDistributions(test: (parsed: ParsedDistributionConfig) => boolean): Promise<number> {
+  private async countDistributions(test: (parsed: ParsedDistributionConfig, distributionId: string) => boolean): Promise<number> {
     let count = 0;
     let afterId: string | undefined;
     for (;;) {
       const batch = await this.store.listDistributions({ afterId, limit: PAGE });
-      for (const record of batch) if (record.parsedConfigJson !== undefined && test(parsedConfigOf(record))) count++;
+      for (const record of batch) if (record.parsedConfigJson !== undefined && test(parsedConfigOf(record), record.id)) count++;
       if (batch.length < PAGE) return count;
       afterId = batch[batch.length - 1]!.id;
     }

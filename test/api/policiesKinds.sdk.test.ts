@@ -30,13 +30,15 @@ import {
   TooManyQueryStringsInOriginRequestPolicy,
   TooManyRemoveHeadersInResponseHeadersPolicy,
   TooManyResponseHeadersPolicies,
+  TooManyDistributionsAssociatedToOriginRequestPolicy,
+  UpdateDistributionCommand,
   UpdateOriginRequestPolicyCommand,
   UpdateResponseHeadersPolicyCommand,
   type OriginRequestPolicyConfig,
   type ResponseHeadersPolicyConfig,
 } from "@aws-sdk/client-cloudfront";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { MAX_ORIGIN_REQUEST_POLICIES_PER_ACCOUNT, MAX_RESPONSE_HEADERS_POLICIES_PER_ACCOUNT } from "../../src/limits.js";
+import { MAX_DISTRIBUTIONS_PER_POLICY, MAX_ORIGIN_REQUEST_POLICIES_PER_ACCOUNT, MAX_RESPONSE_HEADERS_POLICIES_PER_ACCOUNT } from "../../src/limits.js";
 import { MANAGED_RESPONSE_HEADERS_POLICIES } from "../../src/service/responseHeadersPolicy.js";
 import { rejection, startTestServer, type TestServer } from "../helpers.js";
 import { distributionConfig } from "./policyFixtures.js";
@@ -222,5 +224,20 @@ describe("custom origin request policies and response headers policies through @
     expect(await rejection(t.client.send(new DeleteResponseHeadersPolicyCommand({ Id: rhpId, IfMatch: rhp.ETag })))).toBeInstanceOf(ResponseHeadersPolicyInUse);
     // Still there, unchanged.
     expect((await t.client.send(new GetResponseHeadersPolicyCommand({ Id: rhpId }))).ETag).toBe(rhp.ETag);
+  });
+
+  it("lets at most 100 distributions use one custom policy (TooManyDistributionsAssociatedToOriginRequestPolicy); a distribution already using it may still be updated", async () => {
+    const orp = await t.client.send(new CreateOriginRequestPolicyCommand({ OriginRequestPolicyConfig: originRequestPolicy("popular") }));
+    const id = orp.OriginRequestPolicy!.Id!;
+    let last: { id: string; etag: string } | undefined;
+    for (let i = 0; i < MAX_DISTRIBUTIONS_PER_POLICY; i++) {
+      const created = await t.client.send(new CreateDistributionCommand({ DistributionConfig: distributionConfig(`many-${i}`, CACHING_DISABLED, id) }));
+      last = { id: created.Distribution!.Id!, etag: created.ETag! };
+    }
+    const over = await rejection(t.client.send(new CreateDistributionCommand({ DistributionConfig: distributionConfig("one-more", CACHING_DISABLED, id) })));
+    expect(over).toBeInstanceOf(TooManyDistributionsAssociatedToOriginRequestPolicy);
+    expect(over.$metadata.httpStatusCode).toBe(400);
+    const updated = await t.client.send(new UpdateDistributionCommand({ Id: last!.id, IfMatch: last!.etag, DistributionConfig: distributionConfig(`many-${MAX_DISTRIBUTIONS_PER_POLICY - 1}`, CACHING_DISABLED, id) }));
+    expect(updated.ETag).not.toBe(last!.etag);
   });
 });
