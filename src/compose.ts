@@ -6,7 +6,7 @@ import type { S3Sources } from "./edge/origin.js";
 import { DEFAULT_KVS_PROVISIONING_MS, DEFAULT_MAX_FUNCTIONS_PER_ACCOUNT, DEFAULT_MAX_KEY_VALUE_STORES_PER_ACCOUNT, DEFAULT_MAX_ORIGIN_ACCESS_CONTROLS } from "./limits.js";
 import { loadIsolatedVm } from "./runtime/ivm.js";
 import { RunnerPool } from "./runtime/pool.js";
-import { DistributionService, type DistributionView } from "./service/distributions.js";
+import { DistributionService, type DistributionView, type EdgePorts } from "./service/distributions.js";
 import { FunctionLogStore, type RetentionLimits } from "./service/functionLogs.js";
 import { FunctionService, type FunctionConfigInput, type FunctionSummary } from "./service/functions.js";
 import { parseImportFile } from "./service/importFormat.js";
@@ -56,6 +56,8 @@ export interface AppOptions {
   edgeHost?: string;
   /** A page instead of CloudFront's 503 when a function fails at the edge (`edgelite dev`; src/edge/devErrorPage.ts). */
   functionErrorPage?: FunctionErrorPageRenderer;
+  /** Each distribution also on a port of its own (`serve --distribution-ports`; src/distributionPorts.ts). */
+  edgePorts?: EdgePorts;
   /** Bounds of the in-memory function logs (CloudWatch Logs' view); DEFAULT_RETENTION in src/service/functionLogs.ts. */
   functionLogRetention?: Partial<RetentionLimits>;
 }
@@ -82,6 +84,8 @@ export interface App {
   distributions(): AsyncGenerator<DistributionView>;
   /** Rewrites records stored in an older form (distributions without their parsed config); before serving. */
   upgradeStored(): Promise<void>;
+  /** Opens each stored distribution's own port (with `edgePorts`), once the server listens. */
+  openEdgePorts(): Promise<void>;
   /** Stops the function runners, then closes the store. */
   close(): Promise<void>;
 }
@@ -146,6 +150,7 @@ export function composeApp(options: AppOptions): App {
     policyUsers: (type, id, exceptId) => references.distributionsUsingPolicy(type, id, exceptId),
     readAsSent: readDistributionConfigAsSent,
     ...(options.onDistributionCreated ? { onCreated: options.onDistributionCreated } : {}),
+    ...(options.edgePorts ? { edgePorts: options.edgePorts } : {}),
   });
   const tagging = new TaggingService(functions, keyValueStores, distributions);
   const functionLogs = new FunctionLogStore({ clock, accountId, ...(options.functionLogRetention ? { retention: options.functionLogRetention } : {}) });
@@ -199,6 +204,7 @@ export function composeApp(options: AppOptions): App {
     async upgradeStored() {
       await distributions.upgradeStored();
     },
+    openEdgePorts: () => distributions.openEdgePorts(),
     async close() {
       await runners.close();
       await store.close();

@@ -5,6 +5,7 @@ import { ApiDispatcher, type RequestLogEntry } from "./api/dispatch.js";
 import type { ApiReply } from "./api/operation.js";
 import { guardConnections } from "./clientGuards.js";
 import { composeApp, type App, type AppOptions } from "./compose.js";
+import { DistributionPorts, type PortRange } from "./distributionPorts.js";
 import { sendEdgeFallback, type EdgeTarget } from "./edge/edge.js";
 import { sendResponse } from "./edge/writer.js";
 import { CLIENT_TIMEOUTS, MAX_PARSED_HEAD_BYTES } from "./limits.js";
@@ -12,12 +13,16 @@ import { CLIENT_TIMEOUTS, MAX_PARSED_HEAD_BYTES } from "./limits.js";
 export const HEALTH_PATH = "/_edgelite/health";
 export const VERSION = "0.1.0";
 
-export interface ServerOptions extends Omit<AppOptions, "onDistributionCreated"> {
+export interface ServerOptions extends Omit<AppOptions, "onDistributionCreated" | "edgePorts"> {
   host?: string;
   port?: number;
   onRequest?: (entry: RequestLogEntry) => void;
-  /** Told of each new distribution, with the URL that serves it. */
-  onDistributionCreated?: (distribution: { id: string; domainName: string; url: string }) => void;
+  /** Told of each new distribution, with the URLs that serve it (`plainUrl`: its own port, when it has one). */
+  onDistributionCreated?: (distribution: { id: string; domainName: string; url: string; plainUrl?: string }) => void;
+  /** Serve each distribution on a port of its own from this range too (src/distributionPorts.ts); none by default. */
+  distributionPorts?: PortRange;
+  /** Told when a distribution's port moved or none was free. */
+  onDistributionPortNotice?: (message: string) => void;
   /**
    * Serve every request (but the health check and AWS API calls, see isAwsApiCall) as edge traffic of this
    * host's distribution (`edgelite dev`).
@@ -49,6 +54,8 @@ export interface RunningServer {
   app: App;
   /** Where a distribution is served: `http://<DomainName>:<port>/`. */
   distributionUrl(domainName: string): string;
+  /** Where a distribution is served on its own port (`http://<host>:<its port>/`), when it has one. */
+  plainUrl(distributionId: string): string | undefined;
   /** Stops accepting, lets in-flight requests finish, then closes the store. */
   close(): Promise<void>;
 }
@@ -61,13 +68,28 @@ const SHUTDOWN_GRACE_MS = 10_000;
  */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const timeouts: ClientTimeouts = { ...CLIENT_TIMEOUTS, ...options.clientTimeouts };
-  const server = createServer({ maxHeaderSize: MAX_PARSED_HEAD_BYTES, headersTimeout: timeouts.headersMs, requestTimeout: timeouts.requestMs, connectionsCheckingInterval: timeouts.checkIntervalMs });
+  const newServer = () => {
+    const created = createServer({ maxHeaderSize: MAX_PARSED_HEAD_BYTES, headersTimeout: timeouts.headersMs, requestTimeout: timeouts.requestMs, connectionsCheckingInterval: timeouts.checkIntervalMs });
+    // What Node's parser refuses (garbage, heads over MAX_PARSED_HEAD_BYTES, timeouts) and stalled bodies.
+    guardConnections(created, timeouts.bodyIdleMs);
+    return created;
+  };
+  const server = newServer();
   // Distributions are created only once the server listens, so the port is known by then.
   const distributionUrl = (domainName: string) => `http://${domainName}:${(server.address() as AddressInfo).port}/`;
-  const { onDistributionCreated, ...appOptions } = options;
+  let urlHost = "";
+  const ports = options.distributionPorts && edgePortsFor(options.distributionPorts);
+  const plainUrl = (id: string) => {
+    const port = ports?.portOf(id);
+    return port === undefined ? undefined : `http://${urlHost}:${port}/`;
+  };
+  const { onDistributionCreated, distributionPorts: _range, onDistributionPortNotice: _notice, ...appOptions } = options;
   const app = composeApp({
     ...appOptions,
-    ...(onDistributionCreated ? { onDistributionCreated: (view) => onDistributionCreated({ id: view.id, domainName: view.domainName, url: distributionUrl(view.domainName) }) } : {}),
+    ...(ports ? { edgePorts: ports } : {}),
+    ...(onDistributionCreated
+      ? { onDistributionCreated: (view) => onDistributionCreated({ id: view.id, domainName: view.domainName, url: distributionUrl(view.domainName), ...withPlainUrl(plainUrl(view.id)) }) }
+      : {}),
   });
   const access = new AccessGuard({ ...options.access, allowedHosts: [...(options.host ? [options.host] : []), ...(options.access?.allowedHosts ?? [])] }, app.clock);
   const api = new ApiDispatcher({ services: app.services, access, ...(options.onRequest ? { onRequest: options.onRequest } : {}) });
@@ -101,8 +123,26 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       .then((target) => (target ? toEdge(req, res, target) : toApi(req, res)), edgeFailed(res))
       .catch((error: unknown) => api.lastResort(res, error));
   });
-  // What Node's parser refuses (garbage, heads over MAX_PARSED_HEAD_BYTES, timeouts) and stalled bodies.
-  guardConnections(server, timeouts.bodyIdleMs);
+
+  /**
+   * A distribution's own port: every request is its edge traffic whatever the Host (the event shows its
+   * DomainName, as CloudFront's would), but the health check; a disabled distribution answers CloudFront's 403.
+   */
+  function edgePortsFor(range: PortRange): DistributionPorts {
+    return new DistributionPorts({
+      host: options.host ?? "127.0.0.1",
+      range,
+      notice: (message) => options.onDistributionPortNotice?.(message),
+      createServer: ({ id, domainName }) =>
+        newServer().on("request", (req: IncomingMessage, res: ServerResponse) => {
+          if (isHealthCheck(req)) return toApi(req, res);
+          app.edge
+            .resolve(domainName)
+            .then((target) => (target ? toEdge(req, res, target) : app.edge.refuseUnserved(req, res, id)), edgeFailed(res))
+            .catch((error: unknown) => api.lastResort(res, error));
+        }),
+    });
+  }
 
   await app.upgradeStored();
   await new Promise<void>((resolve, reject) => {
@@ -114,6 +154,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  urlHost = host;
+  await app.openEdgePorts();
 
   let closing: Promise<void> | undefined;
   return {
@@ -123,14 +165,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     server,
     app,
     distributionUrl,
+    plainUrl,
     close() {
       closing ??= (async () => {
         api.stop();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
-        const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+        const own = ports?.closeAll();
+        const force = setTimeout(() => {
+          server.closeAllConnections();
+          own?.force();
+        }, SHUTDOWN_GRACE_MS);
         force.unref();
-        await closed;
+        await Promise.all([closed, own?.closed]);
         clearTimeout(force);
         await app.close();
       })();
@@ -138,6 +185,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     },
   };
 }
+
+const withPlainUrl = (plainUrl: string | undefined) => (plainUrl === undefined ? {} : { plainUrl });
 
 /**
  * Whether a request may be a distribution's: under `edgelite dev` every request but the health check is;

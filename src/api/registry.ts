@@ -21,6 +21,7 @@ import { getDistribution } from "./cloudfront/getDistribution.js";
 import { getDistributionConfig } from "./cloudfront/getDistributionConfig.js";
 import { listDistributions } from "./cloudfront/listDistributions.js";
 import { updateDistribution } from "./cloudfront/updateDistribution.js";
+import { listEdgeliteDistributions } from "./edgelite/distributions.js";
 import { CACHE_POLICY_OPERATIONS } from "./cloudfront/cachePolicies.js";
 import { ORIGIN_REQUEST_POLICY_OPERATIONS } from "./cloudfront/originRequestPolicies.js";
 import { ORIGIN_ACCESS_CONTROL_OPERATIONS } from "./cloudfront/originAccessControls.js";
@@ -53,6 +54,7 @@ export const OPERATIONS: readonly Operation[] = [
   updateDistribution,
   deleteDistribution,
   listDistributions,
+  listEdgeliteDistributions,
   ...CACHE_POLICY_OPERATIONS,
   ...ORIGIN_REQUEST_POLICY_OPERATIONS,
   ...ORIGIN_ACCESS_CONTROL_OPERATIONS,

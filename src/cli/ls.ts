@@ -35,6 +35,8 @@ export interface DistributionEntry {
   domainName: string;
   /** Where the local edge serves it: http://<DomainName>:<the endpoint's port>/ */
   url: string;
+  /** Where it is served on its own port (`serve --distribution-ports`): http://<the endpoint's host>:<its port>/ */
+  plainUrl?: string;
   comment: string;
 }
 
@@ -62,7 +64,8 @@ Examples:
   $ edgelite ls --endpoint http://127.0.0.1:8080     # what edgelite dev serves
   $ edgelite ls --json | jq -r '.distributions[].url'
 
-Each distribution is listed with the URL the local edge serves it at. With AWS_ACCESS_KEY_ID and
+Each distribution is listed with the URLs the local edge serves it at: by its DomainName, and on its own
+port (serve --distribution-ports) when it has one. With AWS_ACCESS_KEY_ID and
 AWS_SECRET_ACCESS_KEY set, requests are signed, as a server started with --auth requires.`,
     )
     .action(async (options: { endpoint?: string; json: boolean }) => {
@@ -77,6 +80,7 @@ export async function list(endpoint: string): Promise<Listing> {
   const functionSummaries = await listAll(send, endpoint, "/2020-05-31/function", "FunctionList", "FunctionSummary");
   const storeSummaries = await listAll(send, endpoint, "/2020-05-31/key-value-store", "KeyValueStoreList", "KeyValueStore");
   const distributionSummaries = await listAll(send, endpoint, "/2020-05-31/distribution", "DistributionList", "DistributionSummary");
+  const edgePorts = await edgePortsOf(send, endpoint);
 
   const functions = new Map<string, FunctionEntry>();
   for (const summary of functionSummaries) {
@@ -108,12 +112,15 @@ export async function list(endpoint: string): Promise<Listing> {
 
   const distributions = distributionSummaries.map((summary): DistributionEntry => {
     const domainName = text(summary, "DomainName");
+    const id = text(summary, "Id");
+    const edgePort = edgePorts.get(id);
     return {
-      id: text(summary, "Id"),
+      id,
       status: text(summary, "Status"),
       enabled: text(summary, "Enabled") === "true",
       domainName,
       url: `http://${domainName}:${port}/`,
+      ...(edgePort !== undefined ? { plainUrl: `http://${new URL(endpoint).hostname}:${edgePort}/` } : {}),
       comment: text(summary, "Comment"),
     };
   });
@@ -136,6 +143,23 @@ async function listAll(send: SignedFetch, endpoint: string, path: string, root: 
     if (!marker) return items;
   }
   return items;
+}
+
+/**
+ * Each distribution's own port, by id, from edgelite's `/_edgelite/distributions` (CloudFront's XML has no
+ * field for it; src/api/edgelite/distributions.ts). Empty from a server without it (edgelite dev, an older one).
+ */
+async function edgePortsOf(send: SignedFetch, endpoint: string): Promise<Map<string, number>> {
+  const ports = new Map<string, number>();
+  const response = await send("cloudfront", `${endpoint}/_edgelite/distributions`);
+  if (!response.ok) return ports;
+  const body = (await response.json().catch(() => undefined)) as { Distributions?: unknown } | undefined;
+  if (!Array.isArray(body?.Distributions)) return ports;
+  for (const item of body.Distributions as unknown[]) {
+    const { Id: id, EdgePort: port } = (item ?? {}) as { Id?: unknown; EdgePort?: unknown };
+    if (typeof id === "string" && typeof port === "number" && Number.isInteger(port)) ports.set(id, port);
+  }
+  return ports;
 }
 
 async function itemCount(send: SignedFetch, endpoint: string, arn: string): Promise<number | undefined> {
@@ -194,8 +218,8 @@ export function render(listing: Listing, paint = colour(process.stdout)): string
     ),
     table(
       "distributions",
-      ["ID", "STATUS", "DOMAIN", "URL", "COMMENT"],
-      listing.distributions.map((d) => [d.id, d.enabled ? d.status : `${d.status} (disabled)`, d.domainName, d.url, d.comment]),
+      ["ID", "STATUS", "DOMAIN", "URL", "PLAIN URL", "COMMENT"],
+      listing.distributions.map((d) => [d.id, d.enabled ? d.status : `${d.status} (disabled)`, d.domainName, d.url, d.plainUrl ?? "-", d.comment]),
     ),
   ];
   return sections.map(({ title, lines }) => [paint.bold(title), ...lines].map((line) => `${line}\n`).join("")).join("\n");

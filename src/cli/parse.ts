@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from "commander";
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
+import { parsePortRange, type PortRange } from "../distributionPorts.js";
 import { MAX_PORT } from "../limits.js";
 
 export function parseInteger(value: string): number {
@@ -42,4 +43,11 @@ export function collectImportDir(value: string, previous: readonly string[] = []
 export function parseCountry(value: string): string {
   if (!/^[A-Za-z]{2}$/.test(value)) throw new InvalidArgumentError(`expected a two-letter country code such as US or FR, got "${value}"`);
   return value.toUpperCase();
+}
+
+/** `--distribution-ports <from>-<to>`: the range distributions' own ports are taken from. */
+export function parseDistributionPorts(value: string): PortRange {
+  const range = parsePortRange(value);
+  if (typeof range === "string") throw new InvalidArgumentError(range);
+  return range;
 }

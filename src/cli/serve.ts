@@ -7,7 +7,8 @@ import { accessOptions, collectAllowedHost, collectAuth, collectCorsOrigin, expo
 import { colour } from "./format.js";
 import { installProcessGuard } from "./guard.js";
 import { createRequestLog, LOG_FORMATS, type LogFormat } from "./log.js";
-import { collectImportDir, collectS3Source, parseAccountId, parseCountry, parseInteger, parsePort } from "./parse.js";
+import { DEFAULT_DISTRIBUTION_PORTS, formatRange, type PortRange } from "../distributionPorts.js";
+import { collectImportDir, collectS3Source, parseAccountId, parseCountry, parseDistributionPorts, parseInteger, parsePort } from "./parse.js";
 
 interface ServeOptions extends AccessFlags {
   host: string;
@@ -24,6 +25,7 @@ interface ServeOptions extends AccessFlags {
   importDir?: string[];
   forwardAll: boolean;
   viewerCountry: string;
+  distributionPorts: PortRange;
 }
 
 export function registerServe(program: Command): void {
@@ -32,6 +34,7 @@ export function registerServe(program: Command): void {
     .description("Run the CloudFront API (REST-XML 2020-05-31) on one port, backed by SQLite or memory.")
     .option("--host <host>", "interface to listen on", "127.0.0.1")
     .option("--port <port>", "port to listen on (0 picks a free one)", parsePort, 4599)
+    .option("--distribution-ports <from>-<to>", "serve each distribution on a port of its own from this range too (http://127.0.0.1:<port>/, kept across restarts)", parseDistributionPorts, DEFAULT_DISTRIBUTION_PORTS)
     .option("--data-dir <dir>", "where the SQLite database lives", "./.edgelite")
     .option("--in-memory", "keep everything in memory; nothing is written to disk", false)
     .option("--account-id <id>", "12-digit AWS account id used in ARNs", parseAccountId, DEFAULT_ACCOUNT_ID)
@@ -64,7 +67,9 @@ unless --auth is given: then requests must be signed with one of its key pairs (
 AWS_SECRET_ACCESS_KEY). The API answers only localhost names, loopback addresses, --host and
 --allowed-host, and refuses requests from web pages unless their origin is given with --cors.
 A distribution is served on the same port at http://<its DomainName>:<port>/ (DomainNames end in
-.cloudfront.localhost, which browsers resolve to this machine). Origins get what the behaviour's cache
+.cloudfront.localhost, which browsers resolve to this machine), and on a port of its own from
+--distribution-ports (default ${formatRange(DEFAULT_DISTRIBUTION_PORTS)}) at http://127.0.0.1:<its port>/, for clients that
+cannot resolve those names or set a Host (Node's fetch, curl, autocannon); a data dir keeps each port. Origins get what the behaviour's cache
 and origin request policies forward (AWS's managed policies are known by id); --forward-all sends
 everything, like Managed-AllViewer. An S3 origin (<bucket>.s3.<region>.amazonaws.com) needs --s3.
 API callers can make edgelite read files only through --import-dir: regular files inside those folders
@@ -82,7 +87,8 @@ async function serve(options: ServeOptions): Promise<void> {
   const store = openStore({ inMemory: options.inMemory, dataDir: options.dataDir });
   const paint = colour(process.stdout);
   const log = createRequestLog({ format: options.logFormat, quiet: options.quiet });
-  const announce = (id: string, url: string) => log.info(`${paint.green("distribution")} ${id} serving at ${paint.bold(url)}`, "distribution", { id, url });
+  const announce = (id: string, url: string, plainUrl: string | undefined) =>
+    log.info(`${paint.green("distribution")} ${id} serving at ${paint.bold(url)}${plainUrl ? ` and ${paint.bold(plainUrl)}` : ""}`, "distribution", { id, url, ...(plainUrl ? { plainUrl } : {}) });
   const running = await startServer({
     store,
     host: options.host,
@@ -94,7 +100,9 @@ async function serve(options: ServeOptions): Promise<void> {
     onRequest: log.api,
     onEdgeRequest: log.edge,
     onEdgeNotice: (notice) => log.notice(notice),
-    onDistributionCreated: ({ id, url }) => announce(id, url),
+    onDistributionCreated: ({ id, url, plainUrl }) => announce(id, url, plainUrl),
+    distributionPorts: options.distributionPorts,
+    onDistributionPortNotice: (message) => log.info(`${paint.yellow("distribution port")} ${message}`, "distribution port", { message }),
     ...(options.s3 ? { s3Sources: options.s3 } : {}),
     importDirs: options.importDir ?? [],
     forwardAll: options.forwardAll,
@@ -115,7 +123,7 @@ async function serve(options: ServeOptions): Promise<void> {
   });
 
   for await (const distribution of running.app.distributions()) {
-    if (distribution.enabled) announce(distribution.id, running.distributionUrl(distribution.domainName));
+    if (distribution.enabled) announce(distribution.id, running.distributionUrl(distribution.domainName), running.plainUrl(distribution.id));
   }
 
   let stopping = false;

@@ -21,6 +21,7 @@ import { takeViewerCountry } from "./viewerCountry.js";
 import { refuseGeo, refuseMethod, refuseOversize } from "./viewerPolicies.js";
 import { runViewerRequest } from "./viewerRequest.js";
 import { runViewerResponse } from "./viewerResponse.js";
+import { refuseUnserved } from "./unserved.js";
 import { write } from "./write.js";
 import { sendFallback } from "./writer.js";
 
@@ -119,6 +120,11 @@ export class Edge {
       if (answer) return write(x, answer);
     }
     throw new Error("edge: no step answered the request");
+  }
+
+  /** Answers a request on the own port of a distribution that serves nothing now (disabled): CloudFront's 403. */
+  refuseUnserved(req: IncomingMessage, res: ServerResponse, distributionId: string): void {
+    refuseUnserved(req, res, distributionId, this.settings.log);
   }
 }
 

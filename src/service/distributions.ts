@@ -48,6 +48,20 @@ export interface DistributionServiceOptions {
    * config was kept beside it, which `upgradeStored` rewrites once.
    */
   readAsSent(configAsSent: string): DistributionConfig;
+  /** Where each distribution is also served on a port of its own (`serve --distribution-ports`); absent: Host only. */
+  edgePorts?: EdgePorts;
+}
+
+/**
+ * The listeners of distributions' own ports, as the service needs them: a port is opened at creation and
+ * kept in the record (`edgePort`), so the same data directory serves each distribution on the same port
+ * after a restart; deleting a distribution closes it.
+ */
+export interface EdgePorts {
+  /** Opens the distribution's port, `preferred` if it can (only it when `exact`); its number, or undefined when none is free. */
+  listen(request: { id: string; domainName: string; preferred?: number; exact?: boolean }): Promise<number | undefined>;
+  close(id: string): void;
+  portOf(id: string): number | undefined;
 }
 
 /**
@@ -70,9 +84,13 @@ export class DistributionService {
     await this.checkPolicies(parsed, undefined);
     await this.checkAliases(parsed, undefined);
     const now = this.options.clock.now();
+    const id = cloudFrontId("E");
+    const domainName = `d${randomAlphanumeric(13).toLowerCase()}.${this.options.domainSuffix}`;
+    // Its port is open before it can be asked for: the record says which, and `onCreated` can print it.
+    const edgePort = await this.options.edgePorts?.listen({ id, domainName });
     const record: DistributionRecord = {
-      id: cloudFrontId("E"),
-      domainName: `d${randomAlphanumeric(13).toLowerCase()}.${this.options.domainSuffix}`,
+      id,
+      domainName,
       callerReference: parsed.callerReference,
       enabled: parsed.enabled,
       aliases: parsed.aliases,
@@ -83,8 +101,10 @@ export class DistributionService {
       tags,
       createdTime: now,
       lastModifiedTime: now,
+      ...(edgePort !== undefined ? { edgePort } : {}),
     };
     if ((await this.options.store.insertDistribution(record)) === "exists") {
+      this.options.edgePorts?.close(id);
       throw new CloudFrontError("DistributionAlreadyExists", `A distribution with the caller reference ${parsed.callerReference} already exists.`);
     }
     this.invalidateHosts();
@@ -133,6 +153,36 @@ export class DistributionService {
     this.invalidateHosts();
     // Its invalidations go with it (they are listed only through it, and would otherwise be kept forever).
     for (const invalidation of await this.options.store.listResources("invalidation", id)) await this.options.store.deleteResource("invalidation", invalidation.id, invalidation.version);
+    this.options.edgePorts?.close(id);
+  }
+
+  /** The port a distribution is served on now (`serve --distribution-ports`), if any. */
+  edgePortOf(id: string): number | undefined {
+    return this.options.edgePorts?.portOf(id);
+  }
+
+  /**
+   * At start, opens every stored distribution's port: first each on the port its record keeps (so none
+   * takes another's), then those without one or whose port another process holds now, on the next free
+   * one; a record whose port changed is rewritten (its version, so its ETag, unchanged).
+   */
+  async openEdgePorts(): Promise<void> {
+    const edgePorts = this.options.edgePorts;
+    if (!edgePorts) return;
+    const records: DistributionRecord[] = [];
+    for await (const record of this.all()) records.push(record);
+    const unplaced: DistributionRecord[] = [];
+    for (const record of records) {
+      const placed = record.edgePort !== undefined && (await edgePorts.listen({ id: record.id, domainName: record.domainName, preferred: record.edgePort, exact: true })) !== undefined;
+      if (!placed) unplaced.push(record);
+    }
+    for (const record of unplaced) {
+      const edgePort = await edgePorts.listen({ id: record.id, domainName: record.domainName, ...(record.edgePort !== undefined ? { preferred: record.edgePort } : {}) });
+      if (edgePort === undefined) continue;
+      // A concurrent write wins; the port stays open for this run and is recorded at the next start.
+      await this.options.store.replaceDistribution({ ...record, edgePort }, record.version);
+    }
+    this.invalidateHosts();
   }
 
   async list(options: { marker?: string; maxItems?: number }): Promise<{ items: DistributionView[]; maxItems: number; nextMarker?: string }> {
