@@ -44,7 +44,7 @@ describe("edgelite ls", () => {
     expect(listing.keyValueStores).toHaveLength(1);
     expect(listing.keyValueStores[0]).toMatchObject({ name: "redirects", status: "READY", itemCount: 0, comment: "old paths" });
     const port = new URL(server.url).port;
-    expect(listing.distributions).toEqual([{ id: distributionId, status: expect.any(String), enabled: true, domainName, url: `http://${domainName}:${port}/`, comment: "the site" }]);
+    expect(listing.distributions).toEqual([{ id: distributionId, status: expect.any(String), enabled: true, domainName, url: `http://${domainName}:${port}/`, plainUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/$/), comment: "the site" }]);
   });
 
   it("prints aligned tables, and reads AWS_ENDPOINT_URL", async () => {
