@@ -56,6 +56,8 @@ export interface AppOptions {
   edgeHost?: string;
   /** A page instead of CloudFront's 503 when a function fails at the edge (`edgelite dev`; src/edge/devErrorPage.ts). */
   functionErrorPage?: FunctionErrorPageRenderer;
+  /** Certificates (PEM) of local CAs the edge trusts for HTTPS origins (`--origin-ca`). */
+  originCa?: readonly string[];
   /** Each distribution also on a port of its own (`serve --distribution-ports`; src/distributionPorts.ts). */
   edgePorts?: EdgePorts;
   /** Bounds of the in-memory function logs (CloudWatch Logs' view); DEFAULT_RETENTION in src/service/functionLogs.ts. */
@@ -167,6 +169,7 @@ export function composeApp(options: AppOptions): App {
       forwardAll: options.forwardAll ?? false,
       ...(options.viewerCountry ? { viewerCountry: options.viewerCountry } : {}),
       ...(options.functionErrorPage ? { functionErrorPage: options.functionErrorPage } : {}),
+      ...(options.originCa ? { originCa: options.originCa } : {}),
     },
   );
 
@@ -206,6 +209,7 @@ export function composeApp(options: AppOptions): App {
     },
     openEdgePorts: () => distributions.openEdgePorts(),
     async close() {
+      edge.close();
       await runners.close();
       await store.close();
     },

@@ -13,7 +13,7 @@ import { CliError, EXIT, readInputFile } from "./failures.js";
 import { installProcessGuard } from "./guard.js";
 import { devFunctionErrorPage } from "./devErrorPage.js";
 import { createRequestLog, LOG_FORMATS, type LogFormat, type RequestLog } from "./log.js";
-import { parseCountry, parsePort } from "./parse.js";
+import { collectOriginCa, parseCountry, parsePort } from "./parse.js";
 import { reloadKeyValueStore } from "./dev/kvs.js";
 import { distinctNames, nameForFile } from "./dev/names.js";
 import { deployVersion, fileLine, type DevLine } from "./dev/outcome.js";
@@ -30,6 +30,7 @@ interface DevOptions {
   viewerCountry: string;
   allowedHost?: string[];
   cloudfrontErrors?: boolean;
+  originCa?: string[];
 }
 
 const DEV_DOMAIN = "dev.cloudfront.localhost";
@@ -49,6 +50,7 @@ export function registerDev(program: Command): void {
     .option("--kvs <file.json>", "a key value store for cf.kvs(), in CloudFront's import format (2.0)")
     .option("--viewer-country <code>", "the CloudFront-Viewer-Country your function sees (a request's X-Edgelite-Viewer-Country header overrides it)", parseCountry, "US")
     .option("--allowed-host <name>", "serve this Host too, besides localhost names, loopback addresses and --host (repeatable; .example.com allows subdomains)", collectAllowedHost)
+    .option("--origin-ca <file.pem>", "trust this local CA's certificates for an https:// --origin, besides Node's own and NODE_EXTRA_CA_CERTS (repeatable)", collectOriginCa)
     .option("--cloudfront-errors", "answer a failed function with CloudFront's own 503 page instead of the development error page")
     .addOption(new Option("--log-format <format>", "request log: pretty (coloured lines) or json (one JSON object per line on stdout)").choices(LOG_FORMATS).default("pretty"))
     .addHelpText("after", "\nExample:\n  $ edgelite dev rewrite.js --origin http://localhost:3000\n  $ curl -i http://127.0.0.1:8080/blog/\n  $ edgelite dev rewrite.js --origin ./public   # a folder, served as an S3 origin (/ → index.html)\n  $ edgelite dev geo.js --origin http://localhost:3000 --viewer-country FR\n\nEverything is forwarded to the origin, and CloudFront-Viewer-* / CloudFront-Is-*-Viewer headers are added\n(like the Managed-AllViewerAndCloudFrontHeaders-2022-06 policy); nothing is cached.")
@@ -87,6 +89,7 @@ async function dev(viewerRequestFile: string, options: DevOptions): Promise<void
     onEdgeNotice: (notice) => log.notice(notice),
     ...(log.api ? { onRequest: log.api } : {}),
     viewerCountry: options.viewerCountry,
+    ...(options.originCa ? { originCa: options.originCa } : {}),
     ...(options.cloudfrontErrors ? {} : { functionErrorPage: devFunctionErrorPage({ "viewer-request": viewerRequestFile, "viewer-response": options.viewerResponse }) }),
     // The --kvs file is imported through CreateKeyValueStore, which reads only from allowed folders.
     ...(kvsFile !== undefined ? { importDirs: [dirname(kvsFile)] } : {}),

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from "commander";
-import { statSync } from "node:fs";
+import { X509Certificate } from "node:crypto";
+import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { parsePortRange, type PortRange } from "../distributionPorts.js";
 import { MAX_PORT } from "../limits.js";
@@ -50,4 +51,27 @@ export function parseDistributionPorts(value: string): PortRange {
   const range = parsePortRange(value);
   if (typeof range === "string") throw new InvalidArgumentError(range);
   return range;
+}
+
+/**
+ * `--origin-ca <file.pem>`, repeatable: a local CA (PEM, one or more certificates) the edge trusts for HTTPS
+ * origins besides Node's own. Read and checked at start, so a wrong path fails there, not at the first request.
+ */
+export function collectOriginCa(value: string, previous: readonly string[] = []): string[] {
+  let pem: string;
+  try {
+    pem = readFileSync(resolve(value), "utf8");
+  } catch (error) {
+    throw new InvalidArgumentError(`cannot read ${value} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  const certificates = pem.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? [];
+  if (certificates.length === 0) throw new InvalidArgumentError(`${value} holds no PEM certificate (-----BEGIN CERTIFICATE----- … -----END CERTIFICATE-----)`);
+  for (const certificate of certificates) {
+    try {
+      new X509Certificate(certificate);
+    } catch {
+      throw new InvalidArgumentError(`${value} holds a certificate that cannot be read as X.509`);
+    }
+  }
+  return [...previous, ...certificates];
 }

@@ -8,7 +8,7 @@ import { colour } from "./format.js";
 import { installProcessGuard } from "./guard.js";
 import { createRequestLog, LOG_FORMATS, type LogFormat } from "./log.js";
 import { DEFAULT_DISTRIBUTION_PORTS, formatRange, type PortRange } from "../distributionPorts.js";
-import { collectImportDir, collectS3Source, parseAccountId, parseCountry, parseDistributionPorts, parseInteger, parsePort } from "./parse.js";
+import { collectImportDir, collectS3Source, parseAccountId, parseCountry, parseDistributionPorts, parseInteger, parsePort, collectOriginCa } from "./parse.js";
 
 interface ServeOptions extends AccessFlags {
   host: string;
@@ -26,6 +26,7 @@ interface ServeOptions extends AccessFlags {
   forwardAll: boolean;
   viewerCountry: string;
   distributionPorts: PortRange;
+  originCa?: string[];
 }
 
 export function registerServe(program: Command): void {
@@ -42,6 +43,7 @@ export function registerServe(program: Command): void {
     .option("--max-key-value-stores <n>", "key value stores allowed per account", parseInteger, DEFAULT_MAX_KEY_VALUE_STORES_PER_ACCOUNT)
     .option("--kvs-provisioning-ms <ms>", "how long a new key value store stays PROVISIONING (AWS: ~35000)", parseInteger, DEFAULT_KVS_PROVISIONING_MS)
     .option("--s3 <bucket=source>", "serve an S3 origin's bucket from a local folder or an S3-compatible URL (repeatable)", collectS3Source)
+    .option("--origin-ca <file.pem>", "trust this local CA's certificates for HTTPS origins, besides Node's own and NODE_EXTRA_CA_CERTS (repeatable)", collectOriginCa)
     .option("--import-dir <folder>", "let CreateKeyValueStore read file:// import sources from this folder (repeatable; off by default)", collectImportDir)
     .option("--forward-all", "forward every header, cookie and query string to origins, whatever the cache and origin request policies say", false)
     .option("--viewer-country <code>", "the viewers' country at the edge (geographic restrictions, CloudFront-Viewer-Country); a request's X-Edgelite-Viewer-Country header overrides it", parseCountry, "US")
@@ -102,6 +104,7 @@ async function serve(options: ServeOptions): Promise<void> {
     onEdgeNotice: (notice) => log.notice(notice),
     onDistributionCreated: ({ id, url, plainUrl }) => announce(id, url, plainUrl),
     distributionPorts: options.distributionPorts,
+    ...(options.originCa ? { originCa: options.originCa } : {}),
     onDistributionPortNotice: (message) => log.info(`${paint.yellow("distribution port")} ${message}`, "distribution port", { message }),
     ...(options.s3 ? { s3Sources: options.s3 } : {}),
     importDirs: options.importDir ?? [],

@@ -11,6 +11,7 @@ import type { FunctionErrorPageRenderer } from "./answers.js";
 import { Exchange, type EdgeSettings, type EdgeTarget, type Step } from "./exchange.js";
 import { cloudFrontResponseHeaders, newRequestId } from "./identity.js";
 import type { S3Sources } from "./origin.js";
+import { OriginAgents } from "./originAgents.js";
 import { fetchOrigin } from "./originFetch.js";
 import { EDGE_FAILURE, errorPage } from "./pages.js";
 import { applyResponsePolicies } from "./responsePolicies.js";
@@ -49,6 +50,8 @@ export interface EdgeOptions {
   functionErrorPage?: FunctionErrorPageRenderer;
   /** Told once per distribution (and config version) of what the edge accepts but does not do (notices.ts). */
   notice?: (notice: EdgeNotice) => void;
+  /** Certificates (PEM) of local CAs trusted for HTTPS origins besides Node's own (`--origin-ca`). */
+  originCa?: readonly string[];
 }
 
 /**
@@ -94,6 +97,7 @@ export class Edge {
       log: options.log,
       recordRun: services.recordRun ? (run) => services.recordRun?.(run) : undefined,
       s3: options.s3 ?? new Map(),
+      originAgents: new OriginAgents(options.originCa ? { extraCa: options.originCa } : {}),
       forwardAll: options.forwardAll ?? false,
       viewerCountry: options.viewerCountry ?? "US",
       ...(options.functionErrorPage ? { functionErrorPage: options.functionErrorPage } : {}),
@@ -120,6 +124,11 @@ export class Edge {
       if (answer) return write(x, answer);
     }
     throw new Error("edge: no step answered the request");
+  }
+
+  /** Closes the pooled connections to origins (the server is stopping). */
+  close(): void {
+    this.settings.originAgents?.close();
   }
 
   /** Answers a request on the own port of a distribution that serves nothing now (disabled): CloudFront's 403. */

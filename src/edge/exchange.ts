@@ -10,6 +10,7 @@ import type { ForwardingRules } from "./forwarding.js";
 import { newRequestId } from "./identity.js";
 import type { Answer, FunctionErrorPageRenderer } from "./answers.js";
 import type { S3Sources } from "./origin.js";
+import type { OriginAgents } from "./originAgents.js";
 import type { Upstream } from "./upstream.js";
 
 /** A distribution a Host named: the name as the event shows it, the distribution, its parsed config. */
@@ -67,6 +68,8 @@ export interface EdgeSettings {
   /** Hands each run to the function log store (CloudWatch Logs' view), when there is one. */
   recordRun?: ((run: FunctionRunLog) => void) | undefined;
   s3: S3Sources;
+  /** Pooled keep-alive connections to origins, and the CAs trusted for HTTPS ones (originAgents.ts); the Edge always sets it. */
+  originAgents?: OriginAgents;
   forwardAll: boolean;
   viewerCountry: string;
   /** Replaces CloudFront's 503 when a function fails (`edgelite dev`); CloudFront's page when absent. */

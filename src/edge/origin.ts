@@ -1,6 +1,8 @@
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
+import type { Readable } from "node:stream";
 import type { OriginConfig } from "../service/distributionConfig.js";
+import { isUntrustedCertificate, type OriginAgents } from "./originAgents.js";
 import type { OriginReply, OriginRequest } from "./originReply.js";
 import { serveFromFolder } from "./s3Folder.js";
 
@@ -19,8 +21,16 @@ export function bucketOf(domainName: string): string {
   return /^(.+?)\.s3[.-]/.exec(domainName)?.[1] ?? domainName;
 }
 
-/** Sends a request to one origin over real HTTP(S), or reads it from a local S3 folder. */
-export async function fetchFromOrigin(origin: OriginConfig, request: OriginRequest, s3: S3Sources): Promise<OriginReply> {
+/**
+ * The scheme edgelite uses to reach a custom origin, from its OriginProtocolPolicy: http-only → HTTP,
+ * https-only → HTTPS, match-viewer → the viewer's, which is always HTTP at edgelite's edge (it has no HTTPS
+ * listener), so HTTP (CloudFront Developer Guide, "Values that you specify when you create or update a
+ * distribution", Protocol (custom origins only)).
+ */
+export const originUsesHttps = (origin: OriginConfig): boolean => origin.protocolPolicy === "https-only";
+
+/** Sends a request to one origin over real HTTP(S) (through its pooled connections), or reads it from a local S3 folder. */
+export async function fetchFromOrigin(origin: OriginConfig, request: OriginRequest, s3: S3Sources, agents: OriginAgents): Promise<OriginReply> {
   if (origin.kind === "s3") {
     const bucket = bucketOf(origin.domainName);
     const source = s3.get(bucket);
@@ -36,23 +46,34 @@ export async function fetchFromOrigin(origin: OriginConfig, request: OriginReque
     const secure = url.protocol === "https:";
     const port = Number(url.port || (secure ? 443 : 80));
     const at: OriginConfig = { ...origin, kind: "custom", domainName: url.hostname, originPath: `${url.pathname.replace(/\/$/, "")}${origin.originPath}`, httpPort: port, httpsPort: port, protocolPolicy: secure ? "https-only" : "http-only" };
-    return send({ ...at, hostHeader: url.host }, request);
+    return send({ ...at, hostHeader: url.host }, request, agents);
   }
-  return send(origin, request);
+  return send(origin, request, agents);
 }
 
 /** No connection could be made (refused, unreachable, unresolvable, or not within ConnectionTimeout). */
 class OriginConnectError extends OriginUnavailableError {}
+/** A pooled connection the origin had closed while idle failed before anything was sent or answered. */
+class StaleConnectionError extends OriginUnavailableError {}
+
+/** Times a request meets a stale pooled connection before it gives up (each one is dropped from the pool). */
+const MAX_STALE_RETRIES = 3;
 
 /**
  * Sends the request, trying to connect up to ConnectionAttempts times, each within ConnectionTimeout. The
  * body starts flowing only once connected, so a failed connection leaves it untouched for the next attempt.
  */
-async function send(origin: OriginConfig, request: OriginRequest): Promise<OriginReply> {
+async function send(origin: OriginConfig, request: OriginRequest, agents: OriginAgents): Promise<OriginReply> {
+  let stale = 0;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await sendOnce(origin, request);
+      return await sendOnce(origin, request, agents);
     } catch (error) {
+      // Not an attempt: the origin closed an idle connection as it was reused; the next request opens a fresh one.
+      if (error instanceof StaleConnectionError && stale++ < MAX_STALE_RETRIES) {
+        attempt--;
+        continue;
+      }
       if (!(error instanceof OriginConnectError) || attempt >= origin.connectionAttempts) {
         if (error instanceof OriginConnectError) throw new OriginConnectError(`${error.message} (${attempt} attempt${attempt === 1 ? "" : "s"})`);
         throw error;
@@ -61,8 +82,8 @@ async function send(origin: OriginConfig, request: OriginRequest): Promise<Origi
   }
 }
 
-function sendOnce(origin: OriginConfig, request: OriginRequest): Promise<OriginReply> {
-  const secure = origin.protocolPolicy === "https-only";
+function sendOnce(origin: OriginConfig, request: OriginRequest, agents: OriginAgents): Promise<OriginReply> {
+  const secure = originUsesHttps(origin);
   const port = secure ? origin.httpsPort : origin.httpPort;
   const headers: string[] = ["Host", origin.hostHeader ?? request.viewerHost ?? origin.domainName];
   for (const [name, value] of request.headers) headers.push(name, value);
@@ -75,12 +96,17 @@ function sendOnce(origin: OriginConfig, request: OriginRequest): Promise<OriginR
       path: `${origin.originPath}${request.path}`,
       headers: headers as unknown as Record<string, string>,
       setHost: false,
+      agent: agents.agentFor(secure, origin.domainName, port, origin.keepaliveTimeoutSeconds),
     });
     let connected = false;
+    const body = request.body;
+    const bodiless = !body || isBodiless(body);
     const startBody = () => {
       connected = true;
-      const body = request.body;
-      if (!body) return void upstream.end();
+      if (!body || bodiless) {
+        body?.resume();
+        return void upstream.end();
+      }
       body.pipe(upstream);
       // A viewer body that ends early (its connection closed or stalled) abandons the origin request too.
       body.once("close", () => {
@@ -100,11 +126,28 @@ function sendOnce(origin: OriginConfig, request: OriginRequest): Promise<OriginR
       reject(new OriginTimeoutError(`${where} sent nothing for ${origin.readTimeoutSeconds} s`));
       upstream.destroy();
     });
-    upstream.on("error", (error) =>
-      reject(error instanceof OriginConnectError ? error : connected ? new OriginUnavailableError(`${where}: ${error.message}`) : new OriginConnectError(`${where}: ${error.message}`)),
-    );
+    upstream.on("error", (error: Error & { code?: string }) => {
+      if (error instanceof OriginConnectError) return reject(error);
+      if (upstream.reusedSocket && bodiless && (error.code === "ECONNRESET" || error.code === "EPIPE")) return reject(new StaleConnectionError(`${where}: ${error.message}`));
+      if (isUntrustedCertificate(error)) {
+        return reject(
+          new OriginUnavailableError(
+            `${where}: its TLS certificate is not trusted (${error.code}: ${error.message}); to trust a local CA, start edgelite with --origin-ca <ca.pem> (or set NODE_EXTRA_CA_CERTS)`,
+          ),
+        );
+      }
+      reject(connected ? new OriginUnavailableError(`${where}: ${error.message}`) : new OriginConnectError(`${where}: ${error.message}`));
+    });
     upstream.on("response", (response: IncomingMessage) =>
       resolve({ statusCode: response.statusCode ?? 502, statusMessage: response.statusMessage ?? "", rawHeaders: response.rawHeaders, body: response }),
     );
   });
+}
+
+/** Whether a viewer's request carries no body (no Content-Length above 0, no Transfer-Encoding): it can be sent again. */
+function isBodiless(body: Readable): boolean {
+  const headers = (body as Partial<IncomingMessage>).headers;
+  if (headers === undefined) return false;
+  const length = headers["content-length"];
+  return headers["transfer-encoding"] === undefined && (length === undefined || length === "0");
 }
