@@ -4,10 +4,12 @@ import { Agent as HttpsAgent } from "node:https";
 import { rootCertificates } from "node:tls";
 
 /**
- * Connections to origins are kept open and reused, as CloudFront's are ("Request and response behavior for
- * custom origins", persistent connections: https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/RequestAndResponseBehaviorCustomOrigin.html#request-custom-persistent-connections):
- * one keep-alive agent per origin (scheme, host, port, keep-alive timeout), an idle connection closed after the
- * origin's OriginKeepaliveTimeout (5 s by default).
+ * Connections to origins are kept open and reused, as CloudFront's are (CloudFront Developer Guide, "Request
+ * and response behavior for custom origins", persistent connections:
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/RequestAndResponseBehaviorCustomOrigin.html;
+ * the API model's CustomOriginConfig.OriginKeepaliveTimeout: "how long, in seconds, CloudFront persists its
+ * connection to the origin", 5 by default): one keep-alive agent per origin (scheme, host, port, keep-alive
+ * timeout), an idle connection closed after that timeout.
  */
 
 /**
