@@ -1,6 +1,8 @@
 import { CreateDistributionCommand } from "@aws-sdk/client-cloudfront";
+import { spawn, spawnSync } from "node:child_process";
 import { createServer, type Server } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import { connect, type AddressInfo, type Socket } from "node:net";
+import type { EdgeLogEntry } from "../../src/edge/edge.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { http, startTestServer, type TestServer } from "../helpers.js";
 
@@ -33,8 +35,9 @@ async function countingOrigin(): Promise<{ server: Server; port: number; connect
 
 describe("keep-alive connections to origins", () => {
   let t: TestServer;
+  const logs: EdgeLogEntry[] = [];
   let origin: Awaited<ReturnType<typeof countingOrigin>>;
-  const create = async (reference: string, keepalive?: number) =>
+  const create = async (reference: string, keepalive?: number, port = origin.port) =>
     (
       await t.client.send(
         new CreateDistributionCommand({
@@ -44,7 +47,7 @@ describe("keep-alive connections to origins", () => {
             Enabled: true,
             Origins: {
               Quantity: 1,
-              Items: [{ Id: "o", DomainName: "127.0.0.1", CustomOriginConfig: { HTTPPort: origin.port, HTTPSPort: 443, OriginProtocolPolicy: "http-only", ...(keepalive ? { OriginKeepaliveTimeout: keepalive } : {}) } }],
+              Items: [{ Id: "o", DomainName: "127.0.0.1", ConnectionTimeout: 1, ConnectionAttempts: 1, CustomOriginConfig: { HTTPPort: port, HTTPSPort: 443, OriginProtocolPolicy: "http-only", ...(keepalive ? { OriginKeepaliveTimeout: keepalive } : {}) } }],
             },
             DefaultCacheBehavior: { TargetOriginId: "o", ViewerProtocolPolicy: "allow-all", CachePolicyId: CACHING_DISABLED },
           },
@@ -54,7 +57,7 @@ describe("keep-alive connections to origins", () => {
 
   beforeAll(async () => {
     origin = await countingOrigin();
-    t = await startTestServer("memory");
+    t = await startTestServer("memory", { onEdgeRequest: (entry) => logs.push(entry) });
   });
   afterAll(async () => {
     await t.close();
@@ -97,5 +100,24 @@ describe("keep-alive connections to origins", () => {
     const res = await http(t.url, "GET", "/drop-me", { headers: { host: domain } });
     expect(res.status).toBe(200);
     expect(res.body).toBe(`connection ${warmed}`);
+  });
+
+  // A listener that never accepts, its backlog full: the kernel drops further SYNs, so connecting hangs
+  // (Node always accepts, so the listener is Python's; skipped where there is no python3).
+  it.skipIf(spawnSync("python3", ["--version"]).status !== 0)("an origin that does not complete the connection within ConnectionTimeout is CloudFront's 502", async () => {
+    const listener = spawn("python3", ["-u", "-c", "import socket,time\ns=socket.socket();s.bind(('127.0.0.1',0));s.listen(0)\nprint(s.getsockname()[1])\ntime.sleep(60)"]);
+    try {
+      const port = await new Promise<number>((resolve) => listener.stdout.once("data", (chunk: Buffer) => resolve(Number(chunk.toString().trim()))));
+      const filler = connect(port, "127.0.0.1");
+      await new Promise((resolve) => filler.once("connect", resolve));
+      const domain = await create("silent-connect", undefined, port);
+      const res = await http(t.url, "GET", "/never", { headers: { host: domain } });
+      filler.destroy();
+      expect(res.status).toBe(502);
+      expect(res.body).toContain("CloudFront wasn't able to connect to the origin.");
+      expect(logs.at(-1)!.detail).toContain(`origin o (127.0.0.1:${port}): no connection within 1 s (1 attempt)`);
+    } finally {
+      listener.kill();
+    }
   });
 });
