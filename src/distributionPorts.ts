@@ -92,7 +92,7 @@ export class DistributionPorts {
       if (!server) continue;
       if (request.preferred !== undefined) {
         const why = preferred === undefined ? `its port ${request.preferred} is outside --distribution-ports ${formatRange(this.options.range)}` : `its port ${request.preferred} is taken by another process`;
-        this.options.notice(`distribution ${request.id}: ${why}; serving it on ${port} instead`);
+        this.options.notice(`distribution ${request.id}: ${why}; serving it on ${port} for now (it keeps ${request.preferred} for when that is free)`);
       }
       return this.keep(request.id, port, server);
     }

@@ -145,17 +145,23 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
 
   await app.upgradeStored();
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 4599, options.host ?? "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
+  // Stored distributions take their ports before the API can create one that would take a port of theirs.
+  await app.openEdgePorts();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(options.port ?? 4599, options.host ?? "127.0.0.1", () => {
+        server.off("error", reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    ports?.closeAll();
+    throw error;
+  }
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   urlHost = host;
-  await app.openEdgePorts();
 
   let closing: Promise<void> | undefined;
   return {

@@ -163,8 +163,9 @@ export class DistributionService {
 
   /**
    * At start, opens every stored distribution's port: first each on the port its record keeps (so none
-   * takes another's), then those without one or whose port another process holds now, on the next free
-   * one; a record whose port changed is rewritten (its version, so its ETag, unchanged).
+   * takes another's), then those without one or whose port is unavailable now, on the next free one. A
+   * port is recorded once, when first given: a distribution whose port another process holds today is
+   * served elsewhere for this run only and gets its own back once it is free.
    */
   async openEdgePorts(): Promise<void> {
     const edgePorts = this.options.edgePorts;
@@ -178,8 +179,8 @@ export class DistributionService {
     }
     for (const record of unplaced) {
       const edgePort = await edgePorts.listen({ id: record.id, domainName: record.domainName, ...(record.edgePort !== undefined ? { preferred: record.edgePort } : {}) });
-      if (edgePort === undefined) continue;
-      // A concurrent write wins; the port stays open for this run and is recorded at the next start.
+      if (edgePort === undefined || record.edgePort !== undefined) continue;
+      // Its version (so its ETag) unchanged; a concurrent write wins, and the port is recorded at the next start.
       await this.options.store.replaceDistribution({ ...record, edgePort }, record.version);
     }
     this.invalidateHosts();

@@ -70,20 +70,25 @@ describe("serve: plain URLs on distributions' own ports", () => {
     expect(await (await fetch(plainUrl!)).text()).toBe("<p>plain</p>");
     await stop(again);
 
-    // Its port taken by another process: the next free one, said so, and kept from then on.
+    // Its port taken by another process: the next free one for this run, said so; its own again once free.
     const squatter = createServer();
     await new Promise<void>((resolve) => squatter.listen(range.from, "127.0.0.1", resolve));
     try {
       const moved = await spawnServer(args);
       running.push(moved);
       await until("the start line", () => plainLine(moved.stdout(), id!) !== null, moved.stdout);
-      expect(moved.stdout()).toContain(`distribution ${id}: its port ${range.from} is taken by another process; serving it on ${range.from + 1} instead`);
+      expect(moved.stdout()).toContain(`distribution ${id}: its port ${range.from} is taken by another process; serving it on ${range.from + 1} for now`);
       expect(plainLine(moved.stdout(), id!)![2]).toBe(`http://127.0.0.1:${range.from + 1}/`);
       expect(await (await fetch(`http://127.0.0.1:${range.from + 1}/`)).text()).toBe("<p>plain</p>");
       await stop(moved);
     } finally {
-      squatter.close();
+      await new Promise((resolve) => squatter.close(resolve));
     }
+    const back = await spawnServer(args);
+    running.push(back);
+    await until("the start line", () => plainLine(back.stdout(), id!) !== null, back.stdout);
+    expect(plainLine(back.stdout(), id!)![2]).toBe(plainUrl);
+    await stop(back);
   });
 
   it.each([
