@@ -3,7 +3,8 @@ import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EdgeLogEntry } from "../../src/edge/edge.js";
-import { http, startTestServer, type TestServer } from "../helpers.js";
+import { startServer } from "../../src/server.js";
+import { cloudFrontClient, http, makeStore, startTestServer, tempDir, type TestServer } from "../helpers.js";
 import { freePortRange } from "../portRange.js";
 
 const ALL_VIEWER = "216adef6-5c7f-47e4-b989-5492eafa07d3";
@@ -102,5 +103,28 @@ describe("each distribution on a port of its own (--distribution-ports)", () => 
     const fourth = await create("fourth");
     expect(t.server.plainUrl(fourth.Id!)).toBe(second.plainUrl);
     expect((await fetch(`${second.plainUrl!}again`)).status).toBe(200);
+  });
+
+  it("a distribution stored without a port gets one at the next start, recorded for the ones after", async () => {
+    const dir = tempDir();
+    try {
+      const before = await startServer({ store: makeStore("sqlite", dir.path), port: 0 });
+      const client = cloudFrontClient(before.url);
+      const { Distribution: stored } = await client.send(new CreateDistributionCommand({ DistributionConfig: config("stored-before") }));
+      client.destroy();
+      expect(before.plainUrl(stored!.Id!)).toBeUndefined();
+      await before.close();
+
+      const own = await freePortRange(1);
+      for (let start = 0; start < 2; start++) {
+        const server = await startServer({ store: makeStore("sqlite", dir.path), port: 0, distributionPorts: own });
+        expect(server.plainUrl(stored!.Id!)).toBe(`http://127.0.0.1:${own.from}/`);
+        expect((await server.app.store.getDistribution(stored!.Id!))?.edgePort).toBe(own.from);
+        expect((await fetch(`http://127.0.0.1:${own.from}/x`)).status).toBe(200);
+        await server.close();
+      }
+    } finally {
+      dir.remove();
+    }
   });
 });
