@@ -12,8 +12,8 @@ import type { OriginReply } from "./originReply.js";
 import { originRequestOf, routeOf } from "./originRequest.js";
 import { writableLines } from "./responseLines.js";
 
-/** For an exchange built without the edge's pool (unit tests): Node's defaults, one pool for the process. */
-const unpooled = new OriginAgents();
+/** For an exchange built without the edge's own pool (unit tests): one pool for the process, Node's CAs. */
+const SHARED_AGENTS = new OriginAgents();
 
 /**
  * Step: the origin's response. The route is the behaviour's origin or origin group as the viewer-request
@@ -26,7 +26,7 @@ export async function fetchOrigin(x: Exchange): Promise<Answer | undefined> {
   const route = routeOf(x.config, x.behaviour.targetOriginId, x.originCalls);
   if (typeof route === "string") return invalidResult(route);
   const outgoing = originRequestOf(x.request, x.event, x.rawQuery, x.rules, { via: VIA, requestId: x.requestId });
-  const fetchOne: FetchOne = (origin, request) => fetchFromOrigin(origin, request, x.settings.s3, x.settings.originAgents ?? unpooled);
+  const fetchOne: FetchOne = (origin, request) => fetchFromOrigin(origin, request, x.settings.s3, x.settings.originAgents ?? SHARED_AGENTS);
   const { reply, error } = await fetchRoute(route, { ...outgoing, body: x.req }, canFailOver(x.req.method), fetchOne);
   const status = reply ? reply.statusCode : error instanceof OriginTimeoutError ? 504 : 502;
   const page = await customErrorPage(x, status, reply, fetchOne);
