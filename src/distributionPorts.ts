@@ -53,6 +53,8 @@ export interface PortRequest {
   preferred?: number;
   /** Try `preferred` only (at start, before distributions without a free port of their own take the rest). */
   exact?: boolean;
+  /** Ports other distributions keep though they are not open now (another process holds them this run): not taken. */
+  avoid?: ReadonlySet<number>;
 }
 
 export class DistributionPorts {
@@ -87,7 +89,7 @@ export class DistributionPorts {
     }
     if (request.exact) return undefined;
     for (let port = from; port <= to; port++) {
-      if (port === preferred) continue;
+      if (port === preferred || request.avoid?.has(port)) continue;
       const server = await this.tryPort(request, port);
       if (!server) continue;
       if (request.preferred !== undefined) {

@@ -59,7 +59,7 @@ export interface DistributionServiceOptions {
  */
 export interface EdgePorts {
   /** Opens the distribution's port, `preferred` if it can (only it when `exact`); its number, or undefined when none is free. */
-  listen(request: { id: string; domainName: string; preferred?: number; exact?: boolean }): Promise<number | undefined>;
+  listen(request: { id: string; domainName: string; preferred?: number; exact?: boolean; avoid?: ReadonlySet<number> }): Promise<number | undefined>;
   close(id: string): void;
   portOf(id: string): number | undefined;
 }
@@ -87,7 +87,7 @@ export class DistributionService {
     const id = cloudFrontId("E");
     const domainName = `d${randomAlphanumeric(13).toLowerCase()}.${this.options.domainSuffix}`;
     // Its port is open before it can be asked for: the record says which, and `onCreated` can print it.
-    const edgePort = await this.options.edgePorts?.listen({ id, domainName });
+    const edgePort = this.options.edgePorts && (await this.options.edgePorts.listen({ id, domainName, avoid: await this.keptEdgePorts() }));
     const record: DistributionRecord = {
       id,
       domainName,
@@ -156,6 +156,13 @@ export class DistributionService {
     this.options.edgePorts?.close(id);
   }
 
+  /** The ports distributions keep, open or not (one another process holds now is theirs again once free). */
+  private async keptEdgePorts(): Promise<Set<number>> {
+    const kept = new Set<number>();
+    for await (const record of this.all()) if (record.edgePort !== undefined) kept.add(record.edgePort);
+    return kept;
+  }
+
   /** The port a distribution is served on now (`serve --distribution-ports`), if any. */
   edgePortOf(id: string): number | undefined {
     return this.options.edgePorts?.portOf(id);
@@ -177,8 +184,9 @@ export class DistributionService {
       const placed = record.edgePort !== undefined && (await edgePorts.listen({ id: record.id, domainName: record.domainName, preferred: record.edgePort, exact: true })) !== undefined;
       if (!placed) unplaced.push(record);
     }
+    const kept = new Set(records.flatMap((record) => (record.edgePort === undefined ? [] : [record.edgePort])));
     for (const record of unplaced) {
-      const edgePort = await edgePorts.listen({ id: record.id, domainName: record.domainName, ...(record.edgePort !== undefined ? { preferred: record.edgePort } : {}) });
+      const edgePort = await edgePorts.listen({ id: record.id, domainName: record.domainName, avoid: kept, ...(record.edgePort !== undefined ? { preferred: record.edgePort } : {}) });
       if (edgePort === undefined || record.edgePort !== undefined) continue;
       // Its version (so its ETag) unchanged; a concurrent write wins, and the port is recorded at the next start.
       await this.options.store.replaceDistribution({ ...record, edgePort }, record.version);

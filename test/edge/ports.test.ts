@@ -3,6 +3,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EdgeLogEntry } from "../../src/edge/edge.js";
+import { DistributionPorts } from "../../src/distributionPorts.js";
 import { startServer } from "../../src/server.js";
 import { cloudFrontClient, http, makeStore, startTestServer, tempDir, type TestServer } from "../helpers.js";
 import { freePortRange } from "../portRange.js";
@@ -126,5 +127,20 @@ describe("each distribution on a port of its own (--distribution-ports)", () => 
     } finally {
       dir.remove();
     }
+  });
+});
+
+describe("DistributionPorts", () => {
+  it("does not give a new distribution a port another one keeps while that port is away, and says when none is left", async () => {
+    const range = await freePortRange(2);
+    const notices: string[] = [];
+    const ports = new DistributionPorts({ host: "127.0.0.1", range, createServer: () => createServer(), notice: (message) => notices.push(message) });
+    const kept = new Set([range.from]);
+    expect(await ports.listen({ id: "E1", domainName: "d1.cloudfront.localhost", avoid: kept })).toBe(range.to);
+    expect(await ports.listen({ id: "E2", domainName: "d2.cloudfront.localhost", avoid: kept })).toBeUndefined();
+    expect(notices).toEqual([expect.stringContaining(`distribution E2: no free port in ${range.from}-${range.to}`)]);
+    // The one that keeps it gets it.
+    expect(await ports.listen({ id: "E0", domainName: "d0.cloudfront.localhost", preferred: range.from, exact: true })).toBe(range.from);
+    await ports.closeAll().closed;
   });
 });
