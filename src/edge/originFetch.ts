@@ -15,6 +15,12 @@ import { writableLines } from "./responseLines.js";
 /** For an exchange built without the edge's own pool (unit tests): one pool for the process, Node's CAs. */
 const SHARED_AGENTS = new OriginAgents();
 
+/** How this exchange reaches one origin: over the edge's pooled connections, or from a local S3 source. */
+export const originFetcher =
+  (x: Exchange): FetchOne =>
+  (origin, request) =>
+    fetchFromOrigin(origin, request, x.settings.s3, x.settings.originAgents ?? SHARED_AGENTS);
+
 /**
  * Step: the origin's response. The route is the behaviour's origin or origin group as the viewer-request
  * function left it; its origins are tried in order (failover.ts). An error status a CustomErrorResponse
@@ -26,7 +32,7 @@ export async function fetchOrigin(x: Exchange): Promise<Answer | undefined> {
   const route = routeOf(x.config, x.behaviour.targetOriginId, x.originCalls);
   if (typeof route === "string") return invalidResult(route);
   const outgoing = originRequestOf(x.request, x.event, x.rawQuery, x.rules, { via: VIA, requestId: x.requestId });
-  const fetchOne: FetchOne = (origin, request) => fetchFromOrigin(origin, request, x.settings.s3, x.settings.originAgents ?? SHARED_AGENTS);
+  const fetchOne = originFetcher(x);
   const { reply, error } = await fetchRoute(route, { ...outgoing, body: x.req }, canFailOver(x.req.method), fetchOne);
   const status = reply ? reply.statusCode : error instanceof OriginTimeoutError ? 504 : 502;
   const page = await customErrorPage(x, status, reply, fetchOne);

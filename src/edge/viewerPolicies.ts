@@ -1,7 +1,7 @@
 import type { Answer, ErrorAnswer } from "./answers.js";
 import { customErrorPage } from "./errorPages.js";
 import type { Exchange } from "./exchange.js";
-import { fetchFromOrigin } from "./origin.js";
+import { originFetcher } from "./originFetch.js";
 import { BAD_REQUEST, COUNTRY_BLOCKED, METHOD_NOT_ALLOWED, REQUEST_TOO_LARGE } from "./pages.js";
 import { oversizeOf } from "./requestSize.js";
 
@@ -68,7 +68,7 @@ export async function refuseGeo(x: Exchange): Promise<Answer | undefined> {
   if (type === "whitelist" ? listed : !listed) return undefined;
   const detail = `the viewer's country ${x.viewerCountry} is ${type === "whitelist" ? "not on the geographic restriction's whitelist" : "on the geographic restriction's blacklist"}`;
   x.req.resume();
-  const page = await customErrorPage(x, 403, undefined, (origin, request) => fetchFromOrigin(origin, request, x.settings.s3));
+  const page = await customErrorPage(x, 403, undefined, originFetcher(x));
   if (page) return { ...page, detail: `${detail}; ${page.detail}` };
   return forbidden(detail, COUNTRY_BLOCKED);
 }
