@@ -49,7 +49,12 @@ describe("keep-alive connections to origins", () => {
               Quantity: 1,
               Items: [{ Id: "o", DomainName: "127.0.0.1", ConnectionTimeout: 1, ConnectionAttempts: 1, CustomOriginConfig: { HTTPPort: port, HTTPSPort: 443, OriginProtocolPolicy: "http-only", ...(keepalive ? { OriginKeepaliveTimeout: keepalive } : {}) } }],
             },
-            DefaultCacheBehavior: { TargetOriginId: "o", ViewerProtocolPolicy: "allow-all", CachePolicyId: CACHING_DISABLED },
+            DefaultCacheBehavior: {
+              TargetOriginId: "o",
+              ViewerProtocolPolicy: "allow-all",
+              CachePolicyId: CACHING_DISABLED,
+              AllowedMethods: { Quantity: 7, Items: ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"], CachedMethods: { Quantity: 2, Items: ["GET", "HEAD"] } },
+            },
           },
         }),
       )
