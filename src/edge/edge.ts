@@ -14,6 +14,7 @@ import type { S3Sources } from "./origin.js";
 import { OriginAgents } from "./originAgents.js";
 import { fetchOrigin } from "./originFetch.js";
 import { EDGE_FAILURE, errorPage } from "./pages.js";
+import { applyResponseHeadersPolicy } from "./responseHeaders.js";
 import { applyResponsePolicies } from "./responsePolicies.js";
 import { addViewerHeaders } from "./viewerHeaders.js";
 import { compressResponse } from "./compression.js";
@@ -72,6 +73,7 @@ const STEPS: readonly Step[] = [
   fetchOrigin, // originFetch.ts: the origin or origin group (failover.ts), custom error pages (errorPages.ts)
   compressResponse, // compression.ts: gzip or br as the behaviour, its cache policy and the viewer allow
   runViewerResponse, // viewerResponse.ts: the viewer-response function, below 400 only
+  applyResponseHeadersPolicy, // responseHeaders.ts: the behaviour's response headers policy (CORS, security, custom, remove, Server-Timing)
   applyResponsePolicies, // responsePolicies.ts: the response's lines and result type; always answers
 ];
 

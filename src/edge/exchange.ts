@@ -116,6 +116,8 @@ export class Exchange {
 
   /** Set by a response source (fetchOrigin in originFetch.ts); a viewer-response function may replace its response. */
   upstream: Upstream | undefined;
+  /** Set by fetchOrigin: milliseconds from sending the origin request to its response's head (Server-Timing). */
+  originWaitMs: number | undefined;
 
   constructor(
     readonly req: IncomingMessage,

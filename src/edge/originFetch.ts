@@ -33,7 +33,9 @@ export async function fetchOrigin(x: Exchange): Promise<Answer | undefined> {
   if (typeof route === "string") return invalidResult(route);
   const outgoing = originRequestOf(x.request, x.event, x.rawQuery, x.rules, { via: VIA, requestId: x.requestId });
   const fetchOne = originFetcher(x);
+  const sent = performance.now();
   const { reply, error } = await fetchRoute(route, { ...outgoing, body: x.req }, canFailOver(x.req.method), fetchOne);
+  x.originWaitMs = performance.now() - sent;
   const status = reply ? reply.statusCode : error instanceof OriginTimeoutError ? 504 : 502;
   const page = await customErrorPage(x, status, reply, fetchOne);
   if (page) return page;
