@@ -1,8 +1,7 @@
 import { emptyRecord, getOwn, hasOwn, recordOf, setOwn } from "../nullPrototype.js";
 import type { FunctionResponse, ValueEntry } from "../runtime/event.js";
 import { fieldTextProblem, headerNameProblem } from "../runtime/validate.js";
-import type { BehaviourConfig } from "../service/distributionConfig.js";
-import { managedResponseHeadersPolicy, type ResponseHeadersPolicy } from "../service/responseHeadersPolicy.js";
+import type { ResponseHeadersPolicy } from "../service/responseHeadersPolicy.js";
 import { corsHeaders, type CorsRequest } from "./responseHeadersCors.js";
 import { securityHeaders, type PolicyHeader } from "./responseHeadersSecurity.js";
 import { serverTimingSampled, serverTimingValue, type ServerTimingFacts } from "./responseHeadersServerTiming.js";
@@ -87,10 +86,10 @@ export function applyResponseHeadersPolicy(x: Exchange): undefined {
   return undefined;
 }
 
-/** The behaviour's response headers policy (managed ones only until the policy set lands on EdgeTarget). */
+/** The behaviour's response headers policy, managed or custom (an id the set does not know applies nothing). */
 function responseHeadersPolicyOf(x: Exchange): ResponseHeadersPolicy | undefined {
-  const id = (x.behaviour as BehaviourConfig & { responseHeadersPolicyId?: string }).responseHeadersPolicyId;
-  return id === undefined ? undefined : managedResponseHeadersPolicy(id);
+  const id = x.behaviour.responseHeadersPolicyId;
+  return id === undefined ? undefined : x.target.policies.responseHeadersPolicy(id);
 }
 
 /** Where the response came from, for Server-Timing (the cache step sets x.cacheResult on a hit). */
