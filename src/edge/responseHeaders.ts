@@ -1,7 +1,7 @@
 import { emptyRecord, getOwn, hasOwn, recordOf, setOwn } from "../nullPrototype.js";
 import type { FunctionResponse, ValueEntry } from "../runtime/event.js";
 import { fieldTextProblem, headerNameProblem } from "../runtime/validate.js";
-import type { ResponseHeadersPolicy } from "../service/responseHeadersPolicy.js";
+import { isRemovableHeader, type ResponseHeadersPolicy } from "../service/responseHeadersPolicy.js";
 import { corsHeaders, type CorsRequest } from "./responseHeadersCors.js";
 import { securityHeaders, type PolicyHeader } from "./responseHeadersSecurity.js";
 import { serverTimingSampled, serverTimingValue, type ServerTimingFacts } from "./responseHeadersServerTiming.js";
@@ -30,7 +30,8 @@ export interface PolicyContext {
  * first and then adds any headers that are specified in other sections"); then CORS, security and custom
  * headers, each kept when the response has it already and its Override is false; then Server-Timing.
  * A removed Server comes back as CloudFront's own (`Server: CloudFront`); a removed Date is the edge's own
- * (the writer adds one). A header whose name or value could not be written is left out.
+ * (the writer adds one). A header whose name or value could not be written, or that no policy may remove,
+ * is left out (see put).
  */
 export function withResponseHeadersPolicy(policy: ResponseHeadersPolicy, response: FunctionResponse, context: PolicyContext): FunctionResponse {
   const headers = recordOf(response.headers);
@@ -59,9 +60,14 @@ export function withResponseHeadersPolicy(policy: ResponseHeadersPolicy, respons
   return { ...response, headers, cookies };
 }
 
+/**
+ * Sets a policy's header unless the response has it and Override is false. Headers the API lets no policy
+ * remove (framing, hop-by-hop, CloudFront's own: Content-Length, Via, X-Cache, …) are not set either, so a
+ * policy can never break the response's framing or CloudFront's headers.
+ */
 function put(headers: Record<string, ValueEntry>, header: PolicyHeader): void {
   if (!header.override && hasOwn(headers, header.name)) return;
-  if (headerNameProblem(header.name) || fieldTextProblem("value", header.value)) return;
+  if (!isRemovableHeader(header.name) || headerNameProblem(header.name) || fieldTextProblem("value", header.value)) return;
   setOwn(headers, header.name, { value: header.value });
 }
 
