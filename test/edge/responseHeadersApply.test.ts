@@ -55,6 +55,12 @@ describe("CORS origins", () => {
     expect(allowOriginFor(["https://*.example.org"], "https://*.example.org")).toBeUndefined();
   });
 
+  it("reads hostile Origins (20 KB, the request limit) without backtracking", () => {
+    for (const origin of ["a".repeat(20_000), `${"a".repeat(20_000)}://`, `https://${"a.".repeat(10_000)}example.org`, `https://x${":1".repeat(10_000)}`, `${"a".repeat(20_000)} `]) {
+      expect(allowOriginFor(["https://*.example.org", "https://app.example"], origin)).toBe(origin.startsWith("https://a.") ? origin : undefined);
+    }
+  });
+
   it("adds Allow-Origin (and Credentials) to a CORS request, and the preflight headers to a preflight", () => {
     expect(corsHeaders(cors(), simple())).toEqual([]);
     expect(corsHeaders(cors(), simple("https://other.example"))).toEqual([]);
