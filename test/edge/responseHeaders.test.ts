@@ -90,7 +90,14 @@ describe("response headers policies at the edge (managed policies by id)", () =>
             { Id: "nowhere", DomainName: "127.0.0.1", CustomOriginConfig: { HTTPPort: 9, HTTPSPort: 443, OriginProtocolPolicy: "http-only", OriginReadTimeout: 1 }, ConnectionAttempts: 1, ConnectionTimeout: 1 },
           ] },
           DefaultCacheBehavior: { TargetOriginId: "app", ViewerProtocolPolicy: "allow-all" },
-          CacheBehaviors: { Quantity: behaviours.length + 1, Items: [...behaviours, { ...withPolicy("/down/*", CORS_PREFLIGHT_AND_SECURITY), TargetOriginId: "nowhere" }] },
+          CacheBehaviors: {
+            Quantity: behaviours.length + 2,
+            Items: [
+              ...behaviours,
+              { ...withPolicy("/down/*", CORS_PREFLIGHT_AND_SECURITY), TargetOriginId: "nowhere" },
+              { ...withPolicy("/get-only/*", CORS_PREFLIGHT_AND_SECURITY), AllowedMethods: { Quantity: 2, Items: ["GET", "HEAD"], CachedMethods: { Quantity: 2, Items: ["GET", "HEAD"] } } },
+            ],
+          },
         },
       }),
     );
@@ -161,6 +168,16 @@ describe("response headers policies at the edge (managed policies by id)", () =>
     expect(down.status).toBe(502);
     expect(corsOf(down)).toEqual({});
     expect(down.headers["x-frame-options"]).toBeUndefined();
+  });
+
+  it("a preflight to a behaviour whose AllowedMethods lack OPTIONS is CloudFront's 403, without the policy's headers", async () => {
+    const before = origin.seen.length;
+    const refused = await preflight("/get-only/a");
+    expect(refused.status).toBe(403);
+    expect(origin.seen.length).toBe(before);
+    expect(corsOf(refused)).toEqual({});
+    expect(refused.headers["x-content-type-options"]).toBeUndefined();
+    expect(corsOf(await send("GET", "/get-only/a", { origin: "https://app.example" }))).toEqual({ "access-control-allow-origin": "*" });
   });
 
   it("a behaviour without a policy is untouched", async () => {
