@@ -60,6 +60,8 @@ export interface AppOptions {
   originCa?: readonly string[];
   /** Each distribution also on a port of its own (`serve --distribution-ports`; src/distributionPorts.ts). */
   edgePorts?: EdgePorts;
+  /** The edge cache's size in bytes (256 MB by default), or false for no cache (`--no-cache`). */
+  cache?: { maxBytes?: number } | false;
   /** Bounds of the in-memory function logs (CloudWatch Logs' view); DEFAULT_RETENTION in src/service/functionLogs.ts. */
   functionLogRetention?: Partial<RetentionLimits>;
 }
@@ -170,6 +172,8 @@ export function composeApp(options: AppOptions): App {
       ...(options.viewerCountry ? { viewerCountry: options.viewerCountry } : {}),
       ...(options.functionErrorPage ? { functionErrorPage: options.functionErrorPage } : {}),
       ...(options.originCa ? { originCa: options.originCa } : {}),
+      ...(options.cache !== undefined ? { cache: options.cache } : {}),
+      clock,
     },
   );
 

@@ -70,7 +70,7 @@ export interface UpstreamAnswer {
   upstream: Upstream;
   /** The response's header lines as they are written (CloudFront's own follow them). */
   headers: HeaderLine[];
-  result: "Miss" | "Error";
+  result: "Hit" | "RefreshHit" | "Miss" | "Error";
 }
 
 /**

@@ -5,7 +5,10 @@ import type { ParsedDistributionConfig } from "../service/distributionConfig.js"
 import type { FunctionRunLog } from "../service/functionLogs.js";
 import type { DistributionView } from "../service/distributions.js";
 import { MANAGED_POLICY_SET, type PolicySet } from "../service/policySet.js";
+import { systemClock, type Clock } from "../clock.js";
 import { resolveBehaviour } from "./behaviour.js";
+import { EdgeCache } from "./cache/edgeCache.js";
+import { lookupCache, storeInCache } from "./cache/steps.js";
 import { applyDefaultRootObject } from "./defaultRootObject.js";
 import type { FunctionErrorPageRenderer } from "./answers.js";
 import { Exchange, type EdgeSettings, type EdgeTarget, type Step } from "./exchange.js";
@@ -53,6 +56,10 @@ export interface EdgeOptions {
   notice?: (notice: EdgeNotice) => void;
   /** Certificates (PEM) of local CAs trusted for HTTPS origins besides Node's own (`--origin-ca`). */
   originCa?: readonly string[];
+  /** The edge cache: its size in bytes (DEFAULT_CACHE_BYTES, 256 MB, by default), or false for none (`--no-cache`). */
+  cache?: { maxBytes?: number } | false;
+  /** What the cache takes the time from (objects' freshness and Age). */
+  clock?: Clock;
 }
 
 /**
@@ -69,9 +76,10 @@ const STEPS: readonly Step[] = [
   addViewerHeaders, // viewerHeaders.ts: the CloudFront-* headers the policies name
   runViewerRequest, // viewerRequest.ts: the viewer-request function (a generated response answers here)
   applyDefaultRootObject, // defaultRootObject.ts: "/" → "/<DefaultRootObject>"
-  // The cache (issue 13) goes here: a hit sets x.upstream, and fetchOrigin then passes.
+  lookupCache, // cache/steps.ts: a fresh object sets x.upstream (Hit), and fetchOrigin then passes; collapsing, revalidation
   fetchOrigin, // originFetch.ts: the origin or origin group (failover.ts), custom error pages (errorPages.ts)
   compressResponse, // compression.ts: gzip or br as the behaviour, its cache policy and the viewer allow
+  storeInCache, // cache/steps.ts: a cacheable response is kept as it streams on (RefreshHit after a 304)
   runViewerResponse, // viewerResponse.ts: the viewer-response function, below 400 only
   applyResponseHeadersPolicy, // responseHeaders.ts: the behaviour's response headers policy (CORS, security, custom, remove, Server-Timing)
   applyResponsePolicies, // responsePolicies.ts: the response's lines and result type; always answers
@@ -83,8 +91,8 @@ const STEPS: readonly Step[] = [
  * distribution a Host names; `serve` takes one request through STEPS above: the behaviour is picked from the
  * viewer's path before any function runs; the LIVE viewer-request function may answer itself (no origin) or
  * change the request; the origin is reached over real HTTP (or a local S3 folder); the viewer-response
- * function runs unless the origin answered 400 or above; CloudFront's headers are added. Nothing is cached
- * yet: every request reaches the origin (X-Cache: Miss from cloudfront).
+ * function runs unless the origin answered 400 or above; CloudFront's headers are added. Responses are
+ * cached as the behaviour's cache policy (or legacy settings) says (src/edge/cache/).
  */
 export class Edge {
   private readonly settings: EdgeSettings;
@@ -103,8 +111,17 @@ export class Edge {
       forwardAll: options.forwardAll ?? false,
       viewerCountry: options.viewerCountry ?? "US",
       ...(options.functionErrorPage ? { functionErrorPage: options.functionErrorPage } : {}),
+      ...(options.cache === false ? {} : { cache: new EdgeCache(options.cache?.maxBytes, options.clock ?? systemClock) }),
     };
     this.notices = new Notices(options.notice);
+  }
+
+  /**
+   * Removes a distribution's cached objects that invalidation paths name (`*` at the end: a prefix);
+   * returns how many were removed. CreateInvalidation calls it, through AppOptions.onInvalidation.
+   */
+  invalidate(distributionId: string, paths: readonly string[]): number {
+    return this.settings.cache?.invalidate(distributionId, paths) ?? 0;
   }
 
   /**

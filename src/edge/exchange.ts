@@ -12,6 +12,8 @@ import type { Answer, FunctionErrorPageRenderer } from "./answers.js";
 import type { S3Sources } from "./origin.js";
 import type { OriginAgents } from "./originAgents.js";
 import type { Upstream } from "./upstream.js";
+import type { EdgeCache } from "./cache/edgeCache.js";
+import type { CacheExchange } from "./cache/state.js";
 
 /** A distribution a Host named: the name as the event shows it, the distribution, its parsed config. */
 export interface EdgeTarget {
@@ -74,6 +76,8 @@ export interface EdgeSettings {
   viewerCountry: string;
   /** Replaces CloudFront's 503 when a function fails (`edgelite dev`); CloudFront's page when absent. */
   functionErrorPage?: FunctionErrorPageRenderer;
+  /** The edge cache (src/edge/cache/); absent with `--no-cache`. */
+  cache?: EdgeCache;
 }
 
 /**
@@ -111,13 +115,18 @@ export class Exchange {
   /** Origin changes a viewer-request function asked for (cloudfront module, runtime 2.0). */
   readonly originCalls: OriginCall[] = [];
 
-  /** Set by the cache's lookup on a hit (the response then comes from the cache; compressResponse passes). */
-  cacheResult?: "Hit" | "RefreshHit";
-
-  /** Set by a response source (fetchOrigin in originFetch.ts); a viewer-response function may replace its response. */
+  /** Set by a response source (lookupCache or fetchOrigin); a viewer-response function may replace its response. */
   upstream: Upstream | undefined;
   /** Set by fetchOrigin: milliseconds from sending the origin request to its response's head (Server-Timing). */
   originWaitMs: number | undefined;
+
+  // Set by lookupCache / storeInCache (cache/steps.ts) for a request whose method the behaviour caches.
+  /** The request's cache key. */
+  cacheKey: string | undefined;
+  /** The response came from the cache: Hit, or RefreshHit after the origin said 304. */
+  cacheResult: "Hit" | "RefreshHit" | undefined;
+  /** The cache steps' working state. */
+  cache: CacheExchange | undefined;
 
   constructor(
     readonly req: IncomingMessage,

@@ -18,7 +18,7 @@ export async function runViewerResponse(x: Exchange): Promise<Answer | undefined
   const { output, validationErrors } = ran.result;
   if (validationErrors.length > 0 || !output || !("response" in output)) return invalidResult(validationErrors.join(" ") || "A viewer-response function must return the response object.");
   const response = output.response;
-  if (response.body !== undefined) return { kind: "generated", response, cache: response.statusCode >= 400 ? "Error" : "Miss", result: "Miss" };
+  if (response.body !== undefined) return { kind: "generated", response, cache: response.statusCode >= 400 ? "Error" : (x.cacheResult ?? "Miss"), result: x.cacheResult ?? "Miss" };
   x.upstream = { ...upstream, response, fromFunction: true };
   return undefined;
 }
