@@ -46,7 +46,9 @@ export function formatEdgeLine(entry: EdgeLogEntry, paint: Paint): string {
   const compute = entry.computeUtilization !== undefined ? ` cu=${entry.computeUtilization}` : "";
   const detail = entry.detail ? ` ${paint.yellow(printable(entry.detail))}` : "";
   const result = entry.detailedResult !== entry.result ? `${entry.result}/${entry.detailedResult}` : entry.result;
-  return `${printable(entry.method)} ${printable(entry.uri)} ${status} ${paint.dim(result)} ${paint.dim(printable(functions))}${paint.dim(compute)} ${paint.dim(`${entry.durationMs.toFixed(1)}ms`)}${detail}`;
+  // Answers from the edge cache stand out from the dim Miss of every origin request.
+  const shown = entry.result === "Hit" || entry.result === "RefreshHit" ? paint.green(result) : paint.dim(result);
+  return `${printable(entry.method)} ${printable(entry.uri)} ${status} ${shown} ${paint.dim(printable(functions))}${paint.dim(compute)} ${paint.dim(`${entry.durationMs.toFixed(1)}ms`)}${detail}`;
 }
 
 /**

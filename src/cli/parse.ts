@@ -75,3 +75,13 @@ export function collectOriginCa(value: string, previous: readonly string[] = [])
   }
   return [...previous, ...certificates];
 }
+
+/** The largest `--cache-size`: 64 GB (past it, memory rather than the flag is the limit). */
+export const MAX_CACHE_SIZE_MB = 65_536;
+
+/** `--cache-size <MB>`: the edge cache's size in megabytes, 1 to MAX_CACHE_SIZE_MB. */
+export function parseCacheSize(value: string): number {
+  const megabytes = parseInteger(value);
+  if (megabytes < 1 || megabytes > MAX_CACHE_SIZE_MB) throw new InvalidArgumentError(`the cache size is 1 to ${MAX_CACHE_SIZE_MB} MB, got ${megabytes}`);
+  return megabytes;
+}

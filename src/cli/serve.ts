@@ -1,6 +1,7 @@
 import { Option, type Command } from "commander";
 import { DEFAULT_KVS_PROVISIONING_MS, DEFAULT_MAX_FUNCTIONS_PER_ACCOUNT, DEFAULT_MAX_KEY_VALUE_STORES_PER_ACCOUNT } from "../limits.js";
 import { DEFAULT_ACCOUNT_ID } from "../compose.js";
+import { DEFAULT_CACHE_BYTES } from "../edge/cache/store.js";
 import { startServer } from "../server.js";
 import { openStore } from "../store/index.js";
 import { accessOptions, collectAllowedHost, collectAuth, collectCorsOrigin, exposureWarning, type AccessFlags } from "./access.js";
@@ -8,7 +9,9 @@ import { colour } from "./format.js";
 import { installProcessGuard } from "./guard.js";
 import { createRequestLog, LOG_FORMATS, type LogFormat } from "./log.js";
 import { DEFAULT_DISTRIBUTION_PORTS, formatRange, type PortRange } from "../distributionPorts.js";
-import { collectImportDir, collectS3Source, parseAccountId, parseCountry, parseDistributionPorts, parseInteger, parsePort, collectOriginCa } from "./parse.js";
+import { collectImportDir, collectS3Source, parseAccountId, parseCacheSize, parseCountry, parseDistributionPorts, parseInteger, parsePort, collectOriginCa } from "./parse.js";
+
+const MB = 1024 * 1024;
 
 interface ServeOptions extends AccessFlags {
   host: string;
@@ -27,6 +30,9 @@ interface ServeOptions extends AccessFlags {
   viewerCountry: string;
   distributionPorts: PortRange;
   originCa?: string[];
+  /** Commander's `--no-cache`: false turns the edge cache off. */
+  cache: boolean;
+  cacheSize: number;
 }
 
 export function registerServe(program: Command): void {
@@ -47,6 +53,8 @@ export function registerServe(program: Command): void {
     .option("--import-dir <folder>", "let CreateKeyValueStore read file:// import sources from this folder (repeatable; off by default)", collectImportDir)
     .option("--forward-all", "forward every header, cookie and query string to origins, whatever the cache and origin request policies say", false)
     .option("--viewer-country <code>", "the viewers' country at the edge (geographic restrictions, CloudFront-Viewer-Country); a request's X-Edgelite-Viewer-Country header overrides it", parseCountry, "US")
+    .option("--cache-size <MB>", "the edge cache's memory, in megabytes (least recently used objects go first)", parseCacheSize, DEFAULT_CACHE_BYTES / MB)
+    .option("--no-cache", "cache nothing at the edge: every request goes to the origin (X-Cache: Miss)")
     .option("--auth <key:secret>", "require AWS-signed requests (SigV4 / SigV4A) by this access key and secret (repeatable; or EDGELITE_AUTH=key:secret,…)", collectAuth)
     .option("--allowed-host <name>", "answer the API for this Host too, besides localhost names, loopback addresses and --host (repeatable; .example.com allows subdomains)", collectAllowedHost)
     .option("--cors <origin>", "let web pages at this origin (e.g. http://localhost:3000) call the API from a browser (repeatable)", collectCorsOrigin)
@@ -73,7 +81,8 @@ A distribution is served on the same port at http://<its DomainName>:<port>/ (Do
 --distribution-ports (default ${formatRange(DEFAULT_DISTRIBUTION_PORTS)}) at http://127.0.0.1:<its port>/, for clients that
 cannot resolve those names or set a Host (Node's fetch, curl, autocannon); a data dir keeps each port. Origins get what the behaviour's cache
 and origin request policies forward (AWS's managed policies are known by id); --forward-all sends
-everything, like Managed-AllViewer. An S3 origin (<bucket>.s3.<region>.amazonaws.com) needs --s3.
+everything, like Managed-AllViewer. Responses are cached as the behaviour's cache policy (or legacy TTLs)
+says, in memory (--cache-size, 256 MB by default); --no-cache turns the cache off. An S3 origin (<bucket>.s3.<region>.amazonaws.com) needs --s3.
 API callers can make edgelite read files only through --import-dir: regular files inside those folders
 (symbolic links resolved), at most 5 MB each.`,
     )
@@ -110,6 +119,7 @@ async function serve(options: ServeOptions): Promise<void> {
     importDirs: options.importDir ?? [],
     forwardAll: options.forwardAll,
     viewerCountry: options.viewerCountry,
+    cache: options.cache ? { maxBytes: options.cacheSize * MB } : false,
     access,
   });
   // From here on an error that escapes a request is logged and the server keeps serving.
