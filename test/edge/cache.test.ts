@@ -42,6 +42,9 @@ describe("the edge cache", () => {
     if (path === "/teapot") return { status: 418, body: "teapot" };
     if (path === "/cookie") return { headers: { "set-cookie": "session=abc; Path=/" } };
     if (path === "/slow") return { delayMs: 150 };
+    if (path === "/legacy2/long") return { headers: { "cache-control": "max-age=3600" } };
+    if (path === "/legacy2/short") return { headers: { "cache-control": "max-age=1" } };
+    if (path === "/missing") return { status: 404, body: "not here" };
     if (path === "/range") return { body: "0123456789", headers: { etag: '"r1"' } };
     return { headers: { etag: `"${path}"`, "last-modified": "Mon, 01 Jan 2024 00:00:00 GMT" } };
   });
@@ -63,9 +66,15 @@ describe("the edge cache", () => {
           Enabled: true,
           Origins: { Quantity: 1, Items: [{ Id: "o", DomainName: "127.0.0.1", CustomOriginConfig: { HTTPPort: o.port, HTTPSPort: 443, OriginProtocolPolicy: "http-only" } }] },
           DefaultCacheBehavior: { TargetOriginId: "o", ViewerProtocolPolicy: "allow-all", CachePolicyId: CACHING_OPTIMIZED, FunctionAssociations: functions },
+          CustomErrorResponses: { Quantity: 1, Items: [{ ErrorCode: 404, ErrorCachingMinTTL: 30 }] },
           CacheBehaviors: {
-            Quantity: 5,
+            Quantity: 7,
             Items: [
+              behaviour("/legacy2/*", { ForwardedValues: { QueryString: false, Cookies: { Forward: "none" } }, MinTTL: 5, DefaultTTL: 20, MaxTTL: 30 }),
+              behaviour("/opt/*", {
+                CachePolicyId: CACHING_OPTIMIZED,
+                AllowedMethods: { Quantity: 3, Items: ["GET", "HEAD", "OPTIONS"], CachedMethods: { Quantity: 3, Items: ["GET", "HEAD", "OPTIONS"] } },
+              }),
               behaviour("/q/*", { CachePolicyId: USE_ORIGIN_HEADERS_QS }),
               behaviour("/h/*", { CachePolicyId: USE_ORIGIN_HEADERS_QS }),
               behaviour("/disabled/*", { CachePolicyId: CACHING_DISABLED }),
@@ -194,6 +203,39 @@ describe("the edge cache", () => {
       expect(xCache(await get(path))).toBe("Miss from cloudfront");
       expect(o.count(path)).toBe(2);
     }
+  });
+
+  it("legacy MinTTL/DefaultTTL/MaxTTL clamp the origin's max-age (1 h → MaxTTL 30 s, 1 s → MinTTL 5 s) and stand in for it (DefaultTTL 20 s)", async () => {
+    for (const path of ["/legacy2/long", "/legacy2/short", "/legacy2/none"]) await get(path);
+    clock.advance(4_000);
+    for (const path of ["/legacy2/long", "/legacy2/short", "/legacy2/none"]) expect(xCache(await get(path))).toBe("Hit from cloudfront");
+    clock.advance(15_000);
+    expect(xCache(await get("/legacy2/short"))).toBe("Miss from cloudfront");
+    expect(xCache(await get("/legacy2/none"))).toBe("Hit from cloudfront");
+    clock.advance(2_000);
+    // Stale after DefaultTTL; it has an ETag, so the origin is asked whether it changed (it did not).
+    expect(xCache(await get("/legacy2/none"))).toBe("RefreshHit from cloudfront");
+    expect(xCache(await get("/legacy2/long"))).toBe("Hit from cloudfront");
+    clock.advance(10_000);
+    expect(xCache(await get("/legacy2/long"))).toBe("Miss from cloudfront");
+  });
+
+  it("caches a 404 for its CustomErrorResponse's ErrorCachingMinTTL (30 s)", async () => {
+    await get("/missing");
+    clock.advance(20_000);
+    const cached = await get("/missing");
+    expect(cached.status).toBe(404);
+    expect(o.count("/missing")).toBe(1);
+    clock.advance(11_000);
+    await get("/missing");
+    expect(o.count("/missing")).toBe(2);
+  });
+
+  it("caches OPTIONS apart from GET when CachedMethods include it", async () => {
+    await get("/opt/x", {}, "OPTIONS");
+    expect(xCache(await get("/opt/x", {}, "OPTIONS"))).toBe("Hit from cloudfront");
+    expect(xCache(await get("/opt/x"))).toBe("Miss from cloudfront");
+    expect(o.seen.filter((s) => s.url === "/opt/x").map((s) => s.method)).toEqual(["OPTIONS", "GET"]);
   });
 
   it("no-store under a MinTTL of 1 s is cached for that second (the cache policy's MinTTL wins)", async () => {

@@ -16,8 +16,6 @@ import type { CacheSettings } from "./policy.js";
 
 /** The 4xx/5xx statuses CloudFront caches ("HTTP 4xx and 5xx status codes that CloudFront caches"; 416 is not cached). */
 export const CACHED_ERROR_STATUSES: ReadonlySet<number> = new Set([400, 403, 404, 405, 414, 500, 501, 502, 503, 504]);
-/** How long errors are cached when no CustomErrorResponse sets ErrorCachingMinTTL. */
-export const DEFAULT_ERROR_CACHING_MIN_TTL = 10;
 
 export interface ResponseCacheHeaders {
   cacheControl?: string;

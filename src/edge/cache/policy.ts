@@ -1,5 +1,6 @@
+import { LEGACY_TTL_SECONDS } from "../../limits.js";
 import type { BehaviourConfig } from "../../service/distributionConfig.js";
-import { MANAGED_CACHE_POLICIES, type ManagedCachePolicy } from "../../service/managedPolicies.js";
+import type { CachePolicy, PolicySet } from "../../service/policySet.js";
 import type { Selection } from "../forwarding.js";
 
 /**
@@ -22,18 +23,13 @@ export interface CacheSettings {
   cachedMethods: ReadonlySet<string>;
 }
 
-/** The legacy settings' TTLs when a config gives none (the API's documented defaults). */
-export const LEGACY_TTL = { min: 0, default: 86_400, max: 31_536_000 } as const;
 
 const NONE: Selection = { kind: "none" };
 const ALL: Selection = { kind: "all" };
 const DEFAULT_CACHED_METHODS: ReadonlySet<string> = new Set(["GET", "HEAD"]);
 
-/** The config fields the cache reads that the lead's config commit adds (interface 1 of issue 13). */
-type CacheFields = { cachedMethods?: readonly string[]; legacyTtl?: { min: number; default: number; max: number }; compress?: boolean };
-
 /** A cache policy's named values as a Selection. */
-function selection(values: ManagedCachePolicy["cookies"]): Selection {
+function selection(values: CachePolicy["cookies"]): Selection {
   if (values.behavior === "none") return NONE;
   if (values.behavior === "all") return ALL;
   const names = new Set(values.names);
@@ -41,12 +37,7 @@ function selection(values: ManagedCachePolicy["cookies"]): Selection {
 }
 
 /** Settings computed once per behaviour and policy version (a custom policy updated is a new object). */
-const settingsByBehaviour = new WeakMap<BehaviourConfig, { policy: ManagedCachePolicy | undefined; settings: CacheSettings | undefined }>();
-
-/** Finds a cache policy by id: the managed ones, or whatever the target's policy set knows. */
-export type CachePolicyLookup = (id: string) => ManagedCachePolicy | undefined;
-
-export const managedCachePolicyLookup: CachePolicyLookup = (id) => MANAGED_CACHE_POLICIES.find((p) => p.id === id);
+const settingsByBehaviour = new WeakMap<BehaviourConfig, { policy: CachePolicy | undefined; settings: CacheSettings | undefined }>();
 
 /**
  * The behaviour's cache settings, or undefined when nothing is cached: a policy whose MaxTTL is 0
@@ -54,8 +45,8 @@ export const managedCachePolicyLookup: CachePolicyLookup = (id) => MANAGED_CACHE
  * unknown policy id, or a behaviour with neither a policy nor legacy settings (CloudFront requires one; edgelite
  * accepts neither and then caches nothing, so it passes every request on).
  */
-export function cacheSettingsOf(behaviour: BehaviourConfig, lookup: CachePolicyLookup = managedCachePolicyLookup): CacheSettings | undefined {
-  const policy = behaviour.cachePolicyId ? lookup(behaviour.cachePolicyId) : undefined;
+export function cacheSettingsOf(behaviour: BehaviourConfig, policies: PolicySet): CacheSettings | undefined {
+  const policy = behaviour.cachePolicyId ? policies.cachePolicy(behaviour.cachePolicyId) : undefined;
   const known = settingsByBehaviour.get(behaviour);
   if (known && known.policy === policy) return known.settings;
   const settings = computeSettings(behaviour, policy);
@@ -63,12 +54,13 @@ export function cacheSettingsOf(behaviour: BehaviourConfig, lookup: CachePolicyL
   return settings;
 }
 
-function cachedMethodsOf(fields: CacheFields): ReadonlySet<string> {
-  return fields.cachedMethods?.includes("OPTIONS") ? new Set(["GET", "HEAD", "OPTIONS"]) : DEFAULT_CACHED_METHODS;
+const WITH_OPTIONS: ReadonlySet<string> = new Set(["GET", "HEAD", "OPTIONS"]);
+
+function cachedMethodsOf(behaviour: BehaviourConfig): ReadonlySet<string> {
+  return behaviour.cachedMethods.includes("OPTIONS") ? WITH_OPTIONS : DEFAULT_CACHED_METHODS;
 }
 
-function computeSettings(behaviour: BehaviourConfig, policy: ManagedCachePolicy | undefined): CacheSettings | undefined {
-  const fields = behaviour as BehaviourConfig & CacheFields;
+function computeSettings(behaviour: BehaviourConfig, policy: CachePolicy | undefined): CacheSettings | undefined {
   if (behaviour.cachePolicyId) {
     if (!policy || policy.maxTtl === 0) return undefined;
     return {
@@ -80,14 +72,14 @@ function computeSettings(behaviour: BehaviourConfig, policy: ManagedCachePolicy 
       query: selection(policy.queryStrings),
       gzip: policy.gzip,
       brotli: policy.brotli,
-      cachedMethods: cachedMethodsOf(fields),
+      cachedMethods: cachedMethodsOf(behaviour),
     };
   }
   const legacy = behaviour.forwardedValues;
   if (!legacy || legacy.headers.includes("*")) return undefined;
-  const ttl = fields.legacyTtl ?? LEGACY_TTL;
+  const ttl = behaviour.legacyTtl ?? LEGACY_TTL_SECONDS;
   if (ttl.max === 0) return undefined;
-  const compress = fields.compress ?? false;
+  const compress = behaviour.compress;
   return {
     minTtl: ttl.min,
     defaultTtl: ttl.default,
@@ -97,6 +89,6 @@ function computeSettings(behaviour: BehaviourConfig, policy: ManagedCachePolicy 
     query: legacy.queryString ? ALL : NONE,
     gzip: compress,
     brotli: compress,
-    cachedMethods: cachedMethodsOf(fields),
+    cachedMethods: cachedMethodsOf(behaviour),
   };
 }

@@ -6,7 +6,8 @@ import { valuesOf } from "../events.js";
 import { contentLengthOf } from "../writer.js";
 import type { Upstream } from "../upstream.js";
 import type { EdgeCache } from "./edgeCache.js";
-import { DEFAULT_ERROR_CACHING_MIN_TTL, ttlOf, type ResponseCacheHeaders } from "./freshness.js";
+import { DEFAULT_ERROR_CACHING_MIN_TTL_SECONDS } from "../../limits.js";
+import { ttlOf, type ResponseCacheHeaders } from "./freshness.js";
 import { cacheKeyOf } from "./key.js";
 import { cacheSettingsOf } from "./policy.js";
 import { upstreamFromCache } from "./serveCached.js";
@@ -48,7 +49,7 @@ export async function lookupCache(x: Exchange): Promise<undefined> {
   const cache = x.settings.cache;
   if (!cache) return undefined;
   const method = x.req.method ?? "GET";
-  const settings = cacheSettingsOf(x.behaviour);
+  const settings = cacheSettingsOf(x.behaviour, x.target.policies);
   if (!settings || !settings.cachedMethods.has(method)) return undefined;
   const { key, path } = cacheKeyOf(x, settings);
   const ranged = header(x.request, "range") !== undefined;
@@ -185,6 +186,5 @@ function refreshedObject(x: Exchange, stale: CachedObject, notModifiedLines: rea
 /** ErrorCachingMinTTL of the CustomErrorResponse for this status, else CloudFront's 10 s. */
 function errorCachingMinTtl(x: Exchange, status: number): number {
   if (status < 400) return 0;
-  const custom = x.config.customErrorResponses.find((c) => c.errorCode === status) as { errorCachingMinTtl?: number } | undefined;
-  return custom?.errorCachingMinTtl ?? DEFAULT_ERROR_CACHING_MIN_TTL;
+  return x.config.customErrorResponses.find((c) => c.errorCode === status)?.errorCachingMinTtl ?? DEFAULT_ERROR_CACHING_MIN_TTL_SECONDS;
 }
