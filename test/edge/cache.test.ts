@@ -41,7 +41,7 @@ describe("the edge cache", () => {
     if (path === "/err") return { status: 503, body: "down" };
     if (path === "/teapot") return { status: 418, body: "teapot" };
     if (path === "/cookie") return { headers: { "set-cookie": "session=abc; Path=/" } };
-    if (path === "/slow") return { delayMs: 150 };
+    if (path === "/slow" || path === "/slow-inv") return { delayMs: 150 };
     if (path === "/legacy2/long") return { headers: { "cache-control": "max-age=3600" } };
     if (path === "/legacy2/short") return { headers: { "cache-control": "max-age=1" } };
     if (path === "/missing") return { status: 404, body: "not here" };
@@ -312,5 +312,14 @@ describe("the edge cache", () => {
     expect(xCache(await get("/inv/two"))).toBe("Miss from cloudfront");
     expect(xCache(await get("/q/inv?v=1"))).toBe("Miss from cloudfront");
     expect(t.server.app.edge.invalidate("EOTHERDISTRIBUTION", ["/*"])).toBe(0);
+  });
+
+  it("does not store a response fetched before an invalidation that came while it streamed", async () => {
+    const pending = get("/slow-inv");
+    while (o.count("/slow-inv") === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    t.server.app.edge.invalidate(distributionId, ["/slow-inv"]);
+    expect((await pending).status).toBe(200);
+    expect(xCache(await get("/slow-inv"))).toBe("Miss from cloudfront");
+    expect(xCache(await get("/slow-inv"))).toBe("Hit from cloudfront");
   });
 });

@@ -23,6 +23,10 @@ export interface Fill {
 export class EdgeCache {
   readonly store: CacheStore;
   private readonly fills = new Map<string, Fill>();
+  /** Bytes of origin bodies being collected for the store right now, at most the cache's size in all. */
+  private collecting = 0;
+  /** Bumped by each invalidation of a distribution: a response fetched before it is not stored after it. */
+  private readonly generations = new Map<string, number>();
 
   constructor(
     maxBytes: number | undefined,
@@ -42,6 +46,26 @@ export class EdgeCache {
   /** The Age header's value: seconds since the object was stored or revalidated, plus the origin's own Age. */
   ageOf(object: CachedObject): number {
     return Math.max(0, Math.floor((this.now() - object.storedAt) / 1000)) + object.initialAge;
+  }
+
+  /**
+   * Takes room for `bytes` more of a body being collected; false when the bodies in flight would hold more
+   * than the cache's size (that response is then passed on without being kept).
+   */
+  reserve(bytes: number): boolean {
+    if (this.collecting + bytes > this.store.maxBytes) return false;
+    this.collecting += bytes;
+    return true;
+  }
+
+  /** Gives back what reserve took, once the body is stored or abandoned. */
+  unreserve(bytes: number): void {
+    this.collecting -= bytes;
+  }
+
+  /** The distribution's invalidation count: a fill stores its object only if it has not moved since the fill began. */
+  generationOf(distributionId: string): number {
+    return this.generations.get(distributionId) ?? 0;
   }
 
   /** Waits for the fill in flight for this key, if there is one with room; false when there is none to wait for. */
@@ -77,6 +101,7 @@ export class EdgeCache {
    * compared as part of the path: `/a.jpg` does not remove `/a.jpg?v=2`, `/a.jpg*` does.
    */
   invalidate(distributionId: string, paths: readonly string[]): number {
+    this.generations.set(distributionId, this.generationOf(distributionId) + 1);
     const exact = new Set<string>();
     const prefixes: string[] = [];
     for (const path of paths) {

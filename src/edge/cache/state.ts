@@ -17,6 +17,8 @@ export interface CacheExchange {
   stale?: CachedObject;
   /** The request as the functions see it, while the origin gets a copy with the cache's own conditional headers. */
   viewerRequest?: FunctionRequest;
+  /** The distribution's invalidation count when the request looked the cache up. */
+  generation: number;
   /** The Age header of a response from the cache. */
   age?: number;
 }

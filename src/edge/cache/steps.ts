@@ -1,10 +1,9 @@
-import { Transform, pipeline } from "node:stream";
+import { Transform, pipeline, type Readable } from "node:stream";
 import type { FunctionRequest } from "../../runtime/event.js";
 import { emptyRecord } from "../../nullPrototype.js";
 import type { Exchange } from "../exchange.js";
 import { valuesOf } from "../events.js";
 import { contentLengthOf } from "../writer.js";
-import type { Upstream } from "../upstream.js";
 import type { EdgeCache } from "./edgeCache.js";
 import { DEFAULT_ERROR_CACHING_MIN_TTL_SECONDS } from "../../limits.js";
 import { ttlOf, type ResponseCacheHeaders } from "./freshness.js";
@@ -54,7 +53,7 @@ export async function lookupCache(x: Exchange): Promise<undefined> {
   const { key, path } = cacheKeyOf(x, settings);
   const ranged = header(x.request, "range") !== undefined;
   x.cacheKey = key;
-  x.cache = { settings, key, path, storable: method !== "HEAD" && !ranged };
+  x.cache = { settings, key, path, storable: method !== "HEAD" && !ranged, generation: cache.generationOf(x.target.view.id) };
   let object = cache.store.get(key);
   if (object && cache.isFresh(object)) return serveHit(x, cache, object, "Hit");
   if (await cache.follow(key)) {
@@ -110,7 +109,7 @@ export function storeInCache(x: Exchange): undefined {
   if (state.stale && reply.statusCode === 304) {
     reply.body.resume();
     const refreshed = refreshedObject(x, state.stale, reply.rawHeaders, now);
-    if (refreshed) cache.store.set(state.key, refreshed);
+    if (refreshed && cache.generationOf(x.target.view.id) === state.generation) cache.store.set(state.key, refreshed);
     release();
     return serveHit(x, cache, refreshed ?? state.stale, "RefreshHit");
   }
@@ -136,39 +135,53 @@ export function storeInCache(x: Exchange): undefined {
     ...(etag !== undefined ? { etag } : {}),
     ...(lastModified !== undefined ? { lastModified } : {}),
   };
-  x.upstream = { ...upstream, reply: { ...reply, body: collected(upstream, cache.store.maxObjectBytes, (body) => {
-    if (body) cache.store.set(state.key, { ...base, body });
+  const stored = (body: Buffer | undefined) => {
+    if (body && cache.generationOf(x.target.view.id) === state.generation) cache.store.set(state.key, { ...base, body });
     release();
-  }) } };
+  };
+  x.upstream = { ...upstream, reply: { ...reply, body: collected(upstream.reply.body, cache, stored) } };
   return undefined;
 }
 
 /**
  * The origin's body passed on unchanged while its chunks are kept; `done` gets the whole body when it ended
- * within the limit, undefined when it did not (too large, or cut off).
+ * within the per-object limit and the room for bodies in flight, undefined when it did not (too large, no
+ * room, or cut off). The body is never held back: collecting stops, passing on goes on.
  */
-function collected(upstream: Upstream, limit: number, done: (body: Buffer | undefined) => void): Transform {
+function collected(body: Readable, cache: EdgeCache, done: (body: Buffer | undefined) => void): Transform {
   const chunks: Buffer[] = [];
   let size = 0;
-  let over = false;
+  let kept = true;
+  let finished = false;
+  const finish = (whole: Buffer | undefined) => {
+    if (finished) return;
+    finished = true;
+    cache.unreserve(size);
+    chunks.length = 0;
+    done(whole);
+  };
   const tee = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
-      if (!over) {
-        size += chunk.byteLength;
-        if (size > limit) {
-          over = true;
+      if (kept) {
+        if (size + chunk.byteLength > cache.store.maxObjectBytes || !cache.reserve(chunk.byteLength)) {
+          kept = false;
+          cache.unreserve(size);
+          size = 0;
           chunks.length = 0;
-        } else chunks.push(chunk);
+        } else {
+          size += chunk.byteLength;
+          chunks.push(chunk);
+        }
       }
       callback(null, chunk);
     },
     flush(callback) {
-      done(over ? undefined : Buffer.concat(chunks, size));
+      finish(kept ? Buffer.concat(chunks, size) : undefined);
       callback();
     },
   });
-  pipeline(upstream.reply.body, tee, (error) => {
-    if (error) done(undefined);
+  pipeline(body, tee, (error) => {
+    if (error) finish(undefined);
   });
   return tee;
 }
