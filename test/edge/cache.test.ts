@@ -27,8 +27,10 @@ describe("the edge cache", () => {
   let domain: string;
   let distributionId: string;
   const clock = new FixedClock(new Date());
+  let flakyDown = false;
   const origin = startCountingOrigin((url) => {
     const path = url.split("?")[0]!;
+    if (path === "/h/flaky") return flakyDown ? { status: 503, body: "down" } : { headers: { "cache-control": "max-age=10", etag: '"f1"' } };
     if (path === "/h/maxage") return { headers: { "cache-control": "max-age=60", etag: '"m1"' } };
     if (path === "/h/smaxage") return { headers: { "cache-control": "s-maxage=100, max-age=10" } };
     if (path === "/h/nostore") return { headers: { "cache-control": "no-store" } };
@@ -187,6 +189,19 @@ describe("the edge cache", () => {
     expect(revalidation.headers["if-none-match"]).toBe('"m1"');
     expect(xCache(await get("/h/maxage"))).toBe("Hit from cloudfront");
     expect(o.count("/h/maxage")).toBe(2);
+  });
+
+  it("serves the stale object when the origin answers 5xx to its revalidation", async () => {
+    await get("/h/flaky");
+    flakyDown = true;
+    clock.advance(11_000);
+    const stale = await get("/h/flaky");
+    expect(stale.status).toBe(200);
+    expect(stale.body).toBe("body of /h/flaky");
+    expect(xCache(stale)).toBe("Hit from cloudfront");
+    expect(o.count("/h/flaky")).toBe(2);
+    flakyDown = false;
+    expect(xCache(await get("/h/flaky"))).toBe("RefreshHit from cloudfront");
   });
 
   it("TTLs: s-maxage over max-age; Expires; no-store and private not cached at MinTTL 0; DefaultTTL 0 without headers", async () => {

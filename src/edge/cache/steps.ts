@@ -113,6 +113,13 @@ export function storeInCache(x: Exchange): undefined {
     release();
     return serveHit(x, cache, refreshed ?? state.stale, "RefreshHit");
   }
+  // A 5xx while revalidating: the stale object is served (CloudFront Developer Guide, "How CloudFront processes
+  // HTTP 4xx and 5xx status codes from your origin": the requested object is in the edge cache).
+  if (state.stale && reply.statusCode >= 500) {
+    reply.body.resume();
+    release();
+    return serveHit(x, cache, state.stale, "Hit");
+  }
   const lines = upstream.lines;
   const ttl = ttlOf(reply.statusCode, cacheHeadersOf(lines), state.settings, errorCachingMinTtl(x, reply.statusCode), now);
   const etag = lineValue(lines, "etag");
