@@ -176,6 +176,16 @@ describe("the edge cache", () => {
     expect(xCache(await get("/q/o", { origin: "http://one.example", "x-other": "1" }))).toBe("Hit from cloudfront");
   });
 
+  it("keys on the normalised Accept-Encoding the policy enables: only viewers accepting the same of br/gzip share an object", async () => {
+    expect(xCache(await get("/enc", { "accept-encoding": "gzip" }))).toBe("Miss from cloudfront");
+    expect(xCache(await get("/enc", { "accept-encoding": "gzip;q=1.0, deflate" }))).toBe("Hit from cloudfront");
+    expect(xCache(await get("/enc", { "accept-encoding": "br, gzip" }))).toBe("Miss from cloudfront");
+    expect(xCache(await get("/enc", { "accept-encoding": "br" }))).toBe("Miss from cloudfront");
+    expect(xCache(await get("/enc", {}))).toBe("Miss from cloudfront");
+    expect(xCache(await get("/enc", { "accept-encoding": "deflate" }))).toBe("Hit from cloudfront");
+    expect(o.count("/enc")).toBe(4);
+  });
+
   it("legacy ForwardedValues: the whitelisted header is in the key, DefaultTTL (a day) applies without Cache-Control", async () => {
     expect(xCache(await get("/legacy/x", { "x-variant": "a" }))).toBe("Miss from cloudfront");
     expect(xCache(await get("/legacy/x", { "x-variant": "b" }))).toBe("Miss from cloudfront");

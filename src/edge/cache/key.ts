@@ -1,4 +1,3 @@
-import type { FunctionRequest } from "../../runtime/event.js";
 import { queryStringOf, valuesOf } from "../events.js";
 import type { Exchange } from "../exchange.js";
 import { normalisedAcceptEncoding, selects } from "../forwarding.js";
@@ -32,22 +31,25 @@ export function cacheKeyOf(x: Exchange, settings: CacheSettings): CacheKey {
   }
   const methodClass = x.req.method === "OPTIONS" ? "OPTIONS" : "GET";
   const path = query ? `${request.uri}?${query}` : request.uri;
-  const key = JSON.stringify([x.target.view.id, x.target.view.domainName, methodClass, path, headers, cookies, encodingForKey(request, settings)]);
+  const key = JSON.stringify([x.target.view.id, x.target.view.domainName, methodClass, path, headers, cookies, encodingForKey(x, settings)]);
   return { key, path };
 }
 
 /**
- * The encoding part of the key: what the viewer accepts of the encodings the policy enables, normalised as
- * CloudFront normalises Accept-Encoding (br before gzip). The viewer helper's negotiatedEncoding(x) in
- * compression.ts takes this place once it lands.
+ * The encoding part of the key: the encodings the viewer accepts, normalised as CloudFront normalises
+ * Accept-Encoding (only br and gzip count), among those the policy enables (legacy settings: both, as
+ * forwarding.ts forwards the normalised header). It is the accepted set, not one chosen encoding, so that two
+ * viewers share an object only when both can take whatever it is encoded with; it determines the encoding
+ * compressResponse negotiates (compression.ts's negotiatedEncoding), so compressed objects never mix. An
+ * HTTP/1.0 request has none (CloudFront removes its Accept-Encoding).
  */
-export function encodingForKey(request: FunctionRequest, settings: CacheSettings): string {
-  if (!settings.gzip && !settings.brotli) return "";
-  const entry = request.headers["accept-encoding"];
-  const accepted = entry ? normalisedAcceptEncoding(valuesOf(entry).join(",")) ?? "" : "";
-  if (settings.brotli && accepted.includes("br")) return "br";
-  if (settings.gzip && accepted.includes("gzip")) return "gzip";
-  return "";
+export function encodingForKey(x: Exchange, settings: CacheSettings): string {
+  if ((!settings.gzip && !settings.brotli) || x.req.httpVersion === "1.0") return "";
+  const entry = x.request.headers["accept-encoding"];
+  const accepted = entry ? (normalisedAcceptEncoding(valuesOf(entry).join(",")) ?? "") : "";
+  const br = settings.brotli && accepted.includes("br");
+  const gzip = settings.gzip && accepted.includes("gzip");
+  return br && gzip ? "br,gzip" : br ? "br" : gzip ? "gzip" : "";
 }
 
 /** The query strings the policy puts in the key, in the order the request has them (order matters to CloudFront). */

@@ -79,7 +79,6 @@ function computeSettings(behaviour: BehaviourConfig, policy: CachePolicy | undef
   if (!legacy || legacy.headers.includes("*")) return undefined;
   const ttl = behaviour.legacyTtl ?? LEGACY_TTL_SECONDS;
   if (ttl.max === 0) return undefined;
-  const compress = behaviour.compress;
   return {
     minTtl: ttl.min,
     defaultTtl: ttl.default,
@@ -87,8 +86,9 @@ function computeSettings(behaviour: BehaviourConfig, policy: CachePolicy | undef
     headers: legacy.headers,
     cookies: legacy.cookies === "all" ? ALL : legacy.cookies === "whitelist" ? { kind: "only", names: new Set(legacy.cookieNames) } : NONE,
     query: legacy.queryString ? ALL : NONE,
-    gzip: compress,
-    brotli: compress,
+    // The normalised Accept-Encoding always reaches the origin under legacy settings (forwarding.ts).
+    gzip: true,
+    brotli: true,
     cachedMethods: cachedMethodsOf(behaviour),
   };
 }
