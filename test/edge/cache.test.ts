@@ -1,4 +1,6 @@
 import { CreateDistributionCommand, type CacheBehavior } from "@aws-sdk/client-cloudfront";
+import { request } from "node:http";
+import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FixedClock } from "../../src/clock.js";
 import { createLiveFunction, http, startTestServer, type RawResponse, type TestServer } from "../helpers.js";
@@ -36,6 +38,7 @@ describe("the edge cache", () => {
   const origin = startCountingOrigin((url) => {
     const path = url.split("?")[0]!;
     if (path === "/h/flaky") return flakyDown ? { status: 503, body: "down" } : { headers: { "cache-control": "max-age=10", etag: '"f1"' } };
+    if (path.startsWith("/gz/")) return { body: "compress me ".repeat(200) };
     if (path === "/h/maxage") return { headers: { "cache-control": "max-age=60", etag: '"m1"' } };
     if (path === "/h/smaxage") return { headers: { "cache-control": "s-maxage=100, max-age=10" } };
     if (path === "/h/nostore") return { headers: { "cache-control": "no-store" } };
@@ -75,8 +78,9 @@ describe("the edge cache", () => {
           DefaultCacheBehavior: { TargetOriginId: "o", ViewerProtocolPolicy: "allow-all", CachePolicyId: CACHING_OPTIMIZED, FunctionAssociations: functions },
           CustomErrorResponses: { Quantity: 1, Items: [{ ErrorCode: 404, ErrorCachingMinTTL: 30 }] },
           CacheBehaviors: {
-            Quantity: 7,
+            Quantity: 8,
             Items: [
+              behaviour("/gz/*", { CachePolicyId: CACHING_OPTIMIZED, Compress: true }),
               behaviour("/legacy2/*", { ForwardedValues: { QueryString: false, Cookies: { Forward: "none" } }, MinTTL: 5, DefaultTTL: 20, MaxTTL: 30 }),
               behaviour("/opt/*", {
                 CachePolicyId: CACHING_OPTIMIZED,
@@ -184,6 +188,31 @@ describe("the edge cache", () => {
     expect(xCache(await get("/enc", {}))).toBe("Miss from cloudfront");
     expect(xCache(await get("/enc", { "accept-encoding": "deflate" }))).toBe("Hit from cloudfront");
     expect(o.count("/enc")).toBe(4);
+  });
+
+  it("keeps the compressed object (Compress): a gzip viewer gets it again from the cache, a viewer without gzip its own", async () => {
+    const bytes = (headers: Record<string, string>) =>
+      new Promise<{ headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
+        const target = new URL(t.url);
+        request({ host: target.hostname, port: target.port, path: "/gz/a", headers: { host: domain, ...headers } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (chunk: Buffer) => chunks.push(chunk));
+          res.on("end", () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+        })
+          .on("error", reject)
+          .end();
+      });
+    const first = await bytes({ "accept-encoding": "gzip" });
+    expect(first.headers["content-encoding"]).toBe("gzip");
+    const hit = await bytes({ "accept-encoding": "gzip" });
+    expect(hit.headers["x-cache"]).toBe("Hit from cloudfront");
+    expect(hit.headers["content-encoding"]).toBe("gzip");
+    expect(gunzipSync(hit.body).toString()).toBe("compress me ".repeat(200));
+    const plain = await bytes({});
+    expect(plain.headers["x-cache"]).toBe("Miss from cloudfront");
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    expect(plain.body.toString()).toBe("compress me ".repeat(200));
+    expect(o.count("/gz/a")).toBe(2);
   });
 
   it("legacy ForwardedValues: the whitelisted header is in the key, DefaultTTL (a day) applies without Cache-Control", async () => {

@@ -33,8 +33,9 @@ export async function startCountingOrigin(answers: (path: string) => Answer | un
         res.writeHead(304, { etag: headers.etag, ...(headers["cache-control"] ? { "cache-control": headers["cache-control"] } : {}) }).end();
         return;
       }
-      res.writeHead(answer.status ?? 200, { "content-type": "text/plain", ...headers });
-      res.end(req.method === "HEAD" ? undefined : (answer.body ?? `body of ${url}`));
+      const body = Buffer.from(answer.body ?? `body of ${url}`);
+      res.writeHead(answer.status ?? 200, { "content-type": "text/plain", "content-length": body.byteLength, ...headers });
+      res.end(req.method === "HEAD" ? undefined : body);
     };
     if (answer.delayMs) setTimeout(send, answer.delayMs);
     else send();
