@@ -220,10 +220,7 @@ export function composeApp(options: AppOptions): App {
   };
 }
 
-/**
- * The edge's cache drops what an invalidation's paths name (Edge.invalidate, COMMON interface 6).
- * INTERIM: guarded until the cache lands on main; then a plain `edge.invalidate(distributionId, paths)`.
- */
+/** The edge's cache drops what an invalidation's paths name (Edge.invalidate, COMMON interface 6). */
 function dropCached(edge: Edge, distributionId: string, paths: readonly string[]): void {
-  if ("invalidate" in edge && typeof edge.invalidate === "function") (edge.invalidate as (id: string, paths: readonly string[]) => number).call(edge, distributionId, paths);
+  edge.invalidate(distributionId, paths);
 }
