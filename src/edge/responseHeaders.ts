@@ -100,8 +100,7 @@ function responseHeadersPolicyOf(x: Exchange): ResponseHeadersPolicy | undefined
 
 /** Where the response came from, for Server-Timing (the cache step sets x.cacheResult on a hit). */
 function cacheResultOf(x: Exchange): ServerTimingFacts["cache"] {
-  const result = (x as Exchange & { cacheResult?: string }).cacheResult;
-  return result === "Hit" || result === "RefreshHit" ? result : "Miss";
+  return x.cacheResult ?? "Miss";
 }
 
 /** A header of the request as CloudFront processes it (after the viewer-request function). */
