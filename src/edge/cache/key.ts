@@ -1,3 +1,4 @@
+import { getOwn } from "../../nullPrototype.js";
 import { queryStringOf, valuesOf } from "../events.js";
 import type { Exchange } from "../exchange.js";
 import { normalisedAcceptEncoding, selects } from "../forwarding.js";
@@ -20,13 +21,13 @@ export function cacheKeyOf(x: Exchange, settings: CacheSettings): CacheKey {
   const request = x.request;
   const query = keyQuery(x, settings);
   const headers = settings.headers.map((name) => {
-    const entry = request.headers[name];
+    const entry = getOwn(request.headers, name);
     return entry ? valuesOf(entry).join(",") : "";
   });
   const cookies: string[] = [];
   if (settings.cookies.kind !== "none") {
     for (const name of Object.keys(request.cookies).sort()) {
-      if (selects(settings.cookies, name)) cookies.push(`${name}=${valuesOf(request.cookies[name]!).join(",")}`);
+      if (selects(settings.cookies, name)) cookies.push(`${name}=${valuesOf(getOwn(request.cookies, name)!).join(",")}`);
     }
   }
   const methodClass = x.req.method === "OPTIONS" ? "OPTIONS" : "GET";
@@ -45,7 +46,7 @@ export function cacheKeyOf(x: Exchange, settings: CacheSettings): CacheKey {
  */
 export function encodingForKey(x: Exchange, settings: CacheSettings): string {
   if ((!settings.gzip && !settings.brotli) || x.req.httpVersion === "1.0") return "";
-  const entry = x.request.headers["accept-encoding"];
+  const entry = getOwn(x.request.headers, "accept-encoding");
   const accepted = entry ? (normalisedAcceptEncoding(valuesOf(entry).join(",")) ?? "") : "";
   const br = settings.brotli && accepted.includes("br");
   const gzip = settings.gzip && accepted.includes("gzip");
