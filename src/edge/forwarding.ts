@@ -195,9 +195,16 @@ export function forwardsHeader(rules: ForwardingRules, name: string, method: str
   return !LEGACY_REMOVED.has(name) && !name.startsWith("cloudfront-");
 }
 
-/** CloudFront's normalised Accept-Encoding: `br,gzip`, `gzip` or `br`; undefined when neither is accepted. */
+/**
+ * CloudFront's normalised Accept-Encoding: `br,gzip`, `gzip` or `br`; undefined when neither is accepted. A
+ * coding with `q=0` is one the viewer refuses (RFC 9110 §12.5.3), so it does not count (AWS's pages do not say).
+ */
 export function normalisedAcceptEncoding(value: string): string | undefined {
-  const accepted = value.toLowerCase().split(",").map((part) => part.split(";")[0]!.trim());
+  const accepted = value
+    .toLowerCase()
+    .split(",")
+    .filter((part) => !/;\s*q\s*=\s*0(?:\.0{0,3})?\s*$/.test(part))
+    .map((part) => part.split(";")[0]!.trim());
   const br = accepted.includes("br");
   const gzip = accepted.includes("gzip");
   return br && gzip ? "br,gzip" : br ? "br" : gzip ? "gzip" : undefined;

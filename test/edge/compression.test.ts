@@ -140,6 +140,13 @@ describe("Compress (compressResponse)", () => {
     await untouched(hosts.policy, "html", "deflate, identity");
   });
 
+  it("takes an encoding with q=0 as refused", async () => {
+    await untouched(hosts.policy, "html", "gzip;q=0, br; q=0.000");
+    const res = await get(hosts.policy, "html", "br;q=0, gzip;q=0.5");
+    expect(res.headers["content-encoding"]).toBe("gzip");
+    expect(gunzipSync(res.body).equals(TEXT)).toBe(true);
+  });
+
   it("passes an origin's own encoding through untouched", async () => {
     const res = await get(hosts.policy, "encoded", "br");
     expect(res.headers["content-encoding"]).toBe("gzip");
