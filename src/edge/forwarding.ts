@@ -44,7 +44,7 @@ const cloudFrontNames = (values: NamedValues<string>) =>
   values.behavior === "whitelist" || values.behavior === "allViewerAndWhitelistCloudFront" ? values.names.map((n) => n.toLowerCase()).filter((n) => n.startsWith("cloudfront-")) : [];
 
 /** A managed policy's named values as a Selection (header names lower-case). */
-function selection(values: NamedValues<string>, lowerCase = false): Selection {
+export function selection(values: NamedValues<string>, lowerCase = false): Selection {
   const names = new Set(lowerCase ? values.names.map((n) => n.toLowerCase()) : values.names);
   switch (values.behavior) {
     case "none":

@@ -1,7 +1,7 @@
 import { LEGACY_TTL_SECONDS } from "../../limits.js";
 import type { BehaviourConfig } from "../../service/distributionConfig.js";
 import type { CachePolicy, PolicySet } from "../../service/policySet.js";
-import type { Selection } from "../forwarding.js";
+import { selection, type Selection } from "../forwarding.js";
 
 /**
  * What a behaviour caches by and for how long (CloudFront Developer Guide, "Understand the cache key" and
@@ -27,14 +27,6 @@ export interface CacheSettings {
 const NONE: Selection = { kind: "none" };
 const ALL: Selection = { kind: "all" };
 const DEFAULT_CACHED_METHODS: ReadonlySet<string> = new Set(["GET", "HEAD"]);
-
-/** A cache policy's named values as a Selection. */
-function selection(values: CachePolicy["cookies"]): Selection {
-  if (values.behavior === "none") return NONE;
-  if (values.behavior === "all") return ALL;
-  const names = new Set(values.names);
-  return values.behavior === "whitelist" ? { kind: "only", names } : { kind: "allExcept", names };
-}
 
 /** Settings computed once per behaviour and policy version (a custom policy updated is a new object). */
 const settingsByBehaviour = new WeakMap<BehaviourConfig, { policy: CachePolicy | undefined; settings: CacheSettings | undefined }>();
