@@ -13,7 +13,7 @@ module.exports = {
       comment: "The runtime is a library: it imports only its own files and the leaf modules at src/ (limits, clock, nullPrototype).",
       severity: "error",
       from: { path: room("runtime") },
-      to: { path: [room("(api|service|store|edge|cli)"), TOP] },
+      to: { path: [room("(api|service|store|edge|cli|iac)"), TOP] },
     },
     {
       name: "store-below-services",
@@ -42,6 +42,20 @@ module.exports = {
       severity: "error",
       from: { path: room("edge") },
       to: { path: [room("(api|store|cli)"), TOP] },
+    },
+    {
+      name: "iac-is-a-client",
+      comment: "edgelite up applies templates through the CloudFront API over HTTP, as an AWS client would: it reaches no room below the wire, only leaves and pure service helpers (import file parsing).",
+      severity: "error",
+      from: { path: room("iac") },
+      to: { path: [room("(api|store|edge|runtime)"), TOP] },
+    },
+    {
+      name: "only-the-cli-runs-iac",
+      comment: "edgelite up is a command: only the CLI imports src/iac.",
+      severity: "error",
+      from: { path: "^src/", pathNot: [room("(cli|iac)")] },
+      to: { path: room("iac") },
     },
     {
       name: "leaves-are-leaves",
