@@ -16,9 +16,10 @@ export const MAX_MANIFEST_BYTES = 16_777_216;
 export const MAX_NESTING_DEPTH = 128;
 /**
  * Values a YAML document may expand to, aliases included: a few `*alias` of `*alias` lists otherwise make
- * billions of nodes from a few hundred bytes ("billion laughs"). Four times the largest template's byte count.
+ * billions of nodes from a few hundred bytes ("billion laughs"). Without aliases a value takes at least two
+ * bytes (`1,`), so this is twice what the largest template can hold.
  */
-export const MAX_YAML_NODES = 4 * MAX_TEMPLATE_BYTES;
+export const MAX_YAML_NODES = MAX_TEMPLATE_BYTES;
 /** Intrinsic functions and condition references evaluated inside one another (no source; a chain of conditions counts). */
 export const MAX_EVALUATION_DEPTH = 256;
 /** Cloud assemblies inside cloud assemblies (CDK Stages) followed from the top manifest (no source). */

@@ -42,6 +42,8 @@ function fromJson(value: unknown, file: string, depth: number): TemplateValue {
   return record;
 }
 
+const SHORT_FORM_NAMES = [...YAML_SHORT_FORMS.keys()].map((short) => `!${short}`).join(", ");
+
 /** Every short form as a YAML custom tag, for scalars, sequences and mappings: the node is kept, and converted below. */
 const SHORT_FORM_TAGS: Tags = [...YAML_SHORT_FORMS.keys()].flatMap((name) => [
   { tag: `!${name}`, resolve: (value: string) => value },
@@ -60,6 +62,7 @@ export function parseYaml(text: string, file: string): TemplateValue {
     throw error;
   }
   const [problem] = [...document.errors, ...document.warnings];
+  if (problem?.code === "TAG_RESOLVE_FAILED") throw new IacError(`${file}: ${problem.message.trim()}\nCloudFormation's short forms are ${SHORT_FORM_NAMES}.`);
   if (problem) throw new IacError(`${file} is not valid YAML: ${problem.message.trim()}`);
   const reader = new YamlReader(document, file);
   return reader.read(document.contents, 0);
@@ -67,6 +70,8 @@ export function parseYaml(text: string, file: string): TemplateValue {
 
 class YamlReader {
   private nodes = 0;
+  /** Alias.resolve searches the whole document for its anchor: once per alias node, not once per expansion. */
+  private readonly aliases = new Map<unknown, unknown>();
 
   constructor(
     private readonly document: Document.Parsed,
@@ -77,7 +82,10 @@ class YamlReader {
     if (++this.nodes > MAX_YAML_NODES) throw new IacError(`${this.file}: the YAML expands to more than ${MAX_YAML_NODES} values (aliases of aliases?); refusing to read it.`);
     if (depth >= MAX_NESTING_DEPTH) throw tooDeep(this.file);
     if (node === null || node === undefined) return null;
-    if (isAlias(node)) return this.read(node.resolve(this.document), depth + 1);
+    if (isAlias(node)) {
+      if (!this.aliases.has(node)) this.aliases.set(node, node.resolve(this.document));
+      return this.read(this.aliases.get(node), depth + 1);
+    }
     const tag = (node as YamlNode).tag;
     const value = this.plain(node, depth);
     if (tag === undefined || !tag.startsWith("!") || tag.startsWith("!!")) return value;
@@ -102,7 +110,7 @@ class YamlReader {
   /** `!GetAtt A.B` is `{"Fn::GetAtt": ["A", "B"]}` (the logical id has no dot; the attribute may: `FunctionMetadata.FunctionARN`). */
   private longForm(shortName: string, value: TemplateValue): TemplateObject {
     const name = YAML_SHORT_FORMS.get(shortName);
-    if (name === undefined) throw new IacError(`${this.file}: unknown YAML tag !${shortName}; CloudFormation's short forms are ${[...YAML_SHORT_FORMS.keys()].map((short) => `!${short}`).join(", ")}.`);
+    if (name === undefined) throw new IacError(`${this.file}: unknown YAML tag !${shortName}; CloudFormation's short forms are ${SHORT_FORM_NAMES}.`);
     const record = emptyRecord<TemplateValue>();
     if (name === "Fn::GetAtt" && typeof value === "string") {
       const dot = value.indexOf(".");

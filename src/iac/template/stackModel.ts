@@ -80,6 +80,7 @@ export class StackModel {
     const resources = new Map<string, TemplateResource>();
     for (const [logicalId, entry] of resourcesSection) {
       const resource = readResource(logicalId, entry, problem);
+      if (parameters.has(logicalId)) throw problem(`${logicalId} is both a parameter and a resource; a logical id is unique within a template`);
       declared.set(logicalId, resource.type);
       if (resource.condition === undefined || conditions.holds(resource.condition, 0)) resources.set(logicalId, resource);
     }
