@@ -170,13 +170,12 @@ export class Evaluator {
   ref(target: string, depth: number): Evaluated {
     if (target === "AWS::NoValue") return NO_VALUE;
     const pseudo = this.scope.pseudo.get(target);
-    if (pseudo !== undefined) return pseudo;
+    if (pseudo !== undefined) return copyOf(pseudo);
     const parameter = this.scope.parameters.get(target);
     if (parameter !== undefined) {
       if ("missing" in parameter) throw new TemplateProblem(parameter.missing);
       return typeof parameter.value === "string" ? parameter.value : [...parameter.value];
     }
-    if (depth > MAX_EVALUATION_DEPTH) throw new TemplateProblem("too deep");
     return this.resources.ref(target);
   }
 
@@ -235,7 +234,8 @@ export class Evaluator {
     if (map === undefined && fallback === undefined) throw new TemplateProblem(`Fn::FindInMap: no mapping ${mapName} in Mappings`);
     const top = isTemplateObject(map) ? getOwn(map, topKey!) : undefined;
     const found = isTemplateObject(top ?? null) ? getOwn(top as TemplateObject, secondKey!) : undefined;
-    if (found !== undefined) return found;
+    // A mapping's values are data (never evaluated), copied so that no caller can change the template through them.
+    if (found !== undefined) return copyOf(found);
     if (fallback !== undefined) {
       const value = this.value(fallback, depth + 1);
       if (value === NO_VALUE) throw new TemplateProblem("Fn::FindInMap's DefaultValue is AWS::NoValue");
@@ -279,6 +279,15 @@ export class Evaluator {
     if (!Array.isArray(value)) throw new TemplateProblem(`${name} takes a list here, not ${kindOf(value)} (${preview(value)})`);
     return value;
   }
+}
+
+/** A deep copy (objects without a prototype). */
+function copyOf(value: TemplateValue): TemplateValue {
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map(copyOf);
+  const record = emptyRecord<TemplateValue>();
+  for (const [key, item] of Object.entries(value)) setOwn(record, key, copyOf(item));
+  return record;
 }
 
 /** A list item of Fn::Join, or a Fn::Sub variable: a string, or a number or boolean written as one. */

@@ -11,7 +11,7 @@ import { isTemplateObject } from "./values.js";
  * bounded. `file` names the template in messages.
  */
 export function parseTemplateText(text: string, file: string): TemplateObject {
-  const value = looksLikeJson(text) ? parseJson(text, file) : parseYaml(text, file);
+  const value = looksLikeJson(text) ? jsonOrFlowYaml(text, file) : parseYaml(text, file);
   if (!isTemplateObject(value)) throw new IacError(`${file}: a template is an object with a Resources section; this file holds ${value === null ? "nothing" : Array.isArray(value) ? "a list" : `a ${typeof value}`}.`);
   return value;
 }
@@ -19,6 +19,16 @@ export function parseTemplateText(text: string, file: string): TemplateObject {
 /** JSON is YAML too, but JSON.parse is faster and its messages name the offset; a template in JSON starts with `{`. */
 function looksLikeJson(text: string): boolean {
   return /^\s*\{/.test(text.replace(/^\uFEFF/, ""));
+}
+
+/** A `.json` file is JSON; another that starts with `{` may be YAML in flow style (`{Resources: {…}}`). */
+function jsonOrFlowYaml(text: string, file: string): TemplateValue {
+  try {
+    return parseJson(text, file);
+  } catch (error) {
+    if (file.toLowerCase().endsWith(".json") || !(error instanceof IacError) || !error.message.includes("is not valid JSON")) throw error;
+    return parseYaml(text, file);
+  }
 }
 
 /** Reads JSON with JSON.parse, then copies it into prototype-less objects, refusing deep nesting. */

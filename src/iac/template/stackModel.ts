@@ -33,7 +33,7 @@ export interface StackOutput {
 }
 
 /** `Ref` of an SSM-typed parameter whose value was not given, etc. is a problem only if something uses it. */
-type Problem = (message: string) => IacError;
+type Problem = (message: string, logicalId?: string) => IacError;
 
 /**
  * One stack's template, understood: its parameters resolved, conditions evaluated, the resources that exist
@@ -58,7 +58,7 @@ export class StackModel {
 
   static build(source: StackSource, options: StackModelOptions): StackModel {
     const { stackName, template } = source;
-    const problem: Problem = (message) => new IacError(`stack ${stackName} (${source.templateFile}): ${message}`);
+    const problem: Problem = (message, logicalId) => new IacError(`stack ${stackName} (${source.templateFile}): ${message}`, logicalId);
     const fail = (message: string) => problem(message);
     const sections = (name: string) => sectionOf(template, name, fail);
     const resourcesSection = sections("Resources");
@@ -80,7 +80,7 @@ export class StackModel {
     const resources = new Map<string, TemplateResource>();
     for (const [logicalId, entry] of resourcesSection) {
       const resource = readResource(logicalId, entry, problem);
-      if (parameters.has(logicalId)) throw problem(`${logicalId} is both a parameter and a resource; a logical id is unique within a template`);
+      if (parameters.has(logicalId)) throw problem(`${logicalId} is both a parameter and a resource; a logical id is unique within a template`, logicalId);
       declared.set(logicalId, resource.type);
       if (resource.condition === undefined || conditions.holds(resource.condition, 0)) resources.set(logicalId, resource);
     }
@@ -88,14 +88,14 @@ export class StackModel {
     for (const resource of resources.values()) {
       const found = new Set<string>();
       const where = `resource ${resource.logicalId}`;
-      const names = guard(problem, where, () => referencedNames(resource.properties, (name) => conditions.holds(name, 0)));
+      const names = guard(problem, where, () => referencedNames(resource.properties, (name) => conditions.holds(name, 0)), resource.logicalId);
       for (const name of names) {
         if (resources.has(name)) found.add(name);
-        else checkName(name, where, parameters, declared, problem);
+        else checkName(name, resource.logicalId, parameters, declared, problem);
       }
       for (const name of resource.dependsOn) {
         if (resources.has(name)) found.add(name);
-        else if (!declared.has(name)) throw problem(`resource ${resource.logicalId}: DependsOn ${name}, which is not a resource of this template`);
+        else if (!declared.has(name)) throw problem(`resource ${resource.logicalId}: DependsOn ${name}, which is not a resource of this template`, resource.logicalId);
       }
       found.delete(resource.logicalId);
       dependencies.set(resource.logicalId, found);
@@ -110,7 +110,7 @@ export class StackModel {
     const resource = this.resources.get(logicalId);
     if (resource === undefined) throw this.problem(`no resource ${logicalId} (or its Condition does not hold)`);
     const evaluator = new Evaluator(this.scope, this.lookup(attributes));
-    const value = guard(this.problem, `resource ${logicalId} (${resource.type})`, () => evaluator.value(resource.properties));
+    const value = guard(this.problem, `resource ${logicalId} (${resource.type})`, () => evaluator.value(resource.properties), logicalId);
     return isTemplateObject(value === NO_VALUE ? null : value) ? (value as TemplateObject) : emptyRecord<TemplateValue>();
   }
 
@@ -145,7 +145,7 @@ export class StackModel {
       if (this.resources.has(logicalId)) return;
       const type = this.declared.get(logicalId);
       if (type !== undefined) throw new TemplateProblem(`${what} ${logicalId}: its Condition does not hold, so it does not exist`);
-      throw new TemplateProblem(`${what} ${logicalId}: no parameter or resource of that name`);
+      throw new TemplateProblem(`${what} ${logicalId}: no ${what === "Ref" ? "parameter or resource" : "resource"} of that name`);
     };
     return {
       ref: (logicalId) => {
@@ -206,11 +206,11 @@ const conditionsReferToNoResource: ResourceLookup = {
 };
 
 /** Runs `work`, turning a TemplateProblem into an IacError that says where (stack, file, resource). */
-function guard<T>(problem: Problem, where: string, work: () => T): T {
+function guard<T>(problem: Problem, where: string, work: () => T, logicalId?: string): T {
   try {
     return work();
   } catch (error) {
-    if (error instanceof TemplateProblem) throw problem(`${where}: ${error.message}`);
+    if (error instanceof TemplateProblem) throw problem(`${where}: ${error.message}`, logicalId);
     throw error;
   }
 }
@@ -218,16 +218,16 @@ function guard<T>(problem: Problem, where: string, work: () => T): T {
 function readResource(logicalId: string, entry: TemplateValue, problem: Problem): TemplateResource {
   // "The logical ID must be alphanumeric (A-Za-z0-9) and unique within the template." (Resources section)
   if (!/^[A-Za-z0-9]{1,255}$/.test(logicalId)) throw problem(`resource ${JSON.stringify(logicalId.slice(0, 80))}: a logical id is 1 to 255 letters and digits`);
-  if (!isTemplateObject(entry)) throw problem(`resource ${logicalId} must be an object with a Type, not ${kindOf(entry)}`);
+  if (!isTemplateObject(entry)) throw problem(`resource ${logicalId} must be an object with a Type, not ${kindOf(entry)}`, logicalId);
   const type = getOwn(entry, "Type");
-  if (typeof type !== "string" || type === "") throw problem(`resource ${logicalId} has no Type`);
+  if (typeof type !== "string" || type === "") throw problem(`resource ${logicalId} has no Type`, logicalId);
   const properties = getOwn(entry, "Properties");
-  if (properties !== undefined && properties !== null && !isTemplateObject(properties)) throw problem(`resource ${logicalId}: Properties must be an object, not ${kindOf(properties)}`);
+  if (properties !== undefined && properties !== null && !isTemplateObject(properties)) throw problem(`resource ${logicalId}: Properties must be an object, not ${kindOf(properties)}`, logicalId);
   const dependsOnValue = getOwn(entry, "DependsOn");
   const dependsOn = dependsOnValue === undefined ? [] : typeof dependsOnValue === "string" ? [dependsOnValue] : dependsOnValue;
-  if (!Array.isArray(dependsOn) || dependsOn.some((item) => typeof item !== "string")) throw problem(`resource ${logicalId}: DependsOn is a logical id or a list of them, not ${preview(dependsOnValue)}`);
+  if (!Array.isArray(dependsOn) || dependsOn.some((item) => typeof item !== "string")) throw problem(`resource ${logicalId}: DependsOn is a logical id or a list of them, not ${preview(dependsOnValue)}`, logicalId);
   const condition = getOwn(entry, "Condition");
-  if (condition !== undefined && typeof condition !== "string") throw problem(`resource ${logicalId}: Condition names a condition, not ${kindOf(condition)}`);
+  if (condition !== undefined && typeof condition !== "string") throw problem(`resource ${logicalId}: Condition names a condition, not ${kindOf(condition)}`, logicalId);
   const metadata = getOwn(entry, "Metadata");
   return {
     logicalId,
@@ -239,11 +239,12 @@ function readResource(logicalId: string, entry: TemplateValue, problem: Problem)
   };
 }
 
-function checkName(name: string, where: string, parameters: ReadonlyMap<string, ParameterSlot>, declared: ReadonlyMap<string, string>, problem: Problem): void {
+function checkName(name: string, logicalId: string, parameters: ReadonlyMap<string, ParameterSlot>, declared: ReadonlyMap<string, string>, problem: Problem): void {
+  const where = `resource ${logicalId}`;
   if (parameters.has(name) || (PSEUDO_PARAMETERS as readonly string[]).includes(name)) return;
   // A resource whose Condition does not hold: an error only if the reference is evaluated (Fn::If branches were followed already).
-  if (declared.has(name)) throw problem(`${where} refers to ${name}, whose Condition does not hold, so it does not exist`);
-  throw problem(`${where} refers to ${name}, which is no parameter, pseudo parameter or resource of this template`);
+  if (declared.has(name)) throw problem(`${where} refers to ${name}, whose Condition does not hold, so it does not exist`, logicalId);
+  throw problem(`${where} refers to ${name}, which is no parameter, pseudo parameter or resource of this template`, logicalId);
 }
 
 /** The pseudo parameters (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/pseudo-parameter-reference.html). */

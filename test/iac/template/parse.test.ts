@@ -1,3 +1,5 @@
+import fc from "fast-check";
+import { stringify } from "yaml";
 import { describe, expect, it } from "vitest";
 import { IacError } from "../../../src/iac/types.js";
 import { MAX_NESTING_DEPTH, MAX_YAML_NODES } from "../../../src/iac/template/limits.js";
@@ -124,5 +126,24 @@ describe("parseTemplateText: JSON", () => {
       }
     }
     guard.check();
+  });
+});
+
+describe("parseTemplateText: any document", () => {
+  it("reads any JSON object, written as JSON or as YAML, to the same values", () => {
+    // Keys starting with "!" or holding anchors are quoted by the YAML writer; the values are data, not functions.
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 4 })), (document) => {
+        const expected = plain(document);
+        expect(plain(parseTemplateText(JSON.stringify(document), "t.json"))).toEqual(expected);
+        expect(plain(parseTemplateText(stringify(document), "t.yaml"))).toEqual(expected);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("reads YAML in flow style that starts with { when the file is not .json", () => {
+    expect(plain(parse("{Resources: {R: {Type: X, Properties: {A: !Ref B}}}}"))).toEqual({ Resources: { R: { Type: "X", Properties: { A: { Ref: "B" } } } } });
+    expect(() => parseTemplateText("{Resources: {}}", "t.json")).toThrow(/t.json is not valid JSON/);
   });
 });

@@ -184,6 +184,23 @@ Resources:
     expect(attempt("A: !Sub '${Nowhere}'")).toMatch(/refers to Nowhere, which is no parameter, pseudo parameter or resource/);
     expect(attempt("A: !If [NoSuchCondition, a, b]")).toMatch(/no condition NoSuchCondition/);
     expect(attempt("A: !Split ['', abc]")).toMatch(/delimiter that is not empty/);
+    const error = (() => {
+      try {
+        properties("A: !Select [5, [a]]");
+      } catch (caught) {
+        return caught as IacError;
+      }
+    })();
+    expect(error?.logicalId).toBe("R");
+  });
+
+  it("gives copies: changing resolved properties changes neither the mappings nor the next resolution", () => {
+    const built = model("Mappings:\n  M:\n    K:\n      V: { list: [1] }\nResources:\n  R:\n    Type: T\n    Properties:\n      A: !FindInMap [M, K, V]\n      N: !Ref AWS::NotificationARNs\n      S: { nested: [x] }\n");
+    const first = built.resolve("R", applied) as { A: { list: number[] }; N: string[]; S: { nested: string[] } };
+    first.A.list.push(2);
+    first.N.push("arn");
+    first.S.nested.push("y");
+    expect(plain(built.resolve("R", applied))).toEqual({ A: { list: [1] }, N: [], S: { nested: ["x"] } });
   });
 
   it("refuses functions nested beyond the bound, and condition chains beyond it, without overflowing the stack", () => {
