@@ -85,13 +85,17 @@ export class StackModel {
       if (resource.condition === undefined || conditions.holds(resource.condition, 0)) resources.set(logicalId, resource);
     }
     const dependencies = new Map<string, Set<string>>();
+    const generated = usesSamTransform(template) ? new Map<string, TemplateResource>() : undefined;
     for (const resource of resources.values()) {
       const found = new Set<string>();
       const where = `resource ${resource.logicalId}`;
       const names = guard(problem, where, () => referencedNames(resource.properties, (name) => conditions.holds(name, 0)), resource.logicalId);
       for (const name of names) {
         if (resources.has(name)) found.add(name);
-        else checkName(name, resource.logicalId, parameters, declared, problem);
+        else if (generated !== undefined && isSamGenerated(name, parameters, declared)) {
+          if (!generated.has(name)) generated.set(name, samGeneratedResource(name, resources));
+          found.add(name);
+        } else checkName(name, resource.logicalId, parameters, declared, problem);
       }
       for (const name of resource.dependsOn) {
         if (resources.has(name)) found.add(name);
@@ -99,6 +103,10 @@ export class StackModel {
       }
       found.delete(resource.logicalId);
       dependencies.set(resource.logicalId, found);
+    }
+    for (const [logicalId, resource] of generated ?? []) {
+      resources.set(logicalId, resource);
+      dependencies.set(logicalId, new Set());
     }
     const order = guard(problem, "Resources", () => dependencyOrder(dependencies));
     const outputs = sections("Outputs");
@@ -245,6 +253,35 @@ function checkName(name: string, logicalId: string, parameters: ReadonlyMap<stri
   // A resource whose Condition does not hold: an error only if the reference is evaluated (Fn::If branches were followed already).
   if (declared.has(name)) throw problem(`${where} refers to ${name}, whose Condition does not hold, so it does not exist`, logicalId);
   throw problem(`${where} refers to ${name}, which is no parameter, pseudo parameter or resource of this template`, logicalId);
+}
+
+/** The AWS SAM transform, which `up` does not run: its resources are not emulated, those it would generate are stood in for. */
+const SAM_TRANSFORM = "AWS::Serverless-2016-10-31";
+
+function usesSamTransform(template: TemplateObject): boolean {
+  const transform = getOwn(template, "Transform");
+  return transform === SAM_TRANSFORM || (Array.isArray(transform) && transform.includes(SAM_TRANSFORM));
+}
+
+/** A name a SAM template may refer to without declaring it: a resource the transform generates (ServerlessRestApi, MyFunctionRole). */
+function isSamGenerated(name: string, parameters: ReadonlyMap<string, ParameterSlot>, declared: ReadonlyMap<string, string>): boolean {
+  return /^[A-Za-z0-9]{1,255}$/.test(name) && !parameters.has(name) && !declared.has(name);
+}
+
+/**
+ * The generated resource a SAM template refers to
+ * (https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-generated-resources.html),
+ * typed after its documented LogicalId where the name says it, `AWS::Serverless::Generated` otherwise.
+ */
+function samGeneratedResource(logicalId: string, resources: ReadonlyMap<string, TemplateResource>): TemplateResource {
+  const owner = (suffix: string) => logicalId.endsWith(suffix) && resources.get(logicalId.slice(0, -suffix.length))?.type.startsWith("AWS::Serverless::");
+  const type =
+    logicalId === "ServerlessRestApi" ? "AWS::ApiGateway::RestApi"
+    : logicalId === "ServerlessHttpApi" ? "AWS::ApiGatewayV2::Api"
+    : owner("Role") ? "AWS::IAM::Role"
+    : owner("Stage") ? "AWS::ApiGateway::Stage"
+    : "AWS::Serverless::Generated";
+  return { logicalId, type, properties: emptyRecord<TemplateValue>(), dependsOn: [] };
 }
 
 /** The pseudo parameters (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/pseudo-parameter-reference.html). */

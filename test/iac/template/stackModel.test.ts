@@ -329,6 +329,33 @@ Outputs:
     ]);
   });
 
+  it("a SAM template may refer to the resources its transform generates; they are resources without properties", () => {
+    const sam = (transform: string) => `
+Transform: ${transform}
+Resources:
+  Api:
+    Type: AWS::Serverless::Function
+  Dist:
+    Type: AWS::CloudFront::Distribution
+    Properties:
+      Origin: !Sub '\${ServerlessRestApi}.execute-api.\${AWS::Region}.\${AWS::URLSuffix}'
+      Role: !GetAtt ApiRole.Arn
+      Other: !Ref SomethingElse
+`;
+    const built = model(sam("AWS::Serverless-2016-10-31"));
+    expect(built.order).toEqual(["Api", "ServerlessRestApi", "ApiRole", "SomethingElse", "Dist"]);
+    expect([...built.resources.values()].map((resource) => [resource.logicalId, resource.type])).toEqual([
+      ["Api", "AWS::Serverless::Function"],
+      ["Dist", "AWS::CloudFront::Distribution"],
+      ["ServerlessRestApi", "AWS::ApiGateway::RestApi"],
+      ["ApiRole", "AWS::IAM::Role"],
+      ["SomethingElse", "AWS::Serverless::Generated"],
+    ]);
+    expect(plain(built.resolve("ServerlessRestApi", applied))).toEqual({});
+    expect(plain(built.resolve("Dist", applied))).toMatchObject({ Origin: "ref:ServerlessRestApi.execute-api.eu-west-1.amazonaws.com", Role: "ApiRole.Arn" });
+    expect(() => model(sam("[AWS::LanguageExtensions]"))).toThrow(/refers to ServerlessRestApi, which is no parameter/);
+  });
+
   it("refuses templates without Resources, with too many, or with logical ids that are not alphanumeric", () => {
     expect(() => model("Parameters: {}\n")).toThrow(/no Resources section/);
     expect(() => model("Resources:\n  bad-id:\n    Type: T\n")).toThrow(/a logical id is 1 to 255 letters and digits/);
