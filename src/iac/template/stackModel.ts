@@ -65,7 +65,7 @@ export class StackModel {
     if (getOwn(template, "Resources") === undefined) throw problem("the template has no Resources section");
     if (resourcesSection.size > MAX_RESOURCES) throw problem(`${resourcesSection.size} resources; a template holds at most ${MAX_RESOURCES}`);
     const parameters = resolveParameters(sections("Parameters"), options.parameters, fail);
-    const conditions = new ConditionTable(sections("Conditions"), problem);
+    const conditions = new ConditionTable(sections("Conditions"));
     const scope: EvaluationScope = {
       pseudo: pseudoParameters(stackName, options.region, options.accountId),
       parameters,
@@ -82,7 +82,8 @@ export class StackModel {
       const resource = readResource(logicalId, entry, problem);
       if (parameters.has(logicalId)) throw problem(`${logicalId} is both a parameter and a resource; a logical id is unique within a template`, logicalId);
       declared.set(logicalId, resource.type);
-      if (resource.condition === undefined || conditions.holds(resource.condition, 0)) resources.set(logicalId, resource);
+      const exists = resource.condition === undefined || guard(problem, `resource ${logicalId}`, () => conditions.holds(resource.condition!, 0), logicalId);
+      if (exists) resources.set(logicalId, resource);
     }
     const dependencies = new Map<string, Set<string>>();
     const generated = usesSamTransform(template) ? new Map<string, TemplateResource>() : undefined;
@@ -178,10 +179,7 @@ class ConditionTable {
   private readonly evaluating: string[] = [];
   private evaluator: Evaluator | undefined;
 
-  constructor(
-    private readonly declarations: ReadonlyMap<string, TemplateValue>,
-    private readonly problem: Problem,
-  ) {}
+  constructor(private readonly declarations: ReadonlyMap<string, TemplateValue>) {}
 
   bind(evaluator: Evaluator): void {
     this.evaluator = evaluator;
@@ -191,13 +189,17 @@ class ConditionTable {
     const known = this.results.get(name);
     if (known !== undefined) return known;
     const declaration = this.declarations.get(name);
-    if (declaration === undefined) throw this.problem(`no condition ${name} in the Conditions section`);
-    if (this.evaluating.includes(name)) throw this.problem(`circular conditions: ${[...this.evaluating.slice(this.evaluating.indexOf(name)), name].join(" → ")}`);
+    if (declaration === undefined) throw new TemplateProblem(`no condition ${name} in the Conditions section`);
+    if (this.evaluating.includes(name)) throw new TemplateProblem(`circular conditions: ${[...this.evaluating.slice(this.evaluating.indexOf(name)), name].join(" → ")}`);
     this.evaluating.push(name);
     try {
-      const result = guard(this.problem, `condition ${name}`, () => this.evaluator!.condition(declaration, depth + 1));
+      const result = this.evaluator!.condition(declaration, depth + 1);
       this.results.set(name, result);
       return result;
+    } catch (error) {
+      // The innermost condition says what is wrong; the ones around it only pass it on.
+      if (error instanceof TemplateProblem && !error.message.startsWith("condition ") && !error.message.startsWith("circular conditions")) throw new TemplateProblem(`condition ${name}: ${error.message}`);
+      throw error;
     } finally {
       this.evaluating.pop();
     }

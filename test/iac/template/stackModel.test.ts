@@ -301,7 +301,10 @@ Resources:
 `;
     expect(() => model(cycle)).toThrow(/circular dependency between resources: A → B → C → A/);
     expect(() => model("Resources:\n  A:\n    Type: T\n    DependsOn: Ghost\n")).toThrow(/DependsOn Ghost, which is not a resource/);
-    expect(() => model("Conditions:\n  X: !Condition Y\n  Y: !Not [!Condition X]\nResources:\n  A:\n    Type: T\n    Condition: X\n")).toThrow(/circular conditions: X → Y → X/);
+    expect(() => model("Conditions:\n  X: !Condition Y\n  Y: !Not [!Condition X]\nResources:\n  A:\n    Type: T\n    Condition: X\n")).toThrow(/resource A: circular conditions: X → Y → X/);
+    expect(() => model("Conditions:\n  X: !Condition Y\n  Y: !Equals [!Ref A, a]\nResources:\n  A:\n    Type: T\n    Condition: X\n")).toThrow(/resource A: condition Y: Ref A: conditions may refer to parameters, pseudo parameters and mappings only/);
+    expect(() => model("Resources:\n  A:\n    Type: T\n    Condition: Ghost\n")).toThrow(/resource A: no condition Ghost in the Conditions section/);
+    expect(() => model("Conditions:\n  X: !Equals [a]\nResources:\n  A:\n    Type: T\n    Condition: X\n")).toThrow(/condition X: Fn::Equals takes a list of 2 items/);
   });
 
   it("outputs: values, export names, descriptions, conditions; one that cannot be evaluated carries its error", () => {
