@@ -100,7 +100,10 @@ export class StackModel {
       }
       for (const name of resource.dependsOn) {
         if (resources.has(name)) found.add(name);
-        else if (!declared.has(name)) throw problem(`resource ${resource.logicalId}: DependsOn ${name}, which is not a resource of this template`, resource.logicalId);
+        else if (generated !== undefined && isSamGenerated(name, parameters, declared)) {
+          if (!generated.has(name)) generated.set(name, samGeneratedResource(name, resources));
+          found.add(name);
+        } else if (!declared.has(name)) throw problem(`resource ${resource.logicalId}: DependsOn ${name}, which is not a resource of this template`, resource.logicalId);
       }
       found.delete(resource.logicalId);
       dependencies.set(resource.logicalId, found);
@@ -226,6 +229,7 @@ function guard<T>(problem: Problem, where: string, work: () => T, logicalId?: st
 }
 
 function readResource(logicalId: string, entry: TemplateValue, problem: Problem): TemplateResource {
+  if (logicalId.startsWith("Fn::ForEach")) throw problem(`${logicalId.slice(0, 80)}: Fn::ForEach (the AWS::LanguageExtensions transform) is not evaluated by edgelite up; write the resources out, or synthesize them with the CDK`);
   // "The logical ID must be alphanumeric (A-Za-z0-9) and unique within the template." (Resources section)
   if (!/^[A-Za-z0-9]{1,255}$/.test(logicalId)) throw problem(`resource ${JSON.stringify(logicalId.slice(0, 80))}: a logical id is 1 to 255 letters and digits`);
   if (!isTemplateObject(entry)) throw problem(`resource ${logicalId} must be an object with a Type, not ${kindOf(entry)}`, logicalId);

@@ -357,12 +357,15 @@ Resources:
     expect(plain(built.resolve("ServerlessRestApi", applied))).toEqual({});
     expect(plain(built.resolve("Dist", applied))).toMatchObject({ Origin: "ref:ServerlessRestApi.execute-api.eu-west-1.amazonaws.com", Role: "ApiRole.Arn" });
     expect(() => model(sam("[AWS::LanguageExtensions]"))).toThrow(/refers to ServerlessRestApi, which is no parameter/);
+    const dependsOn = model("Transform: AWS::Serverless-2016-10-31\nResources:\n  Dist:\n    Type: T\n    DependsOn: ServerlessHttpApi\n");
+    expect(dependsOn.order).toEqual(["ServerlessHttpApi", "Dist"]);
   });
 
   it("refuses templates without Resources, with too many, or with logical ids that are not alphanumeric", () => {
     expect(() => model("Parameters: {}\n")).toThrow(/no Resources section/);
     expect(() => model("Resources:\n  bad-id:\n    Type: T\n")).toThrow(/a logical id is 1 to 255 letters and digits/);
     expect(() => model("Resources:\n  A: 5\n")).toThrow(/must be an object with a Type/);
+    expect(() => model("Resources:\n  'Fn::ForEach::Topics': [x, [a], {}]\n")).toThrow(/Fn::ForEach .* is not evaluated by edgelite up/);
     const many = Array.from({ length: 501 }, (_, index) => `  R${index}:\n    Type: T`).join("\n");
     expect(() => model(`Resources:\n${many}\n`)).toThrow(/501 resources; a template holds at most 500/);
   });
