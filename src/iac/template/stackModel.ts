@@ -85,33 +85,7 @@ export class StackModel {
       const exists = resource.condition === undefined || guard(problem, `resource ${logicalId}`, () => conditions.holds(resource.condition!, 0), logicalId);
       if (exists) resources.set(logicalId, resource);
     }
-    const dependencies = new Map<string, Set<string>>();
-    const generated = usesSamTransform(template) ? new Map<string, TemplateResource>() : undefined;
-    for (const resource of resources.values()) {
-      const found = new Set<string>();
-      const where = `resource ${resource.logicalId}`;
-      const names = guard(problem, where, () => referencedNames(resource.properties, (name) => conditions.holds(name, 0)), resource.logicalId);
-      for (const name of names) {
-        if (resources.has(name)) found.add(name);
-        else if (generated !== undefined && isSamGenerated(name, parameters, declared)) {
-          if (!generated.has(name)) generated.set(name, samGeneratedResource(name, resources));
-          found.add(name);
-        } else checkName(name, resource.logicalId, parameters, declared, problem);
-      }
-      for (const name of resource.dependsOn) {
-        if (resources.has(name)) found.add(name);
-        else if (generated !== undefined && isSamGenerated(name, parameters, declared)) {
-          if (!generated.has(name)) generated.set(name, samGeneratedResource(name, resources));
-          found.add(name);
-        } else if (!declared.has(name)) throw problem(`resource ${resource.logicalId}: DependsOn ${name}, which is not a resource of this template`, resource.logicalId);
-      }
-      found.delete(resource.logicalId);
-      dependencies.set(resource.logicalId, found);
-    }
-    for (const [logicalId, resource] of generated ?? []) {
-      resources.set(logicalId, resource);
-      dependencies.set(logicalId, new Set());
-    }
+    const dependencies = dependenciesOf(resources, { declared, parameters, conditions, problem, sam: usesSamTransform(template) });
     const order = guard(problem, "Resources", () => dependencyOrder(dependencies));
     const outputs = sections("Outputs");
     return new StackModel(stackName, source.templateFile, resources, order, new Set(parameters.keys()), declared, outputs, scope, problem);
@@ -174,6 +148,49 @@ export class StackModel {
       },
     };
   }
+}
+
+interface DependencyContext {
+  readonly declared: ReadonlyMap<string, string>;
+  readonly parameters: ReadonlyMap<string, ParameterSlot>;
+  readonly conditions: ConditionTable;
+  readonly problem: Problem;
+  /** The SAM transform: names no resource declares are the resources it would generate, added to `resources`. */
+  readonly sam: boolean;
+}
+
+/** What each resource waits for (Ref, Fn::GetAtt, Fn::Sub and DependsOn on other resources); names that exist nowhere are refused. */
+function dependenciesOf(resources: Map<string, TemplateResource>, context: DependencyContext): Map<string, Set<string>> {
+  const { declared, parameters, conditions, problem } = context;
+  const dependencies = new Map<string, Set<string>>();
+  const generated = new Map<string, TemplateResource>();
+  /** Whether `name` is a resource to wait for; otherwise it must be a parameter or pseudo parameter. */
+  const isResource = (name: string) => {
+    if (resources.has(name) || generated.has(name)) return true;
+    if (!context.sam || !isSamGenerated(name, parameters, declared)) return false;
+    generated.set(name, samGeneratedResource(name, resources));
+    return true;
+  };
+  for (const resource of resources.values()) {
+    const found = new Set<string>();
+    const { logicalId } = resource;
+    const names = guard(problem, `resource ${logicalId}`, () => referencedNames(resource.properties, (name) => conditions.holds(name, 0)), logicalId);
+    for (const name of names) {
+      if (isResource(name)) found.add(name);
+      else checkName(name, logicalId, parameters, declared, problem);
+    }
+    for (const name of resource.dependsOn) {
+      if (isResource(name)) found.add(name);
+      else if (!declared.has(name)) throw problem(`resource ${logicalId}: DependsOn ${name}, which is not a resource of this template`, logicalId);
+    }
+    found.delete(logicalId);
+    dependencies.set(logicalId, found);
+  }
+  for (const [logicalId, resource] of generated) {
+    resources.set(logicalId, resource);
+    dependencies.set(logicalId, new Set());
+  }
+  return dependencies;
 }
 
 /** Conditions, evaluated once each, in any order; a condition that names itself through others is a cycle. */
