@@ -1,4 +1,5 @@
-import { getOwn } from "../../nullPrototype.js";
+import { createContext, Script, type Context } from "node:vm";
+import { emptyRecord, getOwn } from "../../nullPrototype.js";
 import type { TemplateObject, TemplateValue } from "../types.js";
 import { MAX_PARAMETER_VALUE_BYTES } from "./limits.js";
 import { isTemplateObject, kindOf } from "./values.js";
@@ -98,17 +99,25 @@ function numberOf(declaration: TemplateObject, key: string): number | undefined 
   return Number.isFinite(number) ? number : undefined;
 }
 
-/** "the pattern must match the entire parameter value provided" (AllowedPattern). */
+/**
+ * "the pattern must match the entire parameter value provided" (AllowedPattern). The pattern is the template's,
+ * and a pattern such as `(a+)+` takes exponential time on some values: it runs in a vm context with a timeout,
+ * which interrupts a regular expression mid-match.
+ */
 function wholeMatch(pattern: string, value: string, name: string, fail: (message: string) => Error): boolean {
-  let expression: RegExp;
+  const context = patternContext ?? (patternContext = createContext(emptyRecord<unknown>()));
+  context.pattern = `^(?:${pattern})$`;
+  context.value = value;
   try {
-    expression = new RegExp(`^(?:${pattern})$`, "u");
-  } catch {
-    try {
-      expression = new RegExp(`^(?:${pattern})$`);
-    } catch (error) {
-      throw fail(`parameter ${name}: AllowedPattern ${pattern} is not a regular expression (${error instanceof Error ? error.message : String(error)})`);
-    }
+    return PATTERN_TEST.runInContext(context, { timeout: PATTERN_TIMEOUT_MS }) === true;
+  } catch (error) {
+    if ((error as { code?: unknown }).code === "ERR_SCRIPT_EXECUTION_TIMEOUT") throw fail(`parameter ${name}: AllowedPattern ${pattern} took more than ${PATTERN_TIMEOUT_MS} ms on the value; simplify the pattern`);
+    throw fail(`parameter ${name}: AllowedPattern ${pattern} is not a regular expression (${error instanceof Error ? error.message : String(error)})`);
   }
-  return expression.test(value);
 }
+
+/** How long an AllowedPattern may take on one value (no source: a sane pattern takes microseconds). */
+const PATTERN_TIMEOUT_MS = 250;
+/** CloudFormation's patterns are Java's; JavaScript's `u` mode reads the common ones alike, plain mode the rest. */
+const PATTERN_TEST = new Script("(() => { let re; try { re = new RegExp(pattern, 'u'); } catch { re = new RegExp(pattern); } return re.test(value); })()");
+let patternContext: Context | undefined;

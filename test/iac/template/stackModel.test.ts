@@ -241,6 +241,9 @@ describe("StackModel: parameters", () => {
     expect(() => value("Type: String\nAllowedValues: [a]\nConstraintDescription: must be a", "z")).toThrow(/parameter P: must be a$/);
     expect(() => value("Type: String\nAllowedPattern: '('", "x")).toThrow(/AllowedPattern \( is not a regular expression/);
     expect(() => value("Type: Strin", "x")).toThrow(/unknown Type Strin/);
+    const started = Date.now();
+    expect(() => value("Type: String\nAllowedPattern: '(a+)+'", `${"a".repeat(40)}!`)).toThrow(/AllowedPattern \(a\+\)\+ took more than 250 ms/);
+    expect(Date.now() - started).toBeLessThan(5_000);
     expect(() => value("Type: String", "x".repeat(4097))).toThrow(/at most 4096 bytes/);
   });
 
