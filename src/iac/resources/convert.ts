@@ -72,8 +72,13 @@ export function toApiShape(value: TemplateValue, shapeName: string, where: Conve
 function toStructure(value: TemplateValue, shapeName: string, shape: ApiStructure, where: ConvertAt): ApiObject {
   const wrapper = isQuantityWrapper(shape);
   // CloudFormation's plain list for a { Quantity, Items } wrapper.
-  const written: TemplateValue = wrapper && Array.isArray(value) ? Object.assign(Object.create(null) as TemplateObject, { Items: value }) : value;
+  const fromList = wrapper && Array.isArray(value);
+  const written: TemplateValue = fromList ? Object.assign(Object.create(null) as TemplateObject, { Items: value }) : value;
   if (!isTemplateObject(written)) throw propertyError(where, `must be ${wrapper ? "a list" : "an object"} (it is ${describe(written)}).`);
+  // A wrapper is a list, or an object of its members (`{ Items }` in ResponseHeadersPolicy, OriginGroups, GeoRestriction).
+  if (wrapper && !Object.keys(written).some((key) => memberShape(shape, renameOf(shapeName, key)) !== undefined)) {
+    throw propertyError(where, `must be a list (it is ${describe(written)}).`);
+  }
   const rewrite = REWRITES.get(shapeName);
   const source = rewrite ? rewrite(written, where) : written;
   const out: ApiObject = {};
@@ -85,7 +90,9 @@ function toStructure(value: TemplateValue, shapeName: string, shape: ApiStructur
     const target = memberShape(shape, member);
     if (target === undefined) throw propertyError(child(where, key), `is not a property of ${where.path} (${knownNames(shapeName, shape)}).`);
     if (Object.hasOwn(out, member)) throw propertyError(child(where, key), `gives ${member} a second time; give it once.`);
-    out[member] = toApiShape(item, target, child(where, key));
+    // A wrapper written as a list: its items are where the template has them (Origins[0], not Origins.Items[0]).
+    const itemWhere = fromList && member === "Items" ? where : child(where, key);
+    out[member] = toApiShape(item, target, itemWhere);
   }
   for (const member of shape.required ?? []) {
     if (Object.hasOwn(out, member)) continue;
