@@ -22,20 +22,20 @@ export function renameOf(shapeName: string, cfnName: string): string {
 }
 
 /**
- * Values for members the API requires and CloudFormation lets a template leave out, as CloudFormation
- * documents its defaults (or, where it documents none, the value that means "not set").
+ * Values for members the API needs (its model, or its reference where the model is silent: LoggingConfig) and
+ * CloudFormation lets a template leave out, as CloudFormation documents its defaults (or, where it documents
+ * none, the value that means "not set"). By API shape: member → value.
  */
-export const REQUIRED_DEFAULTS: ReadonlyMap<string, ApiValue> = new Map<string, ApiValue>([
-  ["DistributionConfig.Comment", ""],
-  ["FunctionConfig.Comment", ""],
-  ["S3OriginConfig.OriginAccessIdentity", ""],
-  ["CustomOriginConfig.HTTPPort", 80],
-  ["CustomOriginConfig.HTTPSPort", 443],
-  ["LoggingConfig.Enabled", true],
-  ["LoggingConfig.IncludeCookies", false],
-  ["LoggingConfig.Prefix", ""],
-  ["ForwardedValues.Cookies", { Forward: "none" }],
-]);
+export const MEMBER_DEFAULTS: ReadonlyMap<string, ReadonlyMap<string, ApiValue>> = new Map(
+  Object.entries({
+    DistributionConfig: { Comment: "" },
+    FunctionConfig: { Comment: "" },
+    S3OriginConfig: { OriginAccessIdentity: "" },
+    CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443 },
+    LoggingConfig: { Enabled: true, IncludeCookies: false, Prefix: "" },
+    ForwardedValues: { Cookies: { Forward: "none" } },
+  } satisfies Record<string, Record<string, ApiValue>>).map(([shape, members]) => [shape, new Map(Object.entries(members))]),
+);
 
 /** Reshapes a CloudFormation object (still in CloudFormation's names) where its structure differs from the API's. */
 export type Rewrite = (value: TemplateObject, where: ConvertAt) => TemplateObject;

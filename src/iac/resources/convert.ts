@@ -1,6 +1,6 @@
 import { IacError, type TemplateObject, type TemplateValue } from "../types.js";
 import { apiShape, isQuantityWrapper, memberShape, type ApiStructure } from "./apiModel.js";
-import { CFN_RENAMES, REQUIRED_DEFAULTS, renameOf, REWRITES } from "./cfnShapes.js";
+import { CFN_RENAMES, MEMBER_DEFAULTS, renameOf, REWRITES } from "./cfnShapes.js";
 
 /**
  * CloudFormation's property shapes → the CloudFront API's, driven by the API model (apiModel.generated.ts):
@@ -94,10 +94,8 @@ function toStructure(value: TemplateValue, shapeName: string, shape: ApiStructur
     const itemWhere = fromList && member === "Items" ? where : child(where, key);
     out[member] = toApiShape(item, target, itemWhere);
   }
-  for (const member of shape.required ?? []) {
-    if (Object.hasOwn(out, member)) continue;
-    const fallback = REQUIRED_DEFAULTS.get(`${shapeName}.${member}`);
-    if (fallback !== undefined) out[member] = structuredClone(fallback);
+  for (const [member, fallback] of MEMBER_DEFAULTS.get(shapeName) ?? []) {
+    if (!Object.hasOwn(out, member)) out[member] = structuredClone(fallback);
   }
   if (wrapper) completeWrapper(out, shape, where);
   return out;
