@@ -1,13 +1,5 @@
 import { API_SHAPES } from "./apiModel.generated.js";
-
-/** One shape of the CloudFront API model (botocore's service-2.json), as much as the converter reads. */
-export type ApiShape =
-  | { readonly type: "structure"; readonly members: Readonly<Record<string, string>>; readonly required?: readonly string[] }
-  | { readonly type: "list"; readonly member: string }
-  | { readonly type: "string"; readonly enum?: readonly string[] }
-  | { readonly type: "integer" | "long" | "float" | "double" | "boolean" | "timestamp" | "blob" };
-
-export type ApiStructure = Extract<ApiShape, { type: "structure" }>;
+import type { ApiShape, ApiStructure } from "./shapeTypes.js";
 
 /** The shape named `name` (a name the generated model holds: the converter only follows its own members). */
 export function apiShape(name: string): ApiShape {

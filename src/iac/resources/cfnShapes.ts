@@ -1,5 +1,5 @@
 import type { TemplateObject, TemplateValue } from "../types.js";
-import type { ApiValue, ConvertAt } from "./convert.js";
+import type { ApiValue, ConvertAt } from "./shapeTypes.js";
 
 /**
  * Where CloudFormation's property shapes (the CloudFormation Template Reference, AWS::CloudFront::*; the same

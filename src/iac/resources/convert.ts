@@ -1,6 +1,9 @@
 import { IacError, type TemplateObject, type TemplateValue } from "../types.js";
-import { apiShape, isQuantityWrapper, memberShape, type ApiStructure } from "./apiModel.js";
+import { apiShape, isQuantityWrapper, memberShape } from "./apiModel.js";
 import { CFN_RENAMES, MEMBER_DEFAULTS, renameOf, REWRITES } from "./cfnShapes.js";
+import type { ApiObject, ApiStructure, ApiValue, ConvertAt } from "./shapeTypes.js";
+
+export type { ApiObject, ApiValue, ConvertAt } from "./shapeTypes.js";
 
 /**
  * CloudFormation's property shapes → the CloudFront API's, driven by the API model (apiModel.generated.ts):
@@ -10,20 +13,6 @@ import { CFN_RENAMES, MEMBER_DEFAULTS, renameOf, REWRITES } from "./cfnShapes.js
  * CloudFormation does not) are in cfnShapes.ts. A property the API shape has no member for is refused,
  * as CloudFormation refuses a property its schema does not have.
  */
-
-/** A value in the API's shape: what `@aws-sdk/client-cloudfront` takes for the shape it was converted to. */
-export type ApiValue = string | number | boolean | Uint8Array | ApiValue[] | ApiObject;
-export interface ApiObject {
-  [member: string]: ApiValue;
-}
-
-/** Where a value is, for messages: the resource (`Stack/LogicalId (AWS::CloudFront::Type)`) and the property path. */
-export interface ConvertAt {
-  readonly stackName: string;
-  readonly logicalId: string;
-  readonly type: string;
-  readonly path: string;
-}
 
 export function child(where: ConvertAt, key: string | number): ConvertAt {
   return { ...where, path: typeof key === "number" ? `${where.path}[${key}]` : where.path === "" ? key : `${where.path}.${key}` };

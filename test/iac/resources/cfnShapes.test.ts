@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { apiShape, isQuantityWrapper, memberShape, type ApiShape } from "../../../src/iac/resources/apiModel.js";
+import { apiShape, isQuantityWrapper, memberShape } from "../../../src/iac/resources/apiModel.js";
+import type { ApiShape } from "../../../src/iac/resources/shapeTypes.js";
 import { renameOf } from "../../../src/iac/resources/cfnShapes.js";
 import { readCfnSchema, type CfnProperty, type CfnSchema } from "./cfnSchema.js";
 
