@@ -8,7 +8,7 @@ export type ResourceAt = Omit<ConvertAt, "path">;
 /**
  * Runs one CloudFront API call for a resource. An error answer becomes an IacError naming the stack, the
  * logical id and the operation, with CloudFront's code (as `code`) and message; anything else (the server
- * cannot be reached) an IacError saying so.
+ * cannot be reached, an answer without what it must hold) an IacError with the reason.
  */
 export async function callCloudFront<T>(where: ResourceAt, operation: string, call: () => Promise<T>): Promise<T> {
   try {
@@ -18,7 +18,7 @@ export async function callCloudFront<T>(where: ResourceAt, operation: string, ca
       throw new IacError(`${resourceLabel(where)}: ${operation}: CloudFront answered ${error.name}: ${error.message}`, where.logicalId, error.name);
     }
     const reason = error instanceof Error ? error.message : String(error);
-    throw new IacError(`${resourceLabel(where)}: ${operation} did not reach the CloudFront API (${reason}).`, where.logicalId);
+    throw new IacError(`${resourceLabel(where)}: ${operation} failed: ${reason}.`, where.logicalId);
   }
 }
 

@@ -4,7 +4,6 @@ import {
   GetDistributionConfigCommand,
   ListDistributionsCommand,
   ListTagsForResourceCommand,
-  TagResourceCommand,
   UpdateDistributionCommand,
   type Distribution,
   type DistributionConfig,
@@ -14,6 +13,7 @@ import { IacError, UP_TAG_KEY, type Applied, type ApplyContext, type ResourceHan
 import { answered, callCloudFront, etagOf, unlessAnswered, type ResourceAt } from "./call.js";
 import { isTemplateObject, propertyError, resourceLabel, toSdkShape } from "./convert.js";
 import { atProperty, checkKnown, required, tagsOf, upReference } from "./properties.js";
+import { syncTags } from "./tags.js";
 
 /**
  * AWS::CloudFront::Distribution → CreateDistributionWithTags / UpdateDistribution. The DistributionConfig is
@@ -37,10 +37,7 @@ export const distributionHandler: ResourceHandler = {
     let distribution: Distribution | undefined;
     if (existing !== undefined) {
       distribution = await unlessAnswered(["NoSuchDistribution"], () => update(context, where, existing, config));
-      if (distribution && previous === undefined) {
-        const arn = distribution.ARN!;
-        await callCloudFront(where, `TagResource ${arn}`, () => context.cloudfront.send(new TagResourceCommand({ Resource: arn, Tags: { Items: tags } })));
-      }
+      if (distribution) await syncTags(context, where, distribution.ARN!, tags);
     }
     distribution ??= await create(context, where, config, tags);
     return applied(where, distribution, properties);

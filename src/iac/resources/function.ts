@@ -3,7 +3,6 @@ import {
   DeleteFunctionCommand,
   DescribeFunctionCommand,
   PublishFunctionCommand,
-  TagResourceCommand,
   UpdateFunctionCommand,
   type FunctionConfig,
   type FunctionSummary,
@@ -12,6 +11,7 @@ import { IacError, type Applied, type ApplyContext, type ResourceHandler, type T
 import { answered, callCloudFront, etagOf, unlessAnswered, type ResourceAt } from "./call.js";
 import { resourceLabel, toSdkShape } from "./convert.js";
 import { atProperty, checkKnown, optionalBoolean, required, requiredString, tagsOf } from "./properties.js";
+import { syncTags } from "./tags.js";
 
 /**
  * AWS::CloudFront::Function → CreateFunction / UpdateFunction, then PublishFunction when AutoPublish is true
@@ -43,6 +43,7 @@ export const functionHandler: ResourceHandler = {
     let summary: FunctionSummary;
     if (previous?.physicalId === name) {
       ({ etag, summary } = await update(context, where, name, config, code));
+      await syncTags(context, where, arnOf(where, summary), tags);
     } else {
       try {
         const created = await callCloudFront(where, `CreateFunction ${name}`, () =>
@@ -54,8 +55,7 @@ export const functionHandler: ResourceHandler = {
         if (!answered(error, "FunctionAlreadyExists")) throw error;
         // An earlier `up` on the same data made it: take it over.
         ({ etag, summary } = await update(context, where, name, config, code));
-        const arn = arnOf(where, summary);
-        await callCloudFront(where, `TagResource ${arn}`, () => context.cloudfront.send(new TagResourceCommand({ Resource: arn, Tags: { Items: tags } })));
+        await syncTags(context, where, arnOf(where, summary), tags);
       }
     }
     const written = autoPublish ? await publish(context, where, name, etag) : development(context, where, name, summary);

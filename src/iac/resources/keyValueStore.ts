@@ -2,7 +2,6 @@ import {
   CreateKeyValueStoreCommand,
   DeleteKeyValueStoreCommand,
   DescribeKeyValueStoreCommand,
-  TagResourceCommand,
   UpdateKeyValueStoreCommand,
   type KeyValueStore,
 } from "@aws-sdk/client-cloudfront";
@@ -12,6 +11,7 @@ import { answered, callCloudFront, etagOf, unlessAnswered, type ResourceAt } fro
 import { resourceLabel } from "./convert.js";
 import { importSourceKeys } from "./importSource.js";
 import { checkKnown, given, optionalString, requiredString, tagsOf } from "./properties.js";
+import { syncTags } from "./tags.js";
 
 /**
  * AWS::CloudFront::KeyValueStore → CreateKeyValueStore / UpdateKeyValueStore. Its ImportSource is not handed
@@ -43,6 +43,7 @@ export const keyValueStoreHandler: ResourceHandler = {
     let store: KeyValueStore;
     if (previous?.physicalId === name) {
       store = await updateComment(context, where, name, comment);
+      await syncTags(context, where, store.ARN!, tags);
     } else {
       try {
         const created = await callCloudFront(where, `CreateKeyValueStore ${name}`, () =>
@@ -53,8 +54,7 @@ export const keyValueStoreHandler: ResourceHandler = {
         if (!answered(error, "EntityAlreadyExists")) throw error;
         // An earlier `up` on the same data made it: take it over.
         store = await updateComment(context, where, name, comment);
-        const arn = store.ARN!;
-        await callCloudFront(where, `TagResource ${arn}`, () => context.cloudfront.send(new TagResourceCommand({ Resource: arn, Tags: { Items: tags } })));
+        await syncTags(context, where, store.ARN!, tags);
       }
     }
     store = await ready(context, where, store);

@@ -39,7 +39,8 @@ interface Policy {
 }
 
 function written(policy: Policy | undefined): Written {
-  return { id: policy?.Id ?? "", lastModifiedTime: policy?.LastModifiedTime?.toISOString() };
+  if (!policy?.Id) throw new Error("CloudFront answered no Id");
+  return { id: policy.Id, lastModifiedTime: policy.LastModifiedTime?.toISOString() };
 }
 
 /** Pages through a List… call for the user-made ("custom") object with this name. */

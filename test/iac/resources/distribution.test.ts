@@ -148,8 +148,10 @@ describe("AWS::CloudFront::Distribution against a real server", () => {
   });
 
   it("updates it in place (same Id, CallerReference kept)", async () => {
-    const updated = await DISTRIBUTION.apply(h.context, "Dist", template({ DistributionConfig: fullConfig(refs, "changed") }), applied);
+    const updated = await DISTRIBUTION.apply(h.context, "Dist", template({ DistributionConfig: fullConfig(refs, "changed"), Tags: [{ Key: "owner", Value: "me" }] }), applied);
     expect(updated.ref).toBe(applied.ref);
+    const tags = await h.server.client.send(new ListTagsForResourceCommand({ Resource: `arn:aws:cloudfront::${/:(\d{12}):/.exec(refs.functionArn)![1]}:distribution/${applied.ref}` }));
+    expect(tags.Tags?.Items?.map((tag) => `${tag.Key}=${tag.Value}`).sort()).toEqual([`${UP_TAG_KEY}=Site/Dist`, "owner=me"]);
     const { DistributionConfig: config } = await h.server.client.send(new GetDistributionConfigCommand({ Id: applied.ref }));
     expect(config?.Comment).toBe("changed");
     expect(config?.CallerReference).toBe("Site/Dist");
