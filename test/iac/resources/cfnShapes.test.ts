@@ -85,6 +85,13 @@ describe("CloudFormation's CloudFront property names against the API model", () 
     expect(found).toEqual([]);
   });
 
+  it("has every property the rewrites reshape", () => {
+    for (const [shapeName, keys] of Object.entries(REWRITTEN)) {
+      const properties = schema.get(`convertCfnDistribution${shapeName}PropertyToCloudFormation`);
+      for (const key of keys) expect(properties?.has(key), `${shapeName}.${key}`).toBe(true);
+    }
+  });
+
   it("finds a property the API does not have (the check can fail)", () => {
     const found: string[] = [];
     const fake: CfnSchema = new Map([["convertCfnFake", new Map([["NoSuchMember", { list: false, target: "string" }]])]]);

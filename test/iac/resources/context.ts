@@ -81,8 +81,8 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function harness(stackName = "Site"): Promise<Harness> {
-  const server = await startTestServer("memory");
+export async function harness(stackName = "Site", options: Parameters<typeof startTestServer>[1] = {}): Promise<Harness> {
+  const server = await startTestServer("memory", options);
   const kvs = await keyValueStoreClient({ endpoint: server.url, credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" } });
   const locator = new MapLocator();
   const origins = new RecordingOrigins();
