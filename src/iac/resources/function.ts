@@ -30,7 +30,8 @@ interface Written {
 
 export const functionHandler: ResourceHandler = {
   type: TYPE,
-  async apply(context, logicalId, properties, previous) {
+  // A previous apply under another Name is replaced: the engine deletes it once its dependants moved on.
+  async apply(context, logicalId, properties) {
     const where: ResourceAt = { stackName: context.stackName, logicalId, type: TYPE };
     checkKnown(properties, PROPERTIES, where);
     const name = requiredString(properties, "Name", where);
@@ -39,24 +40,19 @@ export const functionHandler: ResourceHandler = {
     const autoPublish = optionalBoolean(properties, "AutoPublish", where) ?? false;
     const tags = tagsOf(properties, where);
 
+    // Create, or (the function exists: this run's previous apply, or an earlier `up` on the same data) update.
     let etag: string;
     let summary: FunctionSummary;
-    if (previous?.physicalId === name) {
+    try {
+      const created = await callCloudFront(where, `CreateFunction ${name}`, () =>
+        context.cloudfront.send(new CreateFunctionCommand({ Name: name, FunctionConfig: config, FunctionCode: code, Tags: { Items: tags } })),
+      );
+      etag = etagOf(where, "CreateFunction", created.ETag);
+      summary = created.FunctionSummary!;
+    } catch (error) {
+      if (!answered(error, "FunctionAlreadyExists")) throw error;
       ({ etag, summary } = await update(context, where, name, config, code));
       await syncTags(context, where, arnOf(where, summary), tags);
-    } else {
-      try {
-        const created = await callCloudFront(where, `CreateFunction ${name}`, () =>
-          context.cloudfront.send(new CreateFunctionCommand({ Name: name, FunctionConfig: config, FunctionCode: code, Tags: { Items: tags } })),
-        );
-        etag = etagOf(where, "CreateFunction", created.ETag);
-        summary = created.FunctionSummary!;
-      } catch (error) {
-        if (!answered(error, "FunctionAlreadyExists")) throw error;
-        // An earlier `up` on the same data made it: take it over.
-        ({ etag, summary } = await update(context, where, name, config, code));
-        await syncTags(context, where, arnOf(where, summary), tags);
-      }
     }
     const written = autoPublish ? await publish(context, where, name, etag) : development(context, where, name, summary);
     return applied(where, name, written, properties, config);

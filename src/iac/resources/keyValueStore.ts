@@ -40,22 +40,17 @@ export const keyValueStoreHandler: ResourceHandler = {
     const source = given(properties, "ImportSource");
     const keys = source === undefined ? undefined : await importSourceKeys(context, where, source);
 
+    // Create, or (the store exists: this run's previous apply, or an earlier `up` on the same data) update.
     let store: KeyValueStore;
-    if (previous?.physicalId === name) {
+    try {
+      const created = await callCloudFront(where, `CreateKeyValueStore ${name}`, () =>
+        context.cloudfront.send(new CreateKeyValueStoreCommand({ Name: name, Comment: comment, Tags: { Items: tags } })),
+      );
+      store = created.KeyValueStore!;
+    } catch (error) {
+      if (!answered(error, "EntityAlreadyExists")) throw error;
       store = await updateComment(context, where, name, comment);
       await syncTags(context, where, store.ARN!, tags);
-    } else {
-      try {
-        const created = await callCloudFront(where, `CreateKeyValueStore ${name}`, () =>
-          context.cloudfront.send(new CreateKeyValueStoreCommand({ Name: name, Comment: comment, Tags: { Items: tags } })),
-        );
-        store = created.KeyValueStore!;
-      } catch (error) {
-        if (!answered(error, "EntityAlreadyExists")) throw error;
-        // An earlier `up` on the same data made it: take it over.
-        store = await updateComment(context, where, name, comment);
-        await syncTags(context, where, store.ARN!, tags);
-      }
     }
     store = await ready(context, where, store);
     // Keys are loaded when the store is new to this run or its ImportSource changed, never over keys a user put since.

@@ -130,6 +130,14 @@ describe("AWS::CloudFront::KeyValueStore and ::Function against a real server", 
     await FUNCTION.delete(h.context, before);
   });
 
+  it("makes the function again when it was deleted behind up's back", async () => {
+    const before = await FUNCTION.apply(h.context, "Gone", functionProperties("gone-fn", "return event.request;"), undefined);
+    await FUNCTION.delete(h.context, before);
+    const again = await FUNCTION.apply(h.context, "Gone", functionProperties("gone-fn", "return event.request; // back"), before);
+    expect(again.attributes.get("Stage")).toBe("LIVE");
+    await h.server.client.send(new DescribeFunctionCommand({ Name: "gone-fn", Stage: "LIVE" }));
+  });
+
   it("surfaces CloudFront's code and message with the logical id", async () => {
     const error = await rejection(FUNCTION.apply(h.context, "Bad", functionProperties("bad-fn", "return event.request;", { FunctionConfig: { Comment: "", Runtime: "python3.13" } }), undefined));
     expect(error.logicalId).toBe("Bad");
