@@ -1,7 +1,8 @@
 import { DescribeKeyValueStoreCommand, ListKeysCommand, UpdateKeysCommand, type CloudFrontKeyValueStoreClient } from "@aws-sdk/client-cloudfront-keyvaluestore";
 import { keyValueStoreClient } from "../../../src/clients.js";
 import { KVS_MAX_BATCH_KEYS } from "../../../src/limits.js";
-import type { ApplyContext, IacLog, KeyValueData, LocalObject, OriginMapper, S3ObjectLocator, TemplateObject, TemplateValue } from "../../../src/iac/types.js";
+import { expect } from "vitest";
+import { IacError, type ApplyContext, type IacLog, type KeyValueData, type LocalObject, type OriginMapper, type S3ObjectLocator, type TemplateObject, type TemplateValue } from "../../../src/iac/types.js";
 import { startTestServer, type TestServer } from "../../helpers.js";
 
 /**
@@ -113,4 +114,14 @@ function nullPrototype(value: TemplateValue): TemplateValue {
   const out = Object.create(null) as TemplateObject;
   for (const key of Object.keys(value)) out[key] = nullPrototype(value[key]!);
   return out;
+}
+
+/** The IacError a promise rejects with (failing the test when it resolves or rejects with something else). */
+export async function rejection(promise: Promise<unknown>): Promise<IacError> {
+  const error = await promise.then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  expect(error).toBeInstanceOf(IacError);
+  return error as IacError;
 }

@@ -1,8 +1,8 @@
 import { GetDistributionCommand, GetDistributionConfigCommand, ListTagsForResourceCommand } from "@aws-sdk/client-cloudfront";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLOUDFRONT_HANDLERS } from "../../../src/iac/resources/index.js";
-import { IacError, UP_TAG_KEY, type Applied, type ApplyContext } from "../../../src/iac/types.js";
-import { harness, RecordingOrigins, template, type Harness } from "./context.js";
+import { UP_TAG_KEY, type Applied, type ApplyContext } from "../../../src/iac/types.js";
+import { harness, RecordingOrigins, rejection, template, type Harness } from "./context.js";
 
 const DISTRIBUTION = CLOUDFRONT_HANDLERS.get("AWS::CloudFront::Distribution")!;
 const FUNCTION = CLOUDFRONT_HANDLERS.get("AWS::CloudFront::Function")!;
@@ -62,15 +62,6 @@ function fullConfig(refs: { functionArn: string; cachePolicyId: string; oacId: s
     ViewerCertificate: { AcmCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc", SslSupportMethod: "sni-only", MinimumProtocolVersion: "TLSv1.2_2021" },
     Logging: { Bucket: "logs.s3.amazonaws.com", Prefix: "cf/" },
   };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<IacError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(IacError);
-  return error as IacError;
 }
 
 describe("AWS::CloudFront::Distribution against a real server", () => {

@@ -4,9 +4,9 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLOUDFRONT_HANDLERS } from "../../../src/iac/resources/index.js";
-import { IacError, UP_TAG_KEY, type Applied, type ResourceHandler } from "../../../src/iac/types.js";
+import { UP_TAG_KEY, type Applied, type ResourceHandler } from "../../../src/iac/types.js";
 import { tempDir } from "../../helpers.js";
-import { harness, template, type Harness } from "./context.js";
+import { harness, rejection, template, type Harness } from "./context.js";
 
 const FUNCTION = CLOUDFRONT_HANDLERS.get("AWS::CloudFront::Function")!;
 const STORE = CLOUDFRONT_HANDLERS.get("AWS::CloudFront::KeyValueStore")!;
@@ -18,15 +18,6 @@ function code(body: string): string {
 
 function functionProperties(name: string, body: string, extra: Record<string, unknown> = {}) {
   return template({ AutoPublish: true, FunctionCode: code(body), FunctionConfig: { Comment: "from up", Runtime: "cloudfront-js-2.0" }, Name: name, ...extra });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<IacError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(IacError);
-  return error as IacError;
 }
 
 describe("AWS::CloudFront::KeyValueStore and ::Function against a real server", () => {

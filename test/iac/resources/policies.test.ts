@@ -1,8 +1,7 @@
 import { GetCachePolicyConfigCommand, GetOriginAccessControlCommand, GetOriginRequestPolicyConfigCommand, GetResponseHeadersPolicyConfigCommand } from "@aws-sdk/client-cloudfront";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLOUDFRONT_HANDLERS } from "../../../src/iac/resources/index.js";
-import { IacError } from "../../../src/iac/types.js";
-import { harness, template, type Harness } from "./context.js";
+import { harness, rejection, template, type Harness } from "./context.js";
 
 const CACHE_POLICY = CLOUDFRONT_HANDLERS.get("AWS::CloudFront::CachePolicy")!;
 const ORIGIN_REQUEST_POLICY = CLOUDFRONT_HANDLERS.get("AWS::CloudFront::OriginRequestPolicy")!;
@@ -28,15 +27,6 @@ function cachePolicy(name: string, defaultTtl: number | string = 60) {
       },
     },
   });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<IacError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(IacError);
-  return error as IacError;
 }
 
 describe("policies and origin access controls against a real server", () => {
