@@ -5,6 +5,7 @@ import type { OriginConfig } from "../service/distributionConfig.js";
 import { isUntrustedCertificate, type OriginAgents } from "./originAgents.js";
 import type { OriginReply, OriginRequest } from "./originReply.js";
 import { serveFromFolder } from "./s3Folder.js";
+import { isInvalidDomain, logicalIdOfPlaceholder } from "../placeholderDomains.js";
 
 /**
  * Where S3 origins' content comes from locally, by bucket name: a folder, or the URL of an S3-compatible
@@ -31,6 +32,7 @@ export const originUsesHttps = (origin: OriginConfig): boolean => origin.protoco
 
 /** Sends a request to one origin over real HTTP(S) (through its pooled connections), or reads it from a local S3 folder. */
 export async function fetchFromOrigin(origin: OriginConfig, request: OriginRequest, s3: S3Sources, agents: OriginAgents): Promise<OriginReply> {
+  if (isInvalidDomain(origin.domainName)) throw new OriginUnavailableError(unmappedOriginMessage(origin));
   if (origin.kind === "s3") {
     const bucket = bucketOf(origin.domainName);
     const source = s3.get(bucket);
@@ -49,6 +51,17 @@ export async function fetchFromOrigin(origin: OriginConfig, request: OriginReque
     return send({ ...at, hostHeader: url.host }, request, agents);
   }
   return send(origin, request, agents);
+}
+
+/**
+ * Why an origin under `.invalid` (RFC 6761: never resolves) is not asked: `edgelite up` gave it that domain
+ * because nothing local stands for it. The key to map it with is the logical id its placeholder domain spells
+ * (src/placeholderDomains.ts), else the origin's Id.
+ */
+function unmappedOriginMessage(origin: OriginConfig): string {
+  const logicalId = logicalIdOfPlaceholder(origin.domainName);
+  const what = logicalId === undefined ? "" : ` (it stands for ${logicalId}, a resource edgelite does not emulate)`;
+  return `origin ${origin.id} has no local source: its domain ${origin.domainName} is a placeholder${what}; map it with edgelite up --origin ${logicalId ?? origin.id}=<url|folder>`;
 }
 
 /** No connection could be made (refused, unreachable, unresolvable, or not within ConnectionTimeout). */
