@@ -1,0 +1,163 @@
+import type { Origin } from "@aws-sdk/client-cloudfront";
+import { existsSync, readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { EdgeLogEntry } from "../../../src/edge/edge.js";
+import { LocalOrigins } from "../../../src/iac/origins/localOrigins.js";
+import type { Applied, TemplateObject } from "../../../src/iac/types.js";
+import { http, startTestServer, tempDir, type TestServer } from "../../helpers.js";
+import { ACCOUNT, applyContext, assetLocator, createDistribution, distributionConfig, recordingLog, REGION, resolveValue, synth } from "./support.js";
+
+const APP = `
+import * as cdk from "aws-cdk-lib";
+import * as cloudfront from "aws-cdk-lib/aws-cloudfront";
+import * as origins from "aws-cdk-lib/aws-cloudfront-origins";
+import * as lambda from "aws-cdk-lib/aws-lambda";
+import * as s3 from "aws-cdk-lib/aws-s3";
+import * as s3deploy from "aws-cdk-lib/aws-s3-deployment";
+const app = new cdk.App();
+const stack = new cdk.Stack(app, "OriginsStack");
+const bucket = new s3.Bucket(stack, "Site");
+new s3deploy.BucketDeployment(stack, "Deploy", {
+  sources: [
+    s3deploy.Source.asset("site"),
+    s3deploy.Source.data("x/y.txt", "hello from Source.data"),
+    s3deploy.Source.jsonData("config.json", { bucket: bucket.bucketName, quote: 'say "hi"' }),
+  ],
+  destinationBucket: bucket,
+  destinationKeyPrefix: "web/",
+});
+const fn = new lambda.Function(stack, "Api", { runtime: lambda.Runtime.NODEJS_22_X, handler: "index.handler", code: lambda.Code.fromInline("exports.handler = async () => ({})") });
+const url = fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+new cloudfront.Distribution(stack, "Dist", {
+  defaultBehavior: { origin: origins.S3BucketOrigin.withOriginAccessControl(bucket) },
+  additionalBehaviors: { "/api/*": { origin: new origins.FunctionUrlOrigin(url) } },
+});
+app.synth();
+`;
+
+interface Template {
+  Resources: Record<string, { Type: string; Properties?: TemplateObject }>;
+}
+
+describe("a synthesized CDK app: a BucketDeployment served by the edge, a Lambda URL origin as a placeholder, then mapped", () => {
+  const dir = tempDir("edgelite-origins-cdk-");
+  const work = tempDir("edgelite-origins-work-");
+  const s3Sources = new Map<string, string>();
+  const edgeLogs: EdgeLogEntry[] = [];
+  let t: TestServer;
+  let origins: LocalOrigins;
+  let template: Template;
+  let applied: Map<string, Applied>;
+  let local: Server;
+  const log = recordingLog();
+
+  const resolve = (logicalId: string) => {
+    const resource = template.Resources[logicalId];
+    return resolveValue((resource?.Properties ?? {}) as TemplateObject, {
+      ref: (id) => applied.get(id)?.ref ?? `unresolved-${id}`,
+      getAtt: (id, attribute) => applied.get(id)?.attributes.get(attribute) ?? null,
+    }) as TemplateObject;
+  };
+
+  /** Applies every resource in template order (the CDK writes dependencies first here), as the engine will. */
+  async function applyAll(localOrigins: LocalOrigins): Promise<void> {
+    applied = new Map();
+    for (const [logicalId, resource] of Object.entries(template.Resources)) {
+      if (resource.Type.startsWith("AWS::CloudFront::")) continue;
+      const handler = localOrigins.handlers.get(resource.Type);
+      const context = applyContext(t.client, "OriginsStack", log, localOrigins, localOrigins);
+      applied.set(logicalId, handler ? await handler.apply(context, logicalId, resolve(logicalId), undefined) : localOrigins.notEmulated("OriginsStack", logicalId, resource.Type, resolve(logicalId)));
+    }
+  }
+
+  function apiOrigins(localOrigins: LocalOrigins): Origin[] {
+    const config = resolve("DistB3B78991").DistributionConfig as unknown as { Origins: Array<{ Id: string; DomainName: string; S3OriginConfig?: object; CustomOriginConfig?: { OriginProtocolPolicy: string } }> };
+    const items: Origin[] = config.Origins.map((origin) =>
+      origin.CustomOriginConfig
+        ? { Id: origin.Id, DomainName: origin.DomainName, CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: "https-only" } }
+        : { Id: origin.Id, DomainName: origin.DomainName, S3OriginConfig: { OriginAccessIdentity: "" } },
+    );
+    const mapped = localOrigins.mapOrigins({ Origins: { Quantity: items.length, Items: items } }, "DistB3B78991");
+    return [...(mapped.Origins?.Items ?? [])] as Origin[];
+  }
+
+  beforeAll(async () => {
+    const out = synth(dir.path, APP, { "site/index.html": "<h1>from the site folder</h1>", "site/css/app.css": "body{}" });
+    template = JSON.parse(readFileSync(join(out, "OriginsStack.template.json"), "utf8")) as Template;
+    t = await startTestServer("memory", { s3Sources, onEdgeRequest: (entry) => edgeLogs.push(entry) });
+    origins = new LocalOrigins({ originFlags: new Map(), s3Flags: new Map(), s3Sources, workDir: work.path, log, region: REGION, accountId: ACCOUNT });
+    origins.setAssets(assetLocator(out, "OriginsStack"));
+    await applyAll(origins);
+    local = createServer((req, res) => res.writeHead(200, { "content-type": "text/plain" }).end(`local api ${req.url}`));
+    await new Promise<void>((done) => local.listen(0, "127.0.0.1", done));
+  }, 120_000);
+
+  afterAll(async () => {
+    origins.close();
+    await t.close();
+    await new Promise((done) => local.close(done));
+    dir.remove();
+    work.remove();
+  });
+
+  it("materializes the deployment under its prefix (a staged folder, Source.data, Source.jsonData with its marker) and registers the bucket", () => {
+    const bucket = applied.get("SiteE53D7754")?.ref ?? "";
+    expect(bucket).toMatch(/^originsstack-sitee53d7754-[a-z2-7]{12}$/);
+    const folder = s3Sources.get(bucket) ?? "";
+    expect(folder).toBe(join(work.path, bucket));
+    expect(readFileSync(join(folder, "web", "index.html"), "utf8")).toBe("<h1>from the site folder</h1>");
+    expect(readFileSync(join(folder, "web", "css", "app.css"), "utf8")).toBe("body{}");
+    expect(readFileSync(join(folder, "web", "x", "y.txt"), "utf8")).toBe("hello from Source.data");
+    expect(JSON.parse(readFileSync(join(folder, "web", "config.json"), "utf8"))).toEqual({ bucket, quote: 'say "hi"' });
+    expect(applied.get("DeployCustomResource218AF6A4")?.summary).toBe(`4 objects in s3://${bucket}/web/`);
+  });
+
+  it("serves the deployed objects through a distribution created after start, over HTTP; the Lambda URL origin answers 502 naming --origin", async () => {
+    const domain = await createDistribution(t.client, distributionConfig("cdk-1", apiOrigins(origins), [["/api/*", "OriginsStackDistOrigin25407E834"]]));
+    const get = (path: string) => http(t.url, "GET", path, { headers: { host: domain } });
+    const page = await get("/web/index.html");
+    expect(page.status).toBe(200);
+    expect(page.body).toBe("<h1>from the site folder</h1>");
+    expect((await get("/web/config.json")).body).toContain('"quote":"say \\"hi\\""');
+    expect((await get("/web/missing.html")).status).toBe(403);
+
+    const api = await get("/api/items");
+    expect(api.status).toBe(502);
+    const detail = edgeLogs.at(-1)?.detail ?? "";
+    expect(detail).toContain("--origin ApiFunctionUrl46E4ABDE=<url|folder>");
+    expect(detail).toContain("ApiFunctionUrl46E4ABDE.edgelite.invalid");
+    expect(log.lines.some((line) => line.startsWith("warn DistB3B78991: origin OriginsStackDistOrigin25407E834") && line.includes("--origin ApiFunctionUrl46E4ABDE="))).toBe(true);
+  });
+
+  it("maps the placeholder origin with --origin <logicalId>=<url> to a real local server", async () => {
+    const port = (local.address() as AddressInfo).port;
+    const mapped = new LocalOrigins({ originFlags: new Map([["ApiFunctionUrl46E4ABDE", `http://127.0.0.1:${port}/v1`]]), s3Flags: new Map(), s3Sources, workDir: work.path, log, region: REGION, accountId: ACCOUNT });
+    mapped.setAssets(assetLocator(join(dir.path, "cdk.out"), "OriginsStack"));
+    await applyAll(mapped);
+    const items = apiOrigins(mapped);
+    expect(items[1]).toMatchObject({ DomainName: "127.0.0.1", OriginPath: "/v1", CustomOriginConfig: { HTTPPort: port, OriginProtocolPolicy: "http-only" } });
+    const domain = await createDistribution(t.client, distributionConfig("cdk-2", items, [["/api/*", "OriginsStackDistOrigin25407E834"]]));
+    const api = await http(t.url, "GET", "/api/items", { headers: { host: domain } });
+    expect(api.status).toBe(200);
+    expect(api.body).toBe("local api /v1/api/items");
+  });
+
+  it("prunes: a second deployment of fewer sources removes what the first wrote under the prefix, and keeps what is outside it", async () => {
+    const bucket = applied.get("SiteE53D7754")?.ref ?? "";
+    const handler = origins.handlers.get("Custom::CDKBucketDeployment");
+    const properties = resolve("DeployCustomResource218AF6A4");
+    const context = applyContext(t.client, "OriginsStack", log, origins, origins);
+    const outside = await handler?.apply(context, "Other", { ...properties, DestinationBucketKeyPrefix: "keep/" }, undefined);
+    expect(outside?.summary).toContain("keep/");
+    const fewer = { ...properties, SourceBucketNames: (properties.SourceBucketNames as string[]).slice(1, 2), SourceObjectKeys: (properties.SourceObjectKeys as string[]).slice(1, 2), SourceMarkers: [], SourceMarkersConfig: [] };
+    await handler?.apply(context, "DeployCustomResource218AF6A4", fewer, applied.get("DeployCustomResource218AF6A4"));
+    const folder = join(work.path, bucket);
+    expect(existsSync(join(folder, "web", "index.html"))).toBe(false);
+    expect(existsSync(join(folder, "web", "css"))).toBe(false);
+    expect(readFileSync(join(folder, "web", "x", "y.txt"), "utf8")).toBe("hello from Source.data");
+    expect(existsSync(join(folder, "keep", "index.html"))).toBe(true);
+  });
+});
