@@ -61,8 +61,8 @@ export class LocalOrigins implements OriginMapper, S3ObjectLocator {
     this.place = { region: options.region ?? "us-east-1", accountId: options.accountId ?? "123456789012" };
     mkdirSync(options.workDir, { recursive: true });
     this.handlers = new Map<string, ResourceHandler>([
-      [BUCKET_TYPE, { type: BUCKET_TYPE, apply: (context, logicalId, properties) => Promise.resolve(this.applyBucket(context, logicalId, properties)), delete: (_context, previous) => Promise.resolve(this.deleteBucket(previous)) }],
-      [BUCKET_DEPLOYMENT_TYPE, { type: BUCKET_DEPLOYMENT_TYPE, apply: (context, logicalId, properties, previous) => this.applyDeployment(context, logicalId, properties, previous), delete: (context, previous) => Promise.resolve(this.deleteDeployment(context, previous)) }],
+      [BUCKET_TYPE, { type: BUCKET_TYPE, apply: async (context, logicalId, properties) => this.applyBucket(context, logicalId, properties), delete: async (_context, previous) => this.deleteBucket(previous) }],
+      [BUCKET_DEPLOYMENT_TYPE, { type: BUCKET_DEPLOYMENT_TYPE, apply: (context, logicalId, properties, previous) => this.applyDeployment(context, logicalId, properties, previous), delete: async (context, previous) => this.deleteDeployment(context, previous) }],
     ]);
   }
 
