@@ -1,5 +1,5 @@
 import { CreateInvalidationCommand, type Origin } from "@aws-sdk/client-cloudfront";
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { logicalIdOfPlaceholder } from "../../placeholderDomains.js";
 import { isBeneath } from "../../service/localFiles.js";
@@ -49,7 +49,7 @@ export class LocalOrigins implements OriginMapper, S3ObjectLocator {
   private assets: S3ObjectLocator | undefined;
   /** Emulated buckets by name. */
   private readonly buckets = new Map<string, BucketRecord>();
-  /** Buckets a deployment wrote, by name → its folder. */
+  /** Buckets whose folder may hold objects (an emulated bucket, or one a deployment wrote), by name → the folder. */
   private readonly deployed = new Map<string, string>();
   /** Placeholder Ref values (lower case) → the logical id, to tell which resource an origin's domain is built on. */
   private readonly placeholderRefs = new Map<string, string>();
@@ -60,6 +60,7 @@ export class LocalOrigins implements OriginMapper, S3ObjectLocator {
   constructor(private readonly options: LocalOriginsOptions) {
     this.place = { region: options.region ?? "us-east-1", accountId: options.accountId ?? "123456789012" };
     mkdirSync(options.workDir, { recursive: true });
+    for (const [bucket, source] of options.s3Flags) if (options.s3Sources !== undefined && !options.s3Sources.has(bucket)) options.s3Sources.set(bucket, source);
     this.handlers = new Map<string, ResourceHandler>([
       [BUCKET_TYPE, { type: BUCKET_TYPE, apply: async (context, logicalId, properties) => this.applyBucket(context, logicalId, properties), delete: async (_context, previous) => this.deleteBucket(previous) }],
       [BUCKET_DEPLOYMENT_TYPE, { type: BUCKET_DEPLOYMENT_TYPE, apply: (context, logicalId, properties, previous) => this.applyDeployment(context, logicalId, properties, previous), delete: async (context, previous) => this.deleteDeployment(context, previous) }],
@@ -94,7 +95,7 @@ export class LocalOrigins implements OriginMapper, S3ObjectLocator {
     return { ...config, Origins: { ...config.Origins, Items: mapped } };
   }
 
-  /** Removes what this registered in the server's S3 sources and any staging folder left behind. */
+  /** Removes what this registered in the server's S3 sources (the folders stay, for the next run). */
   close(): void {
     for (const [bucket, folder] of this.registered) if (this.options.s3Sources?.get(bucket) === folder) this.options.s3Sources.delete(bucket);
     this.registered.clear();
@@ -107,19 +108,24 @@ export class LocalOrigins implements OriginMapper, S3ObjectLocator {
     const flag = this.originFlag(keys);
     if (flag !== undefined) return this.mapToFlag(origin, flag.key, flag.value);
     const where = `${distribution}: origin ${origin.Id ?? "?"} (${domain})`;
-    if (origin.S3OriginConfig !== undefined || origin.CustomOriginConfig === undefined) {
-      if (isInvalidDomain(domain)) this.tell(where, `${where} has no local source; it answers 502 until you add --origin ${logicalId ?? origin.Id}=<url|folder>`);
-      else this.checkS3Origin(origin, where);
+    const unmapped = () => this.tell(where, `${where} has no local source; it answers 502 until you add --origin ${logicalId ?? origin.Id}=<url|folder>`);
+    if (isInvalidDomain(domain)) {
+      unmapped();
       return origin;
     }
-    const website = bucketOfWebsiteDomain(domain);
-    if (website !== undefined && this.servedLocally(website)) {
-      this.options.log.info(`${where}: the website endpoint of bucket ${website}, served from its folder as an S3 origin (no index documents, 403 for a missing key)`);
-      return originOnBucket(origin, website, this.place.region, urlSuffixOf(this.place.region));
+    if (origin.S3OriginConfig !== undefined) {
+      this.checkS3Origin(origin, where);
+      return origin;
     }
-    if (isInvalidDomain(domain) || isAwsDomain(domain) || logicalId !== undefined) {
-      this.tell(where, `${where} has no local source; it answers 502 until you add --origin ${logicalId ?? origin.Id}=<url|folder>`);
-      return isInvalidDomain(domain) ? origin : originOnPlaceholder(origin, logicalId);
+    // A custom origin on a bucket's REST or website endpoint: the bucket's folder, when it has one here.
+    const bucket = bucketOfS3Domain(domain);
+    if (bucket !== undefined && isAwsDomain(domain) && this.servedLocally(bucket)) {
+      this.options.log.info(`${where}: bucket ${bucket}'s endpoint, served from its local source as an S3 origin (S3's REST answers: 403 for a missing key, no index documents)`);
+      return originOnBucket(origin, bucket, this.place.region, urlSuffixOf(this.place.region));
+    }
+    if (isAwsDomain(domain) || logicalId !== undefined) {
+      unmapped();
+      return originOnPlaceholder(origin, logicalId);
     }
     return origin;
   }
@@ -128,12 +134,11 @@ export class LocalOrigins implements OriginMapper, S3ObjectLocator {
   private checkS3Origin(origin: Origin, where: string): void {
     const bucket = bucketOfS3Domain(origin.DomainName ?? "");
     if (bucket === undefined || this.servedLocally(bucket)) return;
-    const hint = this.buckets.has(bucket) ? "no BucketDeployment writes it" : "it is not in the template";
-    this.tell(where, `${where}: bucket ${bucket} has no local source (${hint}); add --s3 ${bucket}=<folder>`);
+    this.tell(where, `${where}: bucket ${bucket} has no local source (it is not in the template); add --s3 ${bucket}=<folder>`);
   }
 
   private servedLocally(bucket: string): boolean {
-    return this.options.s3Flags.has(bucket) || this.deployed.has(bucket) || this.options.s3Sources?.has(bucket) === true;
+    return this.options.s3Flags.has(bucket) || this.buckets.has(bucket) || this.deployed.has(bucket) || this.options.s3Sources?.has(bucket) === true;
   }
 
   /** The logical id a domain comes from: a placeholder's, a placeholder Ref in one of its labels, or an emulated bucket's. */
@@ -214,7 +219,15 @@ export class LocalOrigins implements OriginMapper, S3ObjectLocator {
       ["DualStackDomainName", `${name}.s3.dualstack.${region}.${suffix}`],
       ["WebsiteURL", `http://${name}.${websiteEndpoint(region)}.${suffix}`],
     ]);
-    const summary = flagged !== undefined ? `${name}, served from --s3 ${flagged}` : this.deployed.has(name) ? `${name}, served from ${this.bucketFolder(name)}` : name;
+    const folder = this.bucketFolder(name);
+    let summary = `${name}, served from --s3 ${flagged ?? ""}`;
+    if (flagged === undefined) {
+      // An emulated bucket is there from the start, empty until a deployment writes to it (S3 answers 403 for a missing key).
+      mkdirSync(folder, { recursive: true });
+      this.deployed.set(name, folder);
+      if (this.options.s3Sources !== undefined) this.register(name, folder);
+      summary = `${name}, served from ${folder}${readdirSync(folder).length === 0 ? " (empty until a BucketDeployment writes to it, or --s3 " + name + "=<folder>)" : ""}`;
+    }
     return { logicalId, type: BUCKET_TYPE, physicalId: name, ref: name, attributes, properties, summary };
   }
 
