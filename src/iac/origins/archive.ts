@@ -58,12 +58,13 @@ function pathUnder(folder: string, name: string, what: string): string {
   return path;
 }
 
-/** Writes bytes as a new regular file; the parents are made, and a symbolic link or folder in the way is refused. */
+/** Writes bytes as a new regular file under `folder` (a real path); the parents are made, a link or folder in the way is refused. */
 function writeFileUnder(folder: string, name: string, bytes: Uint8Array, what: string): void {
   const path = pathUnder(folder, name, what);
   const parent = path.slice(0, path.lastIndexOf(sep));
   mkdirSync(parent, { recursive: true });
-  if (!isBeneath(folder, realpathSync(parent)) && realpathSync(parent) !== folder) throw new IacError(`${what}: the entry ${JSON.stringify(name)} leaves the folder through a link; refused`);
+  const realParent = realpathSync(parent);
+  if (realParent !== folder && !isBeneath(folder, realParent)) throw new IacError(`${what}: the entry ${JSON.stringify(name)} leaves the folder through a link; refused`);
   const existing = lstatSync(path, { throwIfNoEntry: false });
   if (existing?.isDirectory()) throw new IacError(`${what}: ${JSON.stringify(name)} is both a file and a folder`);
   if (existing) rmSync(path);
@@ -81,12 +82,13 @@ interface ZipEntry {
 }
 
 /**
- * Unpacks a zip into `folder` (an existing, real path); answers the names written. Names are checked before
+ * Unpacks a zip into the folder `target`; answers the names written. Names are checked before
  * anything is inflated, sizes are bounded by what the zip declares (fflate inflates into a buffer of that
  * size and never past it) and by the budget. A symbolic link stored in a zip becomes a file holding its
  * target, as Python's zipfile (CDK's handler) extracts it.
  */
-export function unzipInto(zip: Uint8Array, folder: string, budget: WriteBudget, what: string): string[] {
+export function unzipInto(zip: Uint8Array, target: string, budget: WriteBudget, what: string): string[] {
+  const folder = realpathSync(target);
   const entries: ZipEntry[] = [];
   try {
     unzipSync(zip, {
@@ -99,6 +101,7 @@ export function unzipInto(zip: Uint8Array, folder: string, budget: WriteBudget, 
     throw new IacError(`${what}: not a zip file it can read (${error instanceof Error ? error.message : String(error)})`);
   }
   const files = entries.filter((entry) => !entry.name.endsWith("/"));
+  if (budget.files + files.length > MAX_DEPLOYMENT_FILES) throw new IacError(`${what}: it holds more than ${MAX_DEPLOYMENT_FILES} files; edgelite up refuses larger deployments`);
   for (const entry of entries) pathUnder(folder, entry.name, what);
   let declared = 0;
   for (const entry of files) {
@@ -158,7 +161,8 @@ function folderFiles(source: string, what: string, skipped: (name: string) => vo
 }
 
 /** Copies a folder's files (see folderFiles) into `folder`; answers the names written. */
-export function copyFolderInto(source: string, folder: string, budget: WriteBudget, what: string, skipped: (name: string) => void): string[] {
+export function copyFolderInto(source: string, target: string, budget: WriteBudget, what: string, skipped: (name: string) => void): string[] {
+  const folder = realpathSync(target);
   return folderFiles(source, what, skipped).map(({ name, path }) => {
     budget.take(statSync(path).size, name);
     writeFileUnder(folder, name, readFileSync(path), what);

@@ -1,6 +1,7 @@
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { getOwn } from "../../nullPrototype.js";
+import { isBeneath } from "../../service/localFiles.js";
 import { IacError, type LocalObject, type S3ObjectLocator, type TemplateObject, type TemplateValue } from "../types.js";
 import { copyFolderInto, keyProblem, MAX_ZIP_FILE_BYTES, unzipInto, WriteBudget, zipFolder } from "./archive.js";
 import { markerReplacements, replaceMarkersInFile, stringified } from "./markers.js";
@@ -201,7 +202,8 @@ export function syncInto(contents: string, bucketFolder: string, spec: Deploymen
     }
     const path = join(target, ...segments);
     mkdirSync(join(target, ...segments.slice(0, -1)), { recursive: true });
-    if (!realpathSync(join(target, ...segments.slice(0, -1))).startsWith(root)) throw new IacError(`${spec.bucket}: ${name} would leave the bucket's folder`);
+    const parent = realpathSync(join(target, ...segments.slice(0, -1)));
+    if (parent !== root && !isBeneath(root, parent)) throw new IacError(`${spec.bucket}: ${name} would leave the bucket's folder`);
     rmSync(path, { recursive: true, force: true });
     renameSync(join(contents, ...segments), path);
   }
