@@ -76,6 +76,12 @@ function writeFileUnder(folder: string, name: string, bytes: Uint8Array, what: s
   }
 }
 
+/** Writes one object (a source deployed without extracting it) into the folder `target`, under a checked name. */
+export function writeObjectInto(target: string, name: string, bytes: Uint8Array, budget: WriteBudget, what: string): void {
+  budget.take(bytes.length, name);
+  writeFileUnder(realpathSync(target), name, bytes, what);
+}
+
 interface ZipEntry {
   name: string;
   originalSize: number;

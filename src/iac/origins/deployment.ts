@@ -1,9 +1,9 @@
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { getOwn } from "../../nullPrototype.js";
 import { isBeneath } from "../../service/localFiles.js";
 import { IacError, type LocalObject, type S3ObjectLocator, type TemplateObject, type TemplateValue } from "../types.js";
-import { copyFolderInto, keyProblem, MAX_ZIP_FILE_BYTES, unzipInto, WriteBudget, zipFolder } from "./archive.js";
+import { copyFolderInto, keyProblem, MAX_ZIP_FILE_BYTES, unzipInto, WriteBudget, writeObjectInto, zipFolder } from "./archive.js";
 import { markerReplacements, replaceMarkersInFile, stringified } from "./markers.js";
 import { checkedBucketName } from "./names.js";
 
@@ -135,10 +135,8 @@ export function buildContents(spec: DeploymentSpec, contents: string, locator: S
     }
     const content = sourceContent(object);
     if (!spec.extract) {
-      const name = basename(source.key);
-      const bytes = "folder" in content ? zipFolder(content.folder, budget, what, skipped) : readZipFile(content.file, what);
-      if ("file" in content) budget.take(bytes.length, name);
-      writeFileSync(join(contents, name), bytes);
+      const bytes = "folder" in content ? zipFolder(content.folder, new WriteBudget(what), what, skipped) : readZipFile(content.file, what);
+      writeObjectInto(contents, basename(source.key), bytes, budget, what);
       return;
     }
     const names = "folder" in content ? copyFolderInto(content.folder, contents, budget, what, skipped) : unzipInto(readZipFile(content.file, what), contents, budget, `${what}: s3://${source.bucket}/${source.key}`);

@@ -140,6 +140,14 @@ describe("hostile sources, names and keys: IacError, nothing written outside the
     expect((await refusal(deploy(["not-a.zip"]))).message).toContain("not a zip file");
   });
 
+  it("refuses an unextracted source whose key has no usable base name", async () => {
+    zipAsset("ok.zip", zipOf({ "a.txt": "a" }));
+    assets.set("..", { path: join(sources, "ok.zip"), packaging: "file" });
+    const error = await refusal(deploy([".."], { Extract: "false" }));
+    expect(error.message).toContain("has a . or .. segment");
+    expect(strays()).toEqual([]);
+  });
+
   it("locates objects only inside a --s3 folder", () => {
     const site = join(root.path, "s3site");
     mkdirSync(site);
