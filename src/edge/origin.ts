@@ -5,7 +5,7 @@ import type { OriginConfig } from "../service/distributionConfig.js";
 import { isUntrustedCertificate, type OriginAgents } from "./originAgents.js";
 import type { OriginReply, OriginRequest } from "./originReply.js";
 import { serveFromFolder } from "./s3Folder.js";
-import { isInvalidDomain, logicalIdOfPlaceholder } from "../placeholderDomains.js";
+import { isInvalidDomain, placeholderKey } from "../placeholderDomains.js";
 
 /**
  * Where S3 origins' content comes from locally, by bucket name: a folder, or the URL of an S3-compatible
@@ -55,13 +55,15 @@ export async function fetchFromOrigin(origin: OriginConfig, request: OriginReque
 
 /**
  * Why an origin under `.invalid` (RFC 6761: never resolves) is not asked: `edgelite up` gave it that domain
- * because nothing local stands for it. The key to map it with is the logical id its placeholder domain spells
- * (src/placeholderDomains.ts), else the origin's Id.
+ * because nothing local stands for it. The key to map it with is what its placeholder domain spells (the
+ * logical id of the resource it stands for, or the domain the template gave it; src/placeholderDomains.ts),
+ * else the origin's Id.
  */
 function unmappedOriginMessage(origin: OriginConfig): string {
-  const logicalId = logicalIdOfPlaceholder(origin.domainName);
-  const what = logicalId === undefined ? "" : ` (it stands for ${logicalId}, a resource edgelite does not emulate)`;
-  return `origin ${origin.id} has no local source: its domain ${origin.domainName} is a placeholder${what}; map it with edgelite up --origin ${logicalId ?? origin.id}=<url|folder>`;
+  const key = placeholderKey(origin.domainName);
+  const what = key === undefined ? "" : "logicalId" in key ? ` standing for ${key.logicalId}, a resource edgelite does not emulate` : ` standing for ${key.domain}`;
+  const flag = key === undefined ? origin.id : "logicalId" in key ? key.logicalId : key.domain;
+  return `origin ${origin.id} has no local source (its domain ${origin.domainName} is a placeholder${what}); map it with edgelite up --origin ${flag}=<url|folder>`;
 }
 
 /** No connection could be made (refused, unreachable, unresolvable, or not within ConnectionTimeout). */

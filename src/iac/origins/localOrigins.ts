@@ -1,14 +1,14 @@
 import { CreateInvalidationCommand, type Origin } from "@aws-sdk/client-cloudfront";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { logicalIdOfPlaceholder } from "../../placeholderDomains.js";
+import { placeholderKey } from "../../placeholderDomains.js";
 import { isBeneath } from "../../service/localFiles.js";
 import { getOwn } from "../../nullPrototype.js";
 import { IacError, type Applied, type ApplyContext, type IacLog, type LocalObject, type OriginMapper, type ResourceHandler, type S3ObjectLocator, type TemplateObject, type TemplateValue } from "../types.js";
 import { keyProblem } from "./archive.js";
 import { buildContents, deploymentSpec, removePrefix, syncInto, type DeploymentSpec } from "./deployment.js";
 import { checkedBucketName, generatedBucketName, partitionOf, stableHash, urlSuffixOf, type Place } from "./names.js";
-import { bucketOfS3Domain, bucketOfWebsiteDomain, isAwsDomain, isInvalidDomain, originAtUrl, originOnBucket, originOnPlaceholder, parseOriginUrl } from "./originMapping.js";
+import { bucketOfS3Domain, isAwsDomain, isInvalidDomain, isLoopback, originAtUrl, originOnBucket, originOnPlaceholder, parseOriginUrl, placeholderFlagKey } from "./originMapping.js";
 import { Placeholder, placeholderApplied } from "./placeholders.js";
 
 export const BUCKET_TYPE = "AWS::S3::Bucket";
@@ -104,15 +104,16 @@ export class LocalOrigins implements OriginMapper, S3ObjectLocator {
   private mapOrigin(origin: Origin, distribution: string): Origin {
     const domain = origin.DomainName ?? "";
     const logicalId = this.logicalIdOf(domain);
-    const keys = [origin.Id, domain, logicalId].filter((key): key is string => key !== undefined && key !== "");
+    const spelled = placeholderKey(domain);
+    const keys = [origin.Id, domain, logicalId, spelled !== undefined && "domain" in spelled ? spelled.domain : undefined].filter((key): key is string => key !== undefined && key !== "");
     const flag = this.originFlag(keys);
     if (flag !== undefined) return this.mapToFlag(origin, flag.key, flag.value);
     const where = `${distribution}: origin ${origin.Id ?? "?"} (${domain})`;
-    const unmapped = () => this.tell(where, `${where} has no local source; it answers 502 until you add --origin ${logicalId ?? origin.Id}=<url|folder>`);
-    if (isInvalidDomain(domain)) {
-      unmapped();
-      return origin;
-    }
+    const unmapped = (placeheld: Origin) => {
+      this.tell(where, `${where} has no local source; it answers 502 until you add --origin ${placeholderFlagKey(placeheld)}=<url|folder>`);
+      return placeheld;
+    };
+    if (isInvalidDomain(domain)) return unmapped(origin);
     if (origin.S3OriginConfig !== undefined) {
       this.checkS3Origin(origin, where);
       return origin;
@@ -123,11 +124,8 @@ export class LocalOrigins implements OriginMapper, S3ObjectLocator {
       this.options.log.info(`${where}: bucket ${bucket}'s endpoint, served from its local source as an S3 origin (S3's REST answers: 403 for a missing key, no index documents)`);
       return originOnBucket(origin, bucket, this.place.region, urlSuffixOf(this.place.region));
     }
-    if (isAwsDomain(domain) || logicalId !== undefined) {
-      unmapped();
-      return originOnPlaceholder(origin, logicalId);
-    }
-    return origin;
+    if (isLoopback(domain)) return origin;
+    return unmapped(originOnPlaceholder(origin, logicalId));
   }
 
   /** An S3 origin's bucket: served by `--s3`, a deployment, or nothing yet (the edge then names `--s3`). */
@@ -143,13 +141,13 @@ export class LocalOrigins implements OriginMapper, S3ObjectLocator {
 
   /** The logical id a domain comes from: a placeholder's, a placeholder Ref in one of its labels, or an emulated bucket's. */
   private logicalIdOf(domain: string): string | undefined {
-    const placeholder = logicalIdOfPlaceholder(domain);
-    if (placeholder !== undefined) return placeholder;
+    const placeholder = placeholderKey(domain);
+    if (placeholder !== undefined && "logicalId" in placeholder) return placeholder.logicalId;
     for (const label of domain.toLowerCase().split(".")) {
       const id = this.placeholderRefs.get(label);
       if (id !== undefined) return id;
     }
-    const bucket = bucketOfS3Domain(domain) ?? bucketOfWebsiteDomain(domain);
+    const bucket = bucketOfS3Domain(domain);
     return bucket === undefined ? undefined : this.buckets.get(bucket)?.logicalId;
   }
 

@@ -1,12 +1,12 @@
 import type { CustomOriginConfig, Origin } from "@aws-sdk/client-cloudfront";
-import { isInvalidDomain, placeholderDomain } from "../../placeholderDomains.js";
+import { isInvalidDomain, placeholderForDomain, placeholderForLogicalId, placeholderKey } from "../../placeholderDomains.js";
 import { IacError } from "../types.js";
 
 /**
  * A distribution's origins pointed at local sources, as `mapOrigins` does it (the decisions live in
  * LocalOrigins; this is the shape of the config): `--origin <key>=<url>` makes a custom origin of the URL,
  * `--origin <key>=<folder>` an S3 origin on a bucket served from the folder, and an origin nothing local
- * stands for, whose domain is AWS's, a placeholder under `.invalid`.
+ * stands for a placeholder under `.invalid`.
  */
 
 /** Domains of AWS services: an origin there is something in an AWS account, never asked from here. */
@@ -20,14 +20,13 @@ export function isAwsDomain(domain: string): boolean {
   return AWS_DOMAIN_SUFFIXES.some((suffix) => name === suffix || name.endsWith(`.${suffix}`));
 }
 
-/** `my-bucket.s3.us-east-1.amazonaws.com` and its variants → `my-bucket` (as the edge reads an S3 origin's bucket). */
+/**
+ * The bucket of an S3 endpoint: `my-bucket.s3.us-east-1.amazonaws.com`, `my-bucket.s3.amazonaws.com`, the
+ * website endpoints `my-bucket.s3-website-us-east-1.amazonaws.com` and `my-bucket.s3-website.eu-central-1…`
+ * (as the edge reads an S3 origin's bucket).
+ */
 export function bucketOfS3Domain(domain: string): string | undefined {
   return /^(.+?)\.s3[.-]/.exec(domain)?.[1];
-}
-
-/** `my-bucket.s3-website-us-east-1.amazonaws.com`, `my-bucket.s3-website.eu-central-1.amazonaws.com` → `my-bucket`. */
-export function bucketOfWebsiteDomain(domain: string): string | undefined {
-  return /^(.+?)\.s3-website[.-]/.exec(domain)?.[1];
 }
 
 /** A `--origin` value: a URL (http or https) or a folder. */
@@ -73,9 +72,25 @@ export function originOnBucket(origin: Origin, bucket: string, region: string, s
   return { ...rest, DomainName: `${bucket}.s3.${region}.${suffix}`, OriginPath: "", S3OriginConfig: S3OriginConfig ?? { OriginAccessIdentity: "" } };
 }
 
-/** The origin pointed at a placeholder domain (the logical id it stands for, if known): CloudFront's 502 locally. */
+/**
+ * The origin pointed at a placeholder domain that spells its `--origin` key: the logical id it stands for
+ * when known, else the domain the template gave it. CloudFront's 502 locally.
+ */
 export function originOnPlaceholder(origin: Origin, logicalId: string | undefined): Origin {
-  return { ...origin, DomainName: placeholderDomain(logicalId) };
+  return { ...origin, DomainName: logicalId !== undefined ? placeholderForLogicalId(logicalId) : placeholderForDomain(origin.DomainName ?? "") };
+}
+
+/** The `--origin` key the edge will name for an origin on a placeholder domain (as src/edge/origin.ts reads it). */
+export function placeholderFlagKey(origin: Origin): string {
+  const key = placeholderKey(origin.DomainName ?? "");
+  if (key === undefined) return origin.Id ?? "<origin id>";
+  return "logicalId" in key ? key.logicalId : key.domain;
+}
+
+/** Loopback names and addresses: an origin there is on this machine already. */
+export function isLoopback(domain: string): boolean {
+  const name = domain.toLowerCase().replace(/\.$/, "").replace(/^\[(.*)\]$/, "$1");
+  return name === "localhost" || name.endsWith(".localhost") || /^127\.\d+\.\d+\.\d+$/.test(name) || name === "::1";
 }
 
 export { isInvalidDomain };

@@ -1,4 +1,4 @@
-import { placeholderDomain } from "../../placeholderDomains.js";
+import { placeholderForLogicalId } from "../../placeholderDomains.js";
 import type { Applied, TemplateObject, TemplateValue } from "../types.js";
 import { generatedName, partitionOf, type Place } from "./names.js";
 
@@ -43,7 +43,7 @@ export class Placeholder {
     private readonly place: Place,
   ) {
     this.ref = generatedName(stackName, logicalId, PLACEHOLDER_REF_MAX);
-    this.domain = placeholderDomain(logicalId);
+    this.domain = placeholderForLogicalId(logicalId);
   }
 
   attribute(name: string): TemplateValue {

@@ -37,14 +37,32 @@ describe("mapOrigins: --origin by Id, domain or logical id; AWS domains to place
     expect(s3Mapped?.OriginAccessControlId).toBeUndefined();
   });
 
-  it("points an origin on an AWS domain, or built on a placeholder's Ref, at a placeholder spelling the logical id; other domains stay", () => {
+  it("points an origin with no local source at a placeholder spelling its key (the logical id it is built on, else its domain); loopback stays", () => {
     const { origins, log } = make([]);
     const api = origins.notEmulated("Stack", "RestApi0C43BF4B", "AWS::ApiGateway::RestApi", Object.create(null) as TemplateObject);
-    const result = mapped(origins, [custom("o1", `${api.ref}.execute-api.us-east-1.amazonaws.com`), custom("o2", "my-alb-123.us-east-1.elb.amazonaws.com"), custom("o3", "example.com"), custom("o4", "xyz.lambda-url.us-east-1.on.aws")]);
-    expect(result.map((origin) => origin.DomainName)).toEqual(["RestApi0C43BF4B.edgelite.invalid", "edgelite.invalid", "example.com", "edgelite.invalid"]);
-    expect(log.lines.filter((line) => line.startsWith("warn"))).toHaveLength(3);
-    expect(log.lines.join("\n")).toContain("--origin RestApi0C43BF4B=<url|folder>");
-    expect(log.lines.join("\n")).toContain("--origin o2=<url|folder>");
+    const result = mapped(origins, [
+      custom("o1", `${api.ref}.execute-api.us-east-1.amazonaws.com`),
+      custom("o2", "my-alb-123.us-east-1.elb.amazonaws.com"),
+      custom("o3", "example.com"),
+      custom("o4", "xyz.lambda-url.us-east-1.on.aws"),
+      custom("o5", "not a host name"),
+      custom("o6", "localhost"),
+      custom("o7", "127.0.0.1"),
+    ]);
+    expect(result.map((origin) => origin.DomainName)).toEqual([
+      "RestApi0C43BF4B.edgelite.invalid",
+      "my-alb-123.us-east-1.elb.amazonaws.com.by-domain.edgelite.invalid",
+      "example.com.by-domain.edgelite.invalid",
+      "xyz.lambda-url.us-east-1.on.aws.by-domain.edgelite.invalid",
+      "edgelite.invalid",
+      "localhost",
+      "127.0.0.1",
+    ]);
+    const warnings = log.lines.filter((line) => line.startsWith("warn"));
+    expect(warnings).toHaveLength(5);
+    expect(warnings[0]).toContain("--origin RestApi0C43BF4B=<url|folder>");
+    expect(warnings[2]).toContain("--origin example.com=<url|folder>");
+    expect(warnings[4]).toContain("--origin o5=<url|folder>");
   });
 
   it("finds a flag by the logical id a placeholder domain spells, ignoring case, and the placeholder attributes look like AWS's", () => {
@@ -135,6 +153,17 @@ describe("through a real server: a folder origin, a bucket registered after star
     const [asBucket] = mapped(origins, [custom("site", website, { CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: "http-only" } })]);
     expect(asBucket).toMatchObject({ DomainName: `${name}.s3.us-east-1.amazonaws.com`, S3OriginConfig: { OriginAccessIdentity: "" } });
     expect(asBucket?.CustomOriginConfig).toBeUndefined();
+  });
+
+  it("answers a custom origin left unmapped with 502, the log naming --origin <its domain>; that flag then maps it", async () => {
+    const log = recordingLog();
+    const unmapped = new LocalOrigins({ originFlags: new Map(), s3Flags: new Map(), s3Sources, workDir: join(root.path, "work3"), log });
+    const domain = await createDistribution(t.client, distributionConfig("by-domain", mapped(unmapped, [custom("Legacy", "legacy.example.com")])));
+    const reply = await http(t.url, "GET", "/report", { headers: { host: domain } });
+    expect(reply.status).toBe(502);
+    expect(edgeLogs.at(-1)?.detail).toContain("standing for legacy.example.com); map it with edgelite up --origin legacy.example.com=<url|folder>");
+    const flagged = new LocalOrigins({ originFlags: new Map([["legacy.example.com", t.url]]), s3Flags: new Map(), s3Sources, workDir: join(root.path, "work3"), log });
+    expect(mapped(flagged, [custom("Legacy", "legacy.example.com")])[0]).toMatchObject({ DomainName: "127.0.0.1", CustomOriginConfig: { OriginProtocolPolicy: "http-only" } });
   });
 
   it("answers an S3 origin on a placeholder domain with 502, the log naming --origin <logicalId>", async () => {
