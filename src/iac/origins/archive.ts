@@ -84,8 +84,13 @@ export function writeObjectInto(target: string, name: string, bytes: Uint8Array,
 
 interface ZipEntry {
   name: string;
-  originalSize: number;
+  /** What unpacking it writes at most: the declared size (deflate), or the stored bytes (no compression). */
+  bound: number;
+  compression: number;
 }
+
+/** Zip compression methods fflate reads: stored and deflate. */
+const READABLE_METHODS = new Set([0, 8]);
 
 /**
  * Unpacks a zip into the folder `target`; answers the names written. Names are checked before
@@ -99,7 +104,7 @@ export function unzipInto(zip: Uint8Array, target: string, budget: WriteBudget, 
   try {
     unzipSync(zip, {
       filter: (file) => {
-        entries.push({ name: file.name, originalSize: file.originalSize });
+        entries.push({ name: file.name, bound: file.compression === 0 ? Math.max(file.size, file.originalSize) : file.originalSize, compression: file.compression });
         return false;
       },
     });
@@ -109,9 +114,11 @@ export function unzipInto(zip: Uint8Array, target: string, budget: WriteBudget, 
   const files = entries.filter((entry) => !entry.name.endsWith("/"));
   if (budget.files + files.length > MAX_DEPLOYMENT_FILES) throw new IacError(`${what}: it holds more than ${MAX_DEPLOYMENT_FILES} files; edgelite up refuses larger deployments`);
   for (const entry of entries) pathUnder(folder, entry.name, what);
+  const unreadable = files.find((entry) => !READABLE_METHODS.has(entry.compression));
+  if (unreadable) throw new IacError(`${what}: the entry ${JSON.stringify(unreadable.name)} uses compression method ${unreadable.compression} (edgelite up reads stored and deflate entries)`);
   let declared = 0;
   for (const entry of files) {
-    declared += entry.originalSize;
+    declared += entry.bound;
     if (declared > MAX_DEPLOYMENT_BYTES - budget.bytes) throw new IacError(`${what}: its entries declare more than ${MAX_DEPLOYMENT_BYTES} bytes unpacked; edgelite up refuses larger deployments`);
   }
   for (const entry of entries) if (entry.name.endsWith("/")) mkdirSync(pathUnder(folder, entry.name, what), { recursive: true });
@@ -119,9 +126,14 @@ export function unzipInto(zip: Uint8Array, target: string, budget: WriteBudget, 
   for (let start = 0; start < entries.length; ) {
     let end = start;
     let batch = 0;
-    while (end < entries.length && (end === start || batch + (entries[end]?.originalSize ?? 0) <= UNZIP_BATCH_BYTES)) batch += entries[end++]?.originalSize ?? 0;
+    while (end < entries.length && (end === start || batch + (entries[end]?.bound ?? 0) <= UNZIP_BATCH_BYTES)) batch += entries[end++]?.bound ?? 0;
     let index = -1;
-    const inflated = unzipSync(zip, { filter: (file) => ++index >= start && index < end && !file.name.endsWith("/") });
+    let inflated: Record<string, Uint8Array>;
+    try {
+      inflated = unzipSync(zip, { filter: (file) => ++index >= start && index < end && !file.name.endsWith("/") });
+    } catch (error) {
+      throw new IacError(`${what}: a damaged zip (${error instanceof Error ? error.message : String(error)})`);
+    }
     for (const name of Object.keys(inflated)) {
       const bytes = inflated[name] ?? new Uint8Array();
       budget.take(bytes.length, name);

@@ -50,7 +50,7 @@ export class LocalOrigins implements OriginMapper, S3ObjectLocator {
   /** Emulated buckets by name. */
   private readonly buckets = new Map<string, BucketRecord>();
   /** Buckets whose folder may hold objects (an emulated bucket, or one a deployment wrote), by name → the folder. */
-  private readonly deployed = new Map<string, string>();
+  private readonly bucketFolders = new Map<string, string>();
   /** Placeholder Ref values (lower case) → the logical id, to tell which resource an origin's domain is built on. */
   private readonly placeholderRefs = new Map<string, string>();
   /** s3Sources entries this made (bucket → folder), removed again by close(). */
@@ -74,7 +74,7 @@ export class LocalOrigins implements OriginMapper, S3ObjectLocator {
   /** `--s3` folders (the key contained in the folder), then buckets deployments wrote, then the assets. */
   locate(bucket: string, key: string): LocalObject | undefined {
     const flagged = this.options.s3Flags.get(bucket);
-    const folder = flagged !== undefined && !isUrl(flagged) ? flagged : this.deployed.get(bucket);
+    const folder = flagged !== undefined && !isUrl(flagged) ? flagged : this.bucketFolders.get(bucket);
     if (folder !== undefined) {
       const path = fileUnder(folder, key);
       if (path !== undefined) return { path, packaging: "file" };
@@ -136,7 +136,7 @@ export class LocalOrigins implements OriginMapper, S3ObjectLocator {
   }
 
   private servedLocally(bucket: string): boolean {
-    return this.options.s3Flags.has(bucket) || this.buckets.has(bucket) || this.deployed.has(bucket) || this.options.s3Sources?.has(bucket) === true;
+    return this.options.s3Flags.has(bucket) || this.buckets.has(bucket) || this.bucketFolders.has(bucket) || this.options.s3Sources?.has(bucket) === true;
   }
 
   /** The logical id a domain comes from: a placeholder's, a placeholder Ref in one of its labels, or an emulated bucket's. */
@@ -222,7 +222,7 @@ export class LocalOrigins implements OriginMapper, S3ObjectLocator {
     if (flagged === undefined) {
       // An emulated bucket is there from the start, empty until a deployment writes to it (S3 answers 403 for a missing key).
       mkdirSync(folder, { recursive: true });
-      this.deployed.set(name, folder);
+      this.bucketFolders.set(name, folder);
       if (this.options.s3Sources !== undefined) this.register(name, folder);
       summary = `${name}, served from ${folder}${readdirSync(folder).length === 0 ? " (empty until a BucketDeployment writes to it, or --s3 " + name + "=<folder>)" : ""}`;
     }
@@ -232,7 +232,7 @@ export class LocalOrigins implements OriginMapper, S3ObjectLocator {
   private deleteBucket(previous: Applied): void {
     const name = previous.physicalId;
     this.buckets.delete(name);
-    this.deployed.delete(name);
+    this.bucketFolders.delete(name);
     const folder = this.bucketFolder(name);
     if (this.registered.get(name) === folder) {
       this.options.s3Sources?.delete(name);
@@ -256,7 +256,7 @@ export class LocalOrigins implements OriginMapper, S3ObjectLocator {
     } finally {
       rmSync(staging, { recursive: true, force: true });
     }
-    this.deployed.set(spec.bucket, this.bucketFolder(spec.bucket));
+    this.bucketFolders.set(spec.bucket, this.bucketFolder(spec.bucket));
     const flagged = this.options.s3Flags.get(spec.bucket);
     if (flagged !== undefined) this.tell(`flag:${spec.bucket}`, `${what}: bucket ${spec.bucket} is served from --s3 ${flagged}, not from what this deployment wrote (${this.bucketFolder(spec.bucket)})`);
     else this.register(spec.bucket, this.bucketFolder(spec.bucket));

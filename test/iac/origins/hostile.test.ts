@@ -18,6 +18,14 @@ function zipOf(entries: Record<string, string>): Uint8Array {
   return zipSync(files);
 }
 
+/** Rewrites every central directory entry's compression method. */
+function declareMethod(zip: Uint8Array, method: number): Uint8Array {
+  const out = new Uint8Array(zip);
+  const view = new DataView(out.buffer);
+  for (let at = 0; at + 46 <= out.length; at++) if (view.getUint32(at, true) === 0x02014b50) view.setUint16(at + 10, method, true);
+  return out;
+}
+
 /** Rewrites every central directory entry's declared uncompressed size (a zip that lies about its size). */
 function declareSize(zip: Uint8Array, size: number): Uint8Array {
   const out = new Uint8Array(zip);
@@ -79,6 +87,12 @@ describe("hostile sources, names and keys: IacError, nothing written outside the
     zipAsset("bomb.zip", declareSize(zipOf({ "a.bin": "x".repeat(1000), "b.bin": "y" }), Math.floor(MAX_DEPLOYMENT_BYTES / 2) + 1));
     const error = await refusal(deploy(["bomb.zip"]));
     expect(error.message).toContain(`more than ${MAX_DEPLOYMENT_BYTES} bytes`);
+  });
+
+  it("refuses a compression method it cannot read, naming the entry", async () => {
+    zipAsset("bzip2.zip", declareMethod(zipOf({ "a.txt": "a".repeat(100) }), 12));
+    const error = await refusal(deploy(["bzip2.zip"]));
+    expect(error.message).toContain('"a.txt" uses compression method 12');
   });
 
   it("never inflates past what an entry declares (a zip that understates its size writes at most that much)", async () => {
