@@ -1,4 +1,4 @@
-import type { Origin } from "@aws-sdk/client-cloudfront";
+import { CreateDistributionCommand, GetInvalidationCommand, ListInvalidationsCommand, type Origin } from "@aws-sdk/client-cloudfront";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -153,6 +153,21 @@ describe("through a real server: a folder origin, a bucket registered after star
     const [asBucket] = mapped(origins, [custom("site", website, { CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: "http-only" } })]);
     expect(asBucket).toMatchObject({ DomainName: `${name}.s3.us-east-1.amazonaws.com`, S3OriginConfig: { OriginAccessIdentity: "" } });
     expect(asBucket?.CustomOriginConfig).toBeUndefined();
+  });
+
+  it("asks the distribution a deployment names (DistributionId) for an invalidation of its prefix, as the handler does", async () => {
+    const log = recordingLog();
+    const origins = new LocalOrigins({ originFlags: new Map(), s3Flags: new Map(), s3Sources, workDir: join(root.path, "work4"), log });
+    origins.setAssets({ locate: () => ({ path: site, packaging: "zip" }) });
+    const created = await t.client.send(new CreateDistributionCommand({ DistributionConfig: distributionConfig("invalidated", [s3("s3", "invalidated-bucket.s3.us-east-1.amazonaws.com")]) }));
+    const id = created.Distribution?.Id ?? "";
+    const context = applyContext(t.client, "Live", log, origins, origins);
+    await origins.handlers.get("Custom::CDKBucketDeployment")?.apply(context, "Deploy", { SourceBucketNames: ["assets"], SourceObjectKeys: ["a.zip"], DestinationBucketName: "invalidated-bucket", DestinationBucketKeyPrefix: "site", DistributionId: id } as TemplateObject, undefined);
+    const listed = await t.client.send(new ListInvalidationsCommand({ DistributionId: id }));
+    expect(listed.InvalidationList?.Quantity).toBe(1);
+    const invalidation = await t.client.send(new GetInvalidationCommand({ DistributionId: id, Id: listed.InvalidationList?.Items?.[0]?.Id ?? "" }));
+    expect(invalidation.Invalidation?.InvalidationBatch?.Paths?.Items).toEqual(["/site/*"]);
+    expect(log.lines.filter((line) => line.startsWith("warn"))).toEqual([]);
   });
 
   it("answers a custom origin left unmapped with 502, the log naming --origin <its domain>; that flag then maps it", async () => {
