@@ -1,4 +1,3 @@
-import type { Origin } from "@aws-sdk/client-cloudfront";
 import { existsSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -6,9 +5,11 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EdgeLogEntry } from "../../../src/edge/edge.js";
 import { LocalOrigins } from "../../../src/iac/origins/localOrigins.js";
-import type { Applied, TemplateObject } from "../../../src/iac/types.js";
+import { CLOUDFRONT_HANDLERS } from "../../../src/iac/resources/index.js";
+import { loadStacks, StackModel, type AttributeSource } from "../../../src/iac/template/index.js";
+import type { Applied } from "../../../src/iac/types.js";
 import { http, startTestServer, tempDir, type TestServer } from "../../helpers.js";
-import { ACCOUNT, applyContext, assetLocator, createDistribution, distributionConfig, recordingLog, REGION, resolveValue, synth } from "./support.js";
+import { ACCOUNT, applyContext, recordingLog, REGION, synth } from "./support.js";
 
 const APP = `
 import * as cdk from "aws-cdk-lib";
@@ -38,59 +39,45 @@ new cloudfront.Distribution(stack, "Dist", {
 app.synth();
 `;
 
-interface Template {
-  Resources: Record<string, { Type: string; Properties?: TemplateObject }>;
-}
-
-describe("a synthesized CDK app: a BucketDeployment served by the edge, a Lambda URL origin as a placeholder, then mapped", () => {
+describe("a synthesized CDK app through the template and resources rooms: a BucketDeployment served by the edge, a Lambda URL origin as a placeholder, then mapped", () => {
   const dir = tempDir("edgelite-origins-cdk-");
   const work = tempDir("edgelite-origins-work-");
   const s3Sources = new Map<string, string>();
   const edgeLogs: EdgeLogEntry[] = [];
+  const log = recordingLog();
   let t: TestServer;
   let origins: LocalOrigins;
-  let template: Template;
+  let model: StackModel;
   let applied: Map<string, Applied>;
   let local: Server;
-  const log = recordingLog();
 
-  const resolve = (logicalId: string) => {
-    const resource = template.Resources[logicalId];
-    return resolveValue((resource?.Properties ?? {}) as TemplateObject, {
-      ref: (id) => applied.get(id)?.ref ?? `unresolved-${id}`,
-      getAtt: (id, attribute) => applied.get(id)?.attributes.get(attribute) ?? null,
-    }) as TemplateObject;
-  };
+  const attributes: AttributeSource = { ref: (id) => applied.get(id)?.ref, getAtt: (id, attribute) => applied.get(id)?.attributes.get(attribute) };
+  const handlerFor = (localOrigins: LocalOrigins, type: string) => CLOUDFRONT_HANDLERS.get(type) ?? localOrigins.handlers.get(type);
 
-  /** Applies every resource in template order (the CDK writes dependencies first here), as the engine will. */
-  async function applyAll(localOrigins: LocalOrigins): Promise<void> {
-    applied = new Map();
-    for (const [logicalId, resource] of Object.entries(template.Resources)) {
-      if (resource.Type.startsWith("AWS::CloudFront::")) continue;
-      const handler = localOrigins.handlers.get(resource.Type);
-      const context = applyContext(t.client, "OriginsStack", log, localOrigins, localOrigins);
-      applied.set(logicalId, handler ? await handler.apply(context, logicalId, resolve(logicalId), undefined) : localOrigins.notEmulated("OriginsStack", logicalId, resource.Type, resolve(logicalId)));
-    }
+  /** Applies one resource as the engine will: its handler, else a placeholder. */
+  async function apply(localOrigins: LocalOrigins, logicalId: string): Promise<void> {
+    const resource = model.resources.get(logicalId);
+    const type = resource?.type ?? "";
+    const properties = model.resolve(logicalId, attributes);
+    const handler = handlerFor(localOrigins, type);
+    const context = applyContext(t.client, model.stackName, log, localOrigins, localOrigins);
+    applied.set(logicalId, handler ? await handler.apply(context, logicalId, properties, applied.get(logicalId)) : localOrigins.notEmulated(model.stackName, logicalId, type, properties));
   }
 
-  function apiOrigins(localOrigins: LocalOrigins): Origin[] {
-    const config = resolve("DistB3B78991").DistributionConfig as unknown as { Origins: Array<{ Id: string; DomainName: string; S3OriginConfig?: object; CustomOriginConfig?: { OriginProtocolPolicy: string } }> };
-    const items: Origin[] = config.Origins.map((origin) =>
-      origin.CustomOriginConfig
-        ? { Id: origin.Id, DomainName: origin.DomainName, CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: "https-only" } }
-        : { Id: origin.Id, DomainName: origin.DomainName, S3OriginConfig: { OriginAccessIdentity: "" } },
-    );
-    const mapped = localOrigins.mapOrigins({ Origins: { Quantity: items.length, Items: items } }, "DistB3B78991");
-    return [...(mapped.Origins?.Items ?? [])] as Origin[];
-  }
+  const distributionDomain = () => String(applied.get("DistB3B78991")?.attributes.get("DomainName") ?? "");
+  const get = (path: string) => http(t.url, "GET", path, { headers: { host: distributionDomain() } });
 
   beforeAll(async () => {
     const out = synth(dir.path, APP, { "site/index.html": "<h1>from the site folder</h1>", "site/css/app.css": "body{}" });
-    template = JSON.parse(readFileSync(join(out, "OriginsStack.template.json"), "utf8")) as Template;
     t = await startTestServer("memory", { s3Sources, onEdgeRequest: (entry) => edgeLogs.push(entry) });
     origins = new LocalOrigins({ originFlags: new Map(), s3Flags: new Map(), s3Sources, workDir: work.path, log, region: REGION, accountId: ACCOUNT });
-    origins.setAssets(assetLocator(out, "OriginsStack"));
-    await applyAll(origins);
+    const loaded = loadStacks(out, { region: REGION, accountId: ACCOUNT });
+    origins.setAssets(loaded.assets);
+    const [stack] = loaded.stacks;
+    if (stack === undefined) throw new Error("no stack synthesized");
+    model = StackModel.build(stack, { region: REGION, accountId: ACCOUNT, parameters: new Map(), imports: new Map() });
+    applied = new Map();
+    for (const logicalId of model.order) await apply(origins, logicalId);
     local = createServer((req, res) => res.writeHead(200, { "content-type": "text/plain" }).end(`local api ${req.url}`));
     await new Promise<void>((done) => local.listen(0, "127.0.0.1", done));
   }, 120_000);
@@ -115,9 +102,7 @@ describe("a synthesized CDK app: a BucketDeployment served by the edge, a Lambda
     expect(applied.get("DeployCustomResource218AF6A4")?.summary).toBe(`4 objects in s3://${bucket}/web/`);
   });
 
-  it("serves the deployed objects through a distribution created after start, over HTTP; the Lambda URL origin answers 502 naming --origin", async () => {
-    const domain = await createDistribution(t.client, distributionConfig("cdk-1", apiOrigins(origins), [["/api/*", "OriginsStackDistOrigin25407E834"]]));
-    const get = (path: string) => http(t.url, "GET", path, { headers: { host: domain } });
+  it("serves the deployed objects through the distribution, over HTTP; the Lambda URL origin answers 502 naming --origin", async () => {
     const page = await get("/web/index.html");
     expect(page.status).toBe(200);
     expect(page.body).toBe("<h1>from the site folder</h1>");
@@ -132,24 +117,21 @@ describe("a synthesized CDK app: a BucketDeployment served by the edge, a Lambda
     expect(log.lines.some((line) => line.startsWith("warn DistB3B78991: origin OriginsStackDistOrigin25407E834") && line.includes("--origin ApiFunctionUrl46E4ABDE="))).toBe(true);
   });
 
-  it("maps the placeholder origin with --origin <logicalId>=<url> to a real local server", async () => {
+  it("maps the placeholder origin with --origin <logicalId>=<url> to a real local server when the distribution is applied again", async () => {
     const port = (local.address() as AddressInfo).port;
     const mapped = new LocalOrigins({ originFlags: new Map([["ApiFunctionUrl46E4ABDE", `http://127.0.0.1:${port}/v1`]]), s3Flags: new Map(), s3Sources, workDir: work.path, log, region: REGION, accountId: ACCOUNT });
-    mapped.setAssets(assetLocator(join(dir.path, "cdk.out"), "OriginsStack"));
-    await applyAll(mapped);
-    const items = apiOrigins(mapped);
-    expect(items[1]).toMatchObject({ DomainName: "127.0.0.1", OriginPath: "/v1", CustomOriginConfig: { HTTPPort: port, OriginProtocolPolicy: "http-only" } });
-    const domain = await createDistribution(t.client, distributionConfig("cdk-2", items, [["/api/*", "OriginsStackDistOrigin25407E834"]]));
-    const api = await http(t.url, "GET", "/api/items", { headers: { host: domain } });
+    await apply(mapped, "DistB3B78991");
+    const api = await get("/api/items");
     expect(api.status).toBe(200);
     expect(api.body).toBe("local api /v1/api/items");
+    expect((await get("/web/index.html")).status).toBe(200);
   });
 
   it("prunes: a second deployment of fewer sources removes what the first wrote under the prefix, and keeps what is outside it", async () => {
     const bucket = applied.get("SiteE53D7754")?.ref ?? "";
     const handler = origins.handlers.get("Custom::CDKBucketDeployment");
-    const properties = resolve("DeployCustomResource218AF6A4");
-    const context = applyContext(t.client, "OriginsStack", log, origins, origins);
+    const properties = model.resolve("DeployCustomResource218AF6A4", attributes);
+    const context = applyContext(t.client, model.stackName, log, origins, origins);
     const outside = await handler?.apply(context, "Other", { ...properties, DestinationBucketKeyPrefix: "keep/" }, undefined);
     expect(outside?.summary).toContain("keep/");
     const fewer = { ...properties, SourceBucketNames: (properties.SourceBucketNames as string[]).slice(1, 2), SourceObjectKeys: (properties.SourceObjectKeys as string[]).slice(1, 2), SourceMarkers: [], SourceMarkersConfig: [] };
