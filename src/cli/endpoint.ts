@@ -1,6 +1,4 @@
-import { SignatureV4 } from "@smithy/signature-v4";
-import { SignatureV4a } from "@smithy/signature-v4a";
-import { NodeSha256 } from "../api/access/signature.js";
+import { credentialsFromEnv, signRequest, type AwsCredentials, type SignedRequestInit, type SignedService } from "../awsSigning.js";
 import { unreachable, usageError } from "./failures.js";
 
 /**
@@ -27,25 +25,18 @@ export function endpointOf(flag: string | undefined, env: NodeJS.ProcessEnv = pr
 /** How long one request may take before the server is called unreachable. */
 const REQUEST_TIMEOUT_MS = 30_000;
 
-export type Service = "cloudfront" | "cloudfront-keyvaluestore";
-
-export interface RequestInit {
-  method?: string;
-  headers?: Record<string, string>;
-  body?: string;
-}
+export type Service = SignedService;
+export type RequestInit = SignedRequestInit;
 
 export type SignedFetch = (service: Service, url: string, init?: RequestInit) => Promise<Response>;
 
 /**
  * fetch, signed as the AWS SDKs sign (SigV4 for the CloudFront API, SigV4A with region set `*` for the
- * data plane) when AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are set; plain otherwise. A server that
- * does not answer is a CliError naming `endpoint` (fetch itself says only "fetch failed").
+ * data plane) when AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are set, or with `credentials` when given;
+ * plain otherwise. A server that does not answer is a CliError naming `endpoint` (fetch itself says only
+ * "fetch failed").
  */
-export function signedFetch(endpoint: string, env: NodeJS.ProcessEnv = process.env): SignedFetch {
-  const accessKeyId = env.AWS_ACCESS_KEY_ID;
-  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
-  const credentials = accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) } : undefined;
+export function signedFetch(endpoint: string, env: NodeJS.ProcessEnv = process.env, credentials: AwsCredentials | undefined = credentialsFromEnv(env)): SignedFetch {
   const send = async (url: string, init: RequestInit) => {
     try {
       return await fetch(url, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
@@ -53,25 +44,5 @@ export function signedFetch(endpoint: string, env: NodeJS.ProcessEnv = process.e
       throw unreachable(endpoint, error);
     }
   };
-  return async (service, url, init = {}) => {
-    if (credentials === undefined) return send(url, init);
-    const target = new URL(url);
-    const request = {
-      method: init.method ?? "GET",
-      protocol: target.protocol,
-      hostname: target.hostname,
-      ...(target.port ? { port: Number(target.port) } : {}),
-      path: target.pathname,
-      query: Object.fromEntries(target.searchParams),
-      headers: { ...init.headers, host: target.host },
-      ...(init.body !== undefined ? { body: init.body } : {}),
-    };
-    const signer =
-      service === "cloudfront"
-        ? new SignatureV4({ service, region: "us-east-1", credentials, sha256: NodeSha256 })
-        : new SignatureV4a({ service, region: "*", credentials, sha256: NodeSha256 });
-    const signed = await signer.sign(request, {});
-    const headers = Object.fromEntries(Object.entries(signed.headers as Record<string, string>).filter(([name]) => name !== "host"));
-    return send(url, { ...init, headers });
-  };
+  return async (service, url, init = {}) => send(url, credentials === undefined ? init : await signRequest(service, url, init, credentials));
 }

@@ -1,10 +1,13 @@
 import { SignatureV4 } from "@smithy/signature-v4";
 import { SignatureV4a } from "@smithy/signature-v4a";
-import type { Checksum, HttpRequest, SourceData } from "@smithy/types";
-import { createECDH, createHash, createHmac, createPublicKey, timingSafeEqual, verify, type Hash, type Hmac, type KeyObject } from "node:crypto";
+import type { HttpRequest } from "@smithy/types";
+import { createECDH, createHash, createPublicKey, timingSafeEqual, verify, type KeyObject } from "node:crypto";
+import { NodeSha256 } from "../../awsSigning.js";
 import { MAX_PRESIGNED_EXPIRES_SECONDS, SIGNATURE_CLOCK_SKEW_MS } from "../../limits.js";
 import { emptyRecord, getOwn, setOwn } from "../../nullPrototype.js";
 import type { AuthErrorCode } from "../../service/errors.js";
+
+export { NodeSha256 };
 
 /**
  * Verifies AWS Signature Version 4 (`AWS4-HMAC-SHA256`, in the Authorization header or a presigned query)
@@ -39,28 +42,6 @@ export const AUTH_MESSAGES = {
   mismatch:
     "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
 } as const;
-
-/** SHA-256 (or its HMAC) for the Smithy signers, from node:crypto. */
-export class NodeSha256 implements Checksum {
-  private hash: Hash | Hmac;
-  constructor(private readonly secret?: SourceData) {
-    this.hash = this.start();
-  }
-  update(data: Uint8Array): void {
-    this.hash.update(data);
-  }
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(new Uint8Array(this.hash.digest()));
-  }
-  reset(): void {
-    this.hash = this.start();
-  }
-  private start(): Hash | Hmac {
-    if (this.secret === undefined) return createHash("sha256");
-    const key = typeof this.secret === "string" ? this.secret : ArrayBuffer.isView(this.secret) ? new Uint8Array(this.secret.buffer, this.secret.byteOffset, this.secret.byteLength) : new Uint8Array(this.secret);
-    return createHmac("sha256", key);
-  }
-}
 
 interface SignatureClaim {
   algorithm: typeof SIGV4 | typeof SIGV4A;

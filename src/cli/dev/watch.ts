@@ -1,6 +1,7 @@
 import { watch, type FSWatcher } from "node:fs";
 import { readFile, realpath, stat } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
+import { settler } from "../../settle.js";
 
 /** What a watched file did, once the saves have settled. */
 export type FileEvent =
@@ -48,34 +49,9 @@ export function watchFile(file: string, onEvent: (event: FileEvent) => Promise<v
   let goneTold = false;
   let missingSince: number | undefined;
   let unreadableTold: string | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let running = false;
-  let dirty = false;
   let closed = false;
   let signature: string | undefined;
   let emptyRecheck = false;
-
-  const schedule = (delayMs = debounceMs) => {
-    if (closed) return;
-    clearTimeout(timer);
-    timer = setTimeout(() => void check(), delayMs);
-  };
-
-  const check = async () => {
-    if (running) {
-      dirty = true;
-      return;
-    }
-    running = true;
-    try {
-      do {
-        dirty = false;
-        await settle();
-      } while (dirty && !closed);
-    } finally {
-      running = false;
-    }
-  };
 
   const settle = async () => {
     let content: Buffer;
@@ -120,6 +96,9 @@ export function watchFile(file: string, onEvent: (event: FileEvent) => Promise<v
     last = content;
     await onEvent({ kind: "changed", content });
   };
+
+  const settling = settler(settle, debounceMs);
+  const schedule = (delayMs?: number) => settling.schedule(delayMs);
 
   // One watcher per folder that can see the file change: its own, and its real path's when it is a link.
   const watchers = new Map<string, FSWatcher>();
@@ -179,7 +158,7 @@ export function watchFile(file: string, onEvent: (event: FileEvent) => Promise<v
   return {
     close() {
       closed = true;
-      clearTimeout(timer);
+      settling.close();
       clearInterval(poll);
       for (const watcher of watchers.values()) watcher.close();
       watchers.clear();
