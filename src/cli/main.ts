@@ -5,6 +5,7 @@ import { registerTest } from "./test.js";
 import { registerKvs } from "./kvs.js";
 import { registerDev } from "./dev.js";
 import { registerLs } from "./ls.js";
+import { registerUp } from "./up.js";
 import { EXIT, reportFailure } from "./failures.js";
 
 export const EXIT_CODES_HELP = `
@@ -13,7 +14,7 @@ Exit status:
   1   test: the function failed; kvs, ls: the server refused the request
   2   test: the function ran but production would reject its result (a 502)
   64  a command line mistake (unknown flag, a value that means nothing)
-  65  an input file's content is wrong (invalid JSON, not an event)
+  65  an input file's content is wrong (invalid JSON, not an event, a template up cannot apply)
   66  an input file is missing, unreadable or a folder
   69  no server at the endpoint, or the port is already in use
   70  a bug in edgelite (the error is printed with its stack: please report it)
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerKvs(program);
   registerDev(program);
   registerLs(program);
+  registerUp(program);
   program.addHelpText(
     "after",
     `
@@ -41,6 +43,7 @@ Quick start:
       --name hello --function-config Comment=,Runtime=cloudfront-js-2.0 --function-code fileb://hello.js
   $ npx edgelite test hello.js --uri /index.html   # run a function file locally, no server
   $ npx edgelite ls                          # what the running server holds
+  $ npx edgelite up cdk.out                  # your CDK app's (or template's) CloudFront stack, served locally
 ${EXIT_CODES_HELP}
 
 Run edgelite <command> --help for a command's flags and examples.`,

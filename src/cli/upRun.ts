@@ -1,0 +1,168 @@
+import { ListDistributionsCommand, type CloudFrontClient } from "@aws-sdk/client-cloudfront";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, dirname, join, resolve } from "node:path";
+import { credentialsFromEnv, type AwsCredentials } from "../awsSigning.js";
+import { cloudFrontClientAt, UNCHECKED_CREDENTIALS } from "../iac/engine/client.js";
+import { UpEngine } from "../iac/engine/engine.js";
+import { keyValueDataAt } from "../iac/engine/keyValueData.js";
+import { printer, type LineSink } from "../iac/engine/print.js";
+import { UpSession, type SynthOptions } from "../iac/engine/session.js";
+import { sourceFilter } from "../iac/engine/sources.js";
+import { runSynth } from "../iac/engine/synth.js";
+import { IacError } from "../iac/types.js";
+import { endpointOf } from "./endpoint.js";
+import { CliError, EXIT, unreachable } from "./failures.js";
+import { colour, printable } from "./format.js";
+import { createRequestLog, type RequestLog } from "./log.js";
+import { startServing, type Serving } from "./serve.js";
+import type { UpOptions } from "./up.js";
+import { loadUpParts } from "./upParts.js";
+
+/** The IacError code template/ gives a path that is missing or not a file (exit 66 rather than 65). */
+const MISSING_INPUT = "MissingInput";
+
+/** An IacError as the CLI tells it: the template's content (65), or a file that is not there (66). */
+export function cliErrorOf(error: unknown): unknown {
+  if (!(error instanceof IacError)) return error;
+  return new CliError(error.message, error.code === MISSING_INPUT ? EXIT.noInput : EXIT.dataError);
+}
+
+/** Where a folder of the app is: a cdk.out folder's parent, the folder holding cdk.out, or a template's folder. */
+function appFolderOf(path: string): string {
+  const absolute = resolve(path);
+  if (basename(absolute) === "cdk.out" || existsSync(join(absolute, "manifest.json"))) return dirname(absolute);
+  if (existsSync(join(absolute, "cdk.out")) || existsSync(join(absolute, "cdk.json"))) return absolute;
+  return dirname(absolute);
+}
+
+/** `edgelite up <path>`: start (or reach) a server, apply the stacks, then serve and, with --watch, follow changes. */
+export async function runUp(path: string, options: UpOptions): Promise<void> {
+  const paint = colour(process.stdout);
+  const appFolder = appFolderOf(path);
+  const synth = options.synth;
+  if (synth !== undefined && !existsSync(resolve(path))) {
+    // Nothing to read yet: the app is synthesized first.
+    const result = await runSynth(synth, appFolder);
+    if (!result.ok) throw new CliError(`--synth "${synth}" failed (${result.status}) and ${path} does not exist:\n${result.output}`, EXIT.dataError);
+  }
+  if (!existsSync(resolve(path))) {
+    throw new CliError(`${path} does not exist: give a CloudFormation template (.json, .yaml, .yml, .template), a cdk.out folder (npx cdk synth makes it), or a CDK app folder holding one.`, EXIT.noInput);
+  }
+  const watch = options.watch || synth !== undefined;
+  const parts = await loadUpParts();
+
+  let serving: Serving | undefined;
+  let log: RequestLog;
+  let endpoint: string;
+  let credentials: AwsCredentials;
+  let distributionUrls: (id: string, domainName: string) => { url: string; plainUrl?: string };
+  let workDir: string;
+  let removeWorkDir = false;
+  const s3Sources = options.endpoint === undefined ? new Map(options.s3 ?? []) : undefined;
+  if (options.endpoint === undefined) {
+    serving = await startServing(options, { ...(s3Sources ? { s3Sources } : {}), announceCreated: false });
+    const { running } = serving;
+    log = serving.log;
+    endpoint = running.url;
+    const [first] = serving.access.credentials ?? new Map<string, string>();
+    credentials = first ? { accessKeyId: first[0], secretAccessKey: first[1] } : (credentialsFromEnv(process.env) ?? UNCHECKED_CREDENTIALS);
+    distributionUrls = (id, domainName) => {
+      const plainUrl = running.plainUrl(id);
+      return { url: running.distributionUrl(domainName), ...(plainUrl ? { plainUrl } : {}) };
+    };
+    if (options.inMemory) {
+      workDir = mkdtempSync(join(tmpdir(), "edgelite-up-"));
+      removeWorkDir = true;
+    } else workDir = join(resolve(options.dataDir), "up");
+  } else {
+    endpoint = endpointOf(options.endpoint);
+    log = createRequestLog({ format: options.logFormat, quiet: true });
+    credentials = credentialsFromEnv(process.env) ?? UNCHECKED_CREDENTIALS;
+    const port = new URL(endpoint).port;
+    distributionUrls = (_id, domainName) => ({ url: `http://${domainName}${port ? `:${port}` : ""}/` });
+    workDir = mkdtempSync(join(tmpdir(), "edgelite-up-"));
+    removeWorkDir = true;
+  }
+
+  const sink = lineSink(log, options.logFormat === "json");
+  const report = printer({ sink, paint, printable, distributionUrls });
+  const iacLog = { info: (message: string) => sink.info(printable(message), message), warn: (message: string) => sink.warn(paint.yellow(printable(message)), message) };
+  const cloudfront = await cloudFrontClientAt(endpoint, credentials);
+  const origins = new parts.LocalOrigins({ originFlags: options.origin ?? new Map(), s3Flags: options.s3 ?? new Map(), s3Sources, workDir, log: iacLog, region: options.region, accountId: options.accountId });
+  const cleanUp = async () => {
+    session.close();
+    cloudfront.destroy();
+    await origins.close();
+    if (removeWorkDir) rmSync(workDir, { recursive: true, force: true });
+  };
+
+  const engine = new UpEngine({
+    handlers: new Map([...parts.CLOUDFRONT_HANDLERS, ...origins.handlers]),
+    notEmulated: (stackName, logicalId, type, properties) => origins.notEmulated(stackName, logicalId, type, properties),
+    context: { cloudfront, keyValueData: keyValueDataAt(endpoint, credentials), s3Objects: origins, origins, log: iacLog },
+    planStack: (source, imports) => parts.StackModel.build(source, { region: options.region, accountId: options.accountId, parameters: options.parameter ?? new Map(), imports }),
+    imports: options.import ?? new Map(),
+    report,
+  });
+  const synthOptions: SynthOptions | undefined =
+    synth === undefined ? undefined : { command: synth, appFolder, filter: await sourceFilter(appFolder, [resolve(path), resolve(options.dataDir), join(appFolder, "cdk.out")]) };
+  const session = new UpSession({
+    load: () => {
+      const loaded = parts.loadStacks(path, { ...(options.stack ? { stacks: options.stack } : {}), region: options.region, accountId: options.accountId });
+      origins.setAssets(loaded.assets);
+      return loaded;
+    },
+    engine,
+    report,
+    ...(synthOptions ? { synth: synthOptions } : {}),
+  });
+
+  try {
+    if (serving === undefined) await reachable(cloudfront, endpoint);
+    await session.applyOnce();
+  } catch (error) {
+    if (!watch) {
+      await cleanUp();
+      if (serving) await serving.running.close();
+      throw cliErrorOf(error);
+    }
+    report.reloadFailed(error instanceof Error ? error.message : String(error));
+  }
+  if (watch) {
+    session.watch();
+    sink.info(paint.dim(`watching ${printable(path)}${synth ? ` and the app's sources (${printable(synth)})` : ""}; Ctrl-C stops`), "watching", { path, ...(synth ? { synth } : {}) });
+  }
+  if (serving) {
+    serving.stopOnSignals(cleanUp);
+    return;
+  }
+  if (!watch) {
+    await cleanUp();
+    return;
+  }
+  const stop = () => void cleanUp().then(() => process.exit(0));
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+/** With --endpoint: the server must answer before anything is applied (else every resource would fail alike). */
+async function reachable(cloudfront: CloudFrontClient, endpoint: string): Promise<void> {
+  try {
+    await cloudfront.send(new ListDistributionsCommand({ MaxItems: 1 }));
+  } catch (error) {
+    if (typeof (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === "number") return;
+    throw unreachable(endpoint, error);
+  }
+}
+
+/** The engine's lines through the request log: warnings on stderr when pretty, a `level: warn`-marked line when JSON. */
+function lineSink(log: RequestLog, json: boolean): LineSink {
+  return {
+    info: (text, msg, fields) => log.info(text, msg, fields),
+    warn: (text, msg, fields) => {
+      if (json) log.info(text, msg, { ...fields, warning: true });
+      else process.stderr.write(`${text}\n`);
+    },
+  };
+}
