@@ -51,6 +51,15 @@ export async function runUp(path: string, options: UpOptions): Promise<void> {
   }
   const watch = options.watch || synth !== undefined;
   const parts = await loadUpParts();
+  const load = () => parts.loadStacks(path, { ...(options.stack ? { stacks: options.stack } : {}), region: options.region, accountId: options.accountId });
+  if (!watch) {
+    // A template that cannot be read fails before a server is started for it (--watch waits for a fix instead).
+    try {
+      load();
+    } catch (error) {
+      throw cliErrorOf(error);
+    }
+  }
 
   let serving: Serving | undefined;
   let log: RequestLog;
@@ -109,7 +118,7 @@ export async function runUp(path: string, options: UpOptions): Promise<void> {
     synth === undefined ? undefined : { command: synth, appFolder, filter: await sourceFilter(appFolder, [resolve(path), resolve(options.dataDir), join(appFolder, "cdk.out")]) };
   const session = new UpSession({
     load: () => {
-      const loaded = parts.loadStacks(path, { ...(options.stack ? { stacks: options.stack } : {}), region: options.region, accountId: options.accountId });
+      const loaded = load();
       origins.setAssets(loaded.assets);
       return loaded;
     },

@@ -1,0 +1,171 @@
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { http, tempDir } from "../helpers.js";
+import { BIN, runCli, spawnServer, type ServerProcess } from "../process.js";
+
+/** The parts built beside the engine (template/, resources/, origins/): the runs below need them merged. */
+const SRC = fileURLToPath(new URL("../../src/iac/", import.meta.url));
+const PARTS = ["template/index.ts", "resources/index.ts", "origins/localOrigins.ts"].every((file) => existsSync(join(SRC, file)));
+
+const MANAGED_CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";
+/** Managed-AllViewer: the header the function adds reaches the origin. */
+const MANAGED_ALL_VIEWER = "216adef6-5c7f-47e4-b989-5492eafa07d3";
+
+function template(greeting: string, runtime = "cloudfront-js-2.0"): string {
+  return JSON.stringify({
+    Resources: {
+      Greet: {
+        Type: "AWS::CloudFront::Function",
+        Properties: {
+          Name: "up-cli-greet",
+          AutoPublish: true,
+          FunctionConfig: { Comment: "", Runtime: runtime },
+          FunctionCode: `function handler(event) { event.request.headers['x-greeting'] = { value: '${greeting}' }; return event.request; }`,
+        },
+      },
+      Topic: { Type: "AWS::SNS::Topic" },
+      Site: {
+        Type: "AWS::CloudFront::Distribution",
+        Properties: {
+          DistributionConfig: {
+            Enabled: true,
+            Origins: [{ Id: "app", DomainName: "app.example.com", CustomOriginConfig: { OriginProtocolPolicy: "http-only" } }],
+            DefaultCacheBehavior: {
+              TargetOriginId: "app",
+              ViewerProtocolPolicy: "allow-all",
+              CachePolicyId: MANAGED_CACHING_DISABLED,
+              OriginRequestPolicyId: MANAGED_ALL_VIEWER,
+              FunctionAssociations: [{ EventType: "viewer-request", FunctionARN: { "Fn::GetAtt": ["Greet", "FunctionARN"] } }],
+            },
+          },
+        },
+      },
+    },
+    Outputs: { Domain: { Value: { "Fn::GetAtt": ["Site", "DomainName"] } } },
+  });
+}
+
+describe("edgelite up: the command line", () => {
+  it("explains itself, with serve's flags and examples", async () => {
+    const help = await runCli(["up", "--help"]);
+    expect(help.code).toBe(0);
+    for (const flag of ["--stack", "--parameter", "--import", "--origin", "--region", "--watch", "--synth", "--endpoint", "--s3", "--account-id", "--port", "--in-memory", "--auth"]) expect(help.stdout).toContain(flag);
+    expect(help.stdout).toContain("Examples:");
+    expect((await runCli(["--help"])).stdout).toMatch(/^ {2}up \[options\] <path>/m);
+  });
+
+  it("says what to do about a missing path (66) and flags that mean nothing (64)", async () => {
+    const missing = await runCli(["up", "no-such-template.yaml", "--in-memory", "--port", "0"]);
+    expect(missing.code).toBe(66);
+    expect(missing.stderr).toContain("error: no-such-template.yaml does not exist: give a CloudFormation template");
+    const serverFlags = await runCli(["up", "t.json", "--endpoint", "http://127.0.0.1:4599", "--port", "4600", "--in-memory"]);
+    expect(serverFlags.code).toBe(64);
+    expect(serverFlags.stderr).toContain("--port, --in-memory shape the server edgelite up starts, and --endpoint starts none");
+    const region = await runCli(["up", "t.json", "--region", "mars"]);
+    expect(region.code).toBe(64);
+    expect(region.stderr).toContain("expected a region such as us-east-1");
+    const parameter = await runCli(["up", "t.json", "--parameter", "novalue"]);
+    expect(parameter.code).toBe(64);
+    expect(parameter.stderr).toContain('expected <parameter>=<value>, got "novalue"');
+    const origin = await runCli(["up", "t.json", "--origin", "app=./not-a-folder"]);
+    expect(origin.code).toBe(64);
+    expect(origin.stderr).toContain("./not-a-folder is neither an http:// or https:// URL nor a folder");
+  });
+});
+
+describe.skipIf(!PARTS)("edgelite up: a template, served", () => {
+  const dir = tempDir("edgelite-up-cli-");
+  let origin: Server;
+  let originUrl: string;
+  const children: Array<ChildProcessWithoutNullStreams | ServerProcess["child"]> = [];
+  beforeAll(async () => {
+    // Answers with the greeting the viewer-request function added.
+    origin = createServer((req, res) => res.end(`greeting=${String(req.headers["x-greeting"])}`));
+    await new Promise<void>((resolve) => origin.listen(0, "127.0.0.1", resolve));
+    originUrl = `http://127.0.0.1:${(origin.address() as AddressInfo).port}`;
+  });
+  afterEach(() => {
+    for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => origin.close(resolve));
+    dir.remove();
+  });
+
+  /** Starts `up` and waits for the distribution's line. */
+  function startUp(args: string[]): Promise<{ child: ChildProcessWithoutNullStreams; url: string; domain: string; output: () => string }> {
+    const child = spawn(process.execPath, [BIN, "up", ...args], { env: { ...process.env, NO_COLOR: "1" } });
+    children.push(child);
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    return new Promise((resolve, reject) => {
+      const timer = setInterval(() => {
+        const listening = /listening on (http:\/\/\S+)/.exec(out);
+        const serving = /distribution \S+ serving at http:\/\/(\S+?):\d+\//.exec(out);
+        if (listening && serving) {
+          clearInterval(timer);
+          resolve({ child, url: listening[1]!, domain: serving[1]!, output: () => out });
+        }
+      }, 20);
+      child.on("exit", () => {
+        clearInterval(timer);
+        reject(new Error(out));
+      });
+    });
+  }
+
+  it("creates the stack, lists what it skips, prints outputs and URLs, serves, and applies a saved change within a second", async () => {
+    const file = join(dir.path, "site.json");
+    writeFileSync(file, template("hello"));
+    const up = await startUp([file, "--in-memory", "--port", "0", "-q", "--origin", `app=${originUrl}`, "--watch"]);
+    const lines = up.output();
+    expect(lines).toMatch(/^created +site\/Greet AWS::CloudFront::Function up-cli-greet/m);
+    expect(lines).toMatch(/^not emulated site\/Topic AWS::SNS::Topic/m);
+    expect(lines).toMatch(/^created +site\/Site AWS::CloudFront::Distribution /m);
+    expect(lines).toContain(`output site.Domain = ${up.domain}`);
+    expect(lines).not.toContain("Node.js");
+    const get = () => http(up.url, "GET", "/", { headers: { host: up.domain } });
+    expect((await get()).body).toBe("greeting=hello");
+
+    const since = Date.now();
+    writeFileSync(file, template("bonjour"));
+    let body = "";
+    while (Date.now() - since < 3000 && body !== "greeting=bonjour") body = (await get()).body;
+    expect(body).toBe("greeting=bonjour");
+    expect(Date.now() - since).toBeLessThan(1000);
+    await expect.poll(up.output).toMatch(/reloaded 1 updated/);
+    // The not-emulated line is told once, not on every reload.
+    expect(up.output().match(/not emulated/g)).toHaveLength(1);
+
+    up.child.kill("SIGINT");
+    expect(await new Promise((resolve) => up.child.on("exit", resolve))).toBe(0);
+  });
+
+  it("applies to a running server with --endpoint, twice (the second run takes over the first's), then exits", async () => {
+    const server = await spawnServer(["--in-memory", "-q"]);
+    children.push(server.child);
+    const file = join(dir.path, "endpoint.json");
+    writeFileSync(file, template("from-endpoint"));
+    for (const round of [1, 2]) {
+      const run = await runCli(["up", file, "--endpoint", server.url, "--origin", `app=${originUrl}`]);
+      expect(run.code, `round ${round}: ${run.stderr}`).toBe(0);
+      expect(run.stdout).toMatch(/^created +endpoint\/Site AWS::CloudFront::Distribution /m);
+      const domain = /distribution \S+ serving at http:\/\/(\S+?):\d+\//.exec(run.stdout)![1]!;
+      expect((await http(server.url, "GET", "/", { headers: { host: domain } })).body).toBe("greeting=from-endpoint");
+    }
+  });
+
+  it("fails with 65, naming the resource and the server's words, when the template cannot be applied", async () => {
+    const file = join(dir.path, "broken.json");
+    writeFileSync(file, template("x", "cloudfront-js-9.0"));
+    const run = await runCli(["up", file, "--in-memory", "--port", "0", "-q"]);
+    expect(run.code).toBe(65);
+    expect(run.stderr).toMatch(/^error: .*broken.*Greet/m);
+  });
+});
