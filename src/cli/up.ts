@@ -1,20 +1,9 @@
 import { InvalidArgumentError, type Command } from "commander";
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
-import { addServeOptions, SERVER_FLAGS, type ServeOptions } from "./serve.js";
+import { addServeOptions, SERVER_FLAGS } from "./serve.js";
+import type { UpOptions } from "./upRun.js";
 import { usageError } from "./failures.js";
-
-/** `edgelite up`'s own flags, besides serve's. */
-export interface UpOptions extends ServeOptions {
-  stack?: string[];
-  parameter?: Map<string, string>;
-  import?: Map<string, string>;
-  origin?: Map<string, string>;
-  region: string;
-  watch: boolean;
-  synth?: string;
-  endpoint?: string;
-}
 
 export const DEFAULT_REGION = "us-east-1";
 

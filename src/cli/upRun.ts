@@ -15,9 +15,20 @@ import { endpointOf } from "./endpoint.js";
 import { CliError, EXIT, unreachable } from "./failures.js";
 import { colour, printable } from "./format.js";
 import { createRequestLog, type RequestLog } from "./log.js";
-import { startServing, type Serving } from "./serve.js";
-import type { UpOptions } from "./up.js";
+import { startServing, type ServeOptions, type Serving } from "./serve.js";
 import { loadUpParts } from "./upParts.js";
+
+/** `edgelite up`'s own flags, besides serve's. */
+export interface UpOptions extends ServeOptions {
+  stack?: string[];
+  parameter?: Map<string, string>;
+  import?: Map<string, string>;
+  origin?: Map<string, string>;
+  region: string;
+  watch: boolean;
+  synth?: string;
+  endpoint?: string;
+}
 
 /** The IacError code template/ gives a path that is missing or not a file (exit 66 rather than 65). */
 const MISSING_INPUT = "MissingInput";
