@@ -52,10 +52,13 @@ export async function runUp(path: string, options: UpOptions): Promise<void> {
   const paint = colour(process.stdout);
   const appFolder = appFolderOf(path);
   const synth = options.synth;
-  if (synth !== undefined && !existsSync(resolve(path))) {
-    // Nothing to read yet: the app is synthesized first.
+  if (synth !== undefined) {
+    // As cdk watch does: what is applied first is what the app makes now, not an older cdk.out.
+    const stderrPaint = colour(process.stderr);
+    process.stderr.write(`${stderrPaint.dim(`synth: ${printable(synth)}`)}\n`);
     const result = await runSynth(synth, appFolder);
-    if (!result.ok) throw new CliError(`--synth "${synth}" failed (${result.status}) and ${path} does not exist:\n${result.output}`, EXIT.dataError);
+    if (!result.ok && !existsSync(resolve(path))) throw new CliError(`--synth "${synth}" failed (${result.status}), and there is no ${path} to bring up:\n${result.output}`, EXIT.dataError);
+    if (!result.ok) process.stderr.write(`${stderrPaint.red("synth failed")} (${result.status}); bringing up the last ${path}:\n${result.output}\n`);
   }
   if (!existsSync(resolve(path))) {
     throw new CliError(`${path} does not exist: give a CloudFormation template (.json, .yaml, .yml, .template), a cdk.out folder (npx cdk synth makes it), or a CDK app folder holding one.`, EXIT.noInput);
