@@ -153,6 +153,21 @@ describe("the engine's order and bookkeeping", () => {
     expect(report.told.at(-1)).toEqual({ kind: "warning", message: "S/Fn (AWS::CloudFront::Function): FunctionInUse: still associated (kept stays on the server)" });
   });
 
+  it("takes logical ids and output names that are Object.prototype's names as any other", async () => {
+    calls.length = 0;
+    const report = recorder();
+    const engine = engineWith(server.client, handlers(), report);
+    const template = JSON.parse(
+      '{"Resources":{"__proto__":{"Type":"AWS::SNS::Topic"},"constructor":{"Type":"AWS::CloudFront::Function","Properties":{"Name":{"Ref":"__proto__"}}},"hasOwnProperty":{"Type":"AWS::CloudFront::Function","Properties":{"Name":"own"}}},' +
+        '"Outputs":{"toString":{"Value":{"Ref":"constructor"}}}}',
+    ) as object;
+    await engine.apply([{ stackName: "S", templateFile: "s.json", template: template as never }]);
+    expect(calls.map((c) => `${c.op} ${c.logicalId} ${c.physicalId}`)).toEqual(["apply constructor s-__proto__", "apply hasOwnProperty own"]);
+    expect(report.told.filter((t) => t.kind === "output")).toEqual([{ kind: "output", stackName: "S", name: "toString", value: "ref:s-__proto__" }]);
+    await engine.apply([{ stackName: "S", templateFile: "s.json", template: JSON.parse('{"Resources":{}}') as never }]);
+    expect(calls.slice(2).map((c) => `${c.op} ${c.logicalId}`)).toEqual(["delete hasOwnProperty", "delete constructor"]);
+  });
+
   it("runs applies one at a time", async () => {
     calls.length = 0;
     const engine = engineWith(server.client, handlers(), recorder());
