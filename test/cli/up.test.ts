@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -159,6 +159,28 @@ describe.skipIf(!PARTS)("edgelite up: a template, served", () => {
       const domain = /distribution \S+ serving at http:\/\/(\S+?):\d+\//.exec(run.stdout)![1]!;
       expect((await http(server.url, "GET", "/", { headers: { host: domain } })).body).toBe("greeting=from-endpoint");
     }
+  });
+
+  it("--synth synthesizes at start, reruns on a source edit, applies what it made, and reports a failed synth", async () => {
+    const app = join(dir.path, "synth-app");
+    mkdirSync(app);
+    const marker = join(app, "greeting.txt");
+    writeFileSync(marker, "first");
+    // The "app": fails on "fail", else writes the template from greeting.txt.
+    writeFileSync(
+      join(app, "synth.cjs"),
+      `const fs = require("fs"); const g = fs.readFileSync("greeting.txt", "utf8").trim();
+       if (g === "fail") { console.error("the app threw: " + g); process.exit(2); }
+       fs.writeFileSync("site.json", ${JSON.stringify(template("GREETING"))}.replace("GREETING", g));`,
+    );
+    const up = await startUp([join(app, "site.json"), "--in-memory", "--port", "0", "-q", "--origin", `app=${originUrl}`, "--synth", `"${process.execPath}" synth.cjs`]);
+    const get = async () => (await http(up.url, "GET", "/", { headers: { host: up.domain } })).body;
+    expect(await get()).toBe("greeting=first");
+    writeFileSync(marker, "second");
+    await expect.poll(get, { timeout: 5000, interval: 25 }).toBe("greeting=second");
+    writeFileSync(marker, "fail");
+    await expect.poll(up.output, { timeout: 5000 }).toMatch(/synth failed .*synth\.cjs \(exit status 2\):\n {2}the app threw: fail\nstill serving what was applied before/);
+    expect(await get()).toBe("greeting=second");
   });
 
   it("fails with 65, naming the resource and the server's words, when the template cannot be applied", async () => {
