@@ -7,7 +7,7 @@ import { cloudFrontClientAt, UNCHECKED_CREDENTIALS } from "../iac/engine/client.
 import { UpEngine } from "../iac/engine/engine.js";
 import { keyValueDataAt } from "../iac/engine/keyValueData.js";
 import { printer, type LineSink } from "../iac/engine/print.js";
-import { UpSession, type SynthOptions } from "../iac/engine/session.js";
+import { describeFailure, UpSession, type SynthOptions } from "../iac/engine/session.js";
 import { sourceFilter } from "../iac/engine/sources.js";
 import { runSynth } from "../iac/engine/synth.js";
 import { IacError } from "../iac/types.js";
@@ -75,39 +75,8 @@ export async function runUp(path: string, options: UpOptions): Promise<void> {
     }
   }
 
-  let serving: Serving | undefined;
-  let log: RequestLog;
-  let endpoint: string;
-  let credentials: AwsCredentials;
-  let distributionUrls: (id: string, domainName: string) => { url: string; plainUrl?: string };
-  let workDir: string;
-  let removeWorkDir = false;
   const s3Sources = options.endpoint === undefined ? new Map(options.s3 ?? []) : undefined;
-  if (options.endpoint === undefined) {
-    serving = await startServing(options, { ...(s3Sources ? { s3Sources } : {}), announceCreated: false });
-    const { running } = serving;
-    log = serving.log;
-    endpoint = running.url;
-    const [first] = serving.access.credentials ?? new Map<string, string>();
-    credentials = first ? { accessKeyId: first[0], secretAccessKey: first[1] } : (credentialsFromEnv(process.env) ?? UNCHECKED_CREDENTIALS);
-    distributionUrls = (id, domainName) => {
-      const plainUrl = running.plainUrl(id);
-      return { url: running.distributionUrl(domainName), ...(plainUrl ? { plainUrl } : {}) };
-    };
-    if (options.inMemory) {
-      workDir = mkdtempSync(join(tmpdir(), "edgelite-up-"));
-      removeWorkDir = true;
-    } else workDir = join(resolve(options.dataDir), "up");
-  } else {
-    endpoint = endpointOf(options.endpoint);
-    log = createRequestLog({ format: options.logFormat, quiet: true });
-    credentials = credentialsFromEnv(process.env) ?? UNCHECKED_CREDENTIALS;
-    const port = new URL(endpoint).port;
-    distributionUrls = (_id, domainName) => ({ url: `http://${domainName}${port ? `:${port}` : ""}/` });
-    workDir = mkdtempSync(join(tmpdir(), "edgelite-up-"));
-    removeWorkDir = true;
-  }
-
+  const { serving, log, endpoint, credentials, distributionUrls, workDir, removeWorkDir } = await startTarget(options, s3Sources);
   const sink = lineSink(log, options.logFormat === "json");
   const report = printer({ sink, paint, printable, distributionUrls });
   const iacLog = { info: (message: string) => sink.info(printable(message), message), warn: (message: string) => sink.warn(paint.yellow(printable(message)), message) };
@@ -143,6 +112,11 @@ export async function runUp(path: string, options: UpOptions): Promise<void> {
 
   try {
     if (serving === undefined) await reachable(cloudfront, endpoint);
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
+  try {
     await session.applyOnce();
   } catch (error) {
     if (!watch) {
@@ -150,7 +124,7 @@ export async function runUp(path: string, options: UpOptions): Promise<void> {
       if (serving) await serving.running.close();
       throw cliErrorOf(error);
     }
-    report.reloadFailed(error instanceof Error ? error.message : String(error));
+    report.reloadFailed(describeFailure(error));
   }
   if (watch) {
     session.watch();
@@ -167,6 +141,49 @@ export async function runUp(path: string, options: UpOptions): Promise<void> {
   const stop = () => void cleanUp().then(() => process.exit(0));
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
+}
+
+/** Where `up` applies: the server it starts (serve's flags), or the one at --endpoint. */
+interface Target {
+  readonly serving?: Serving;
+  readonly log: RequestLog;
+  readonly endpoint: string;
+  readonly credentials: AwsCredentials;
+  distributionUrls(id: string, domainName: string): { url: string; plainUrl?: string };
+  /** Where deployments are materialized: <data dir>/up, or a temporary folder removed on exit. */
+  readonly workDir: string;
+  readonly removeWorkDir: boolean;
+}
+
+async function startTarget(options: UpOptions, s3Sources: Map<string, string> | undefined): Promise<Target> {
+  if (options.endpoint !== undefined) {
+    const endpoint = endpointOf(options.endpoint);
+    const port = new URL(endpoint).port;
+    return {
+      log: createRequestLog({ format: options.logFormat, quiet: true }),
+      endpoint,
+      credentials: credentialsFromEnv(process.env) ?? UNCHECKED_CREDENTIALS,
+      distributionUrls: (_id, domainName) => ({ url: `http://${domainName}${port ? `:${port}` : ""}/` }),
+      workDir: mkdtempSync(join(tmpdir(), "edgelite-up-")),
+      removeWorkDir: true,
+    };
+  }
+  const serving = await startServing(options, { ...(s3Sources ? { s3Sources } : {}), announceCreated: false });
+  const { running } = serving;
+  // Signed with the server's own --auth key when it has one.
+  const [first] = serving.access.credentials ?? new Map<string, string>();
+  return {
+    serving,
+    log: serving.log,
+    endpoint: running.url,
+    credentials: first ? { accessKeyId: first[0], secretAccessKey: first[1] } : (credentialsFromEnv(process.env) ?? UNCHECKED_CREDENTIALS),
+    distributionUrls: (id, domainName) => {
+      const plainUrl = running.plainUrl(id);
+      return { url: running.distributionUrl(domainName), ...(plainUrl ? { plainUrl } : {}) };
+    },
+    workDir: options.inMemory ? mkdtempSync(join(tmpdir(), "edgelite-up-")) : join(resolve(options.dataDir), "up"),
+    removeWorkDir: options.inMemory,
+  };
 }
 
 /** With --endpoint: the server must answer before anything is applied (else every resource would fail alike). */

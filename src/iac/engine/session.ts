@@ -68,7 +68,7 @@ export class UpSession {
       const summary = await this.options.engine.apply(loaded.stacks);
       this.options.report.reloaded(summary, Date.now() - started);
     } catch (error) {
-      this.options.report.reloadFailed(describe(error));
+      this.options.report.reloadFailed(describeFailure(error));
     }
   }
 
@@ -112,7 +112,7 @@ export class UpSession {
 }
 
 /** An error as a reload failure's line: the user's problem in its own words, anything else with its stack. */
-function describe(error: unknown): string {
+export function describeFailure(error: unknown): string {
   if (error instanceof IacError) return error.message;
   const code = (error as { code?: unknown } | null)?.code;
   if (error instanceof Error && typeof code === "string") return error.message;
