@@ -183,6 +183,14 @@ describe.skipIf(!PARTS)("edgelite up: a template, served", () => {
     expect(await get()).toBe("greeting=second");
   });
 
+  it("ends with 69 when --endpoint does not answer, even with --watch", async () => {
+    const file = join(dir.path, "unreachable.json");
+    writeFileSync(file, template("x"));
+    const run = await runCli(["up", file, "--endpoint", "http://127.0.0.1:1", "--watch"]);
+    expect(run.code).toBe(69);
+    expect(run.stderr).toContain("error: no edgelite server answered at http://127.0.0.1:1");
+  });
+
   it("fails with 65, naming the resource and the server's words, when the template cannot be applied", async () => {
     const file = join(dir.path, "broken.json");
     writeFileSync(file, template("x", "cloudfront-js-9.0"));
