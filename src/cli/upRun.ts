@@ -108,6 +108,8 @@ export async function runUp(path: string, options: UpOptions): Promise<void> {
     engine,
     report,
     ...(synthOptions ? { synth: synthOptions } : {}),
+    // The path itself, and where a cloud assembly's manifest would appear in it.
+    initialWatchPaths: [resolve(path), join(resolve(path), "manifest.json"), join(resolve(path), "cdk.out", "manifest.json")],
   });
 
   try {

@@ -26,6 +26,8 @@ export interface SessionOptions {
   readonly engine: UpEngine;
   readonly report: WatchReporter;
   readonly synth?: SynthOptions;
+  /** What to watch until a load succeeds (a template broken at start, a cdk.out not made yet). */
+  readonly initialWatchPaths?: readonly string[];
 }
 
 /**
@@ -34,13 +36,15 @@ export interface SessionOptions {
  * assembly is applied). A reload that fails is told and the server keeps the last applied state.
  */
 export class UpSession {
-  private watchPaths: readonly string[] = [];
+  private watchPaths: readonly string[];
   private readonly watches: Watch[] = [];
   private synthRunning: Promise<void> | undefined;
   private synthAgain = false;
   private closed = false;
 
-  constructor(private readonly options: SessionOptions) {}
+  constructor(private readonly options: SessionOptions) {
+    this.watchPaths = options.initialWatchPaths ?? [];
+  }
 
   /** Reads and applies once; a failure is thrown (the first apply without --watch ends the command). */
   async applyOnce(): Promise<void> {

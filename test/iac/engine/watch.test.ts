@@ -70,6 +70,23 @@ describe("--watch", () => {
     }
   });
 
+  it("watches a template that was broken at start until it is fixed", async () => {
+    const file = join(dir.path, "late.json");
+    writeFileSync(file, "{ broken");
+    const report = recorder();
+    const session = new UpSession({ load: () => loadTemplateFile(file), engine: engineWith(server.client, [functionHandler], report), report, initialWatchPaths: [file] });
+    await expect(session.applyOnce()).rejects.toThrow(SyntaxError);
+    session.watch();
+    try {
+      const since = Date.now();
+      writeFileSync(file, template("late", "late"));
+      await expect.poll(() => liveCode("late").catch(() => ""), { timeout: 3000, interval: 20 }).toContain('"late"');
+      expect(Date.now() - since).toBeLessThan(1000);
+    } finally {
+      session.close();
+    }
+  });
+
   it("--synth reruns the command when a source changes, applies what it made, and tells a failed synth with its output", async () => {
     const app = join(dir.path, "app");
     mkdirSync(join(app, "out"), { recursive: true });
