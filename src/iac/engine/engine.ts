@@ -137,9 +137,9 @@ export class UpEngine {
       this.options.report.resource({ stackName, logicalId, type, action, physicalId: applied.physicalId, ...(applied.summary ? { summary: applied.summary } : {}) });
     }
     const present = new Set(plan.order.filter((logicalId) => plan.resources.has(logicalId)));
-    for (const logicalId of [...state.order].reverse()) {
-      const gone = state.applied.get(logicalId);
-      if (present.has(logicalId) || gone === undefined) continue;
+    // Applied state is kept in the order things were applied: removed ones go the other way.
+    for (const [logicalId, gone] of [...state.applied].reverse()) {
+      if (present.has(logicalId)) continue;
       state.applied.delete(logicalId);
       state.obsolete.push(gone);
     }
