@@ -10,13 +10,15 @@ import { printer, type LineSink } from "../iac/engine/print.js";
 import { describeFailure, UpSession, type SynthOptions } from "../iac/engine/session.js";
 import { sourceFilter } from "../iac/engine/sources.js";
 import { runSynth } from "../iac/engine/synth.js";
+import { LocalOrigins } from "../iac/origins/localOrigins.js";
+import { CLOUDFRONT_HANDLERS } from "../iac/resources/index.js";
+import { loadStacks, MISSING_INPUT, StackModel } from "../iac/template/index.js";
 import { IacError } from "../iac/types.js";
 import { endpointOf } from "./endpoint.js";
 import { CliError, EXIT, unreachable } from "./failures.js";
 import { colour, printable } from "./format.js";
 import { createRequestLog, type RequestLog } from "./log.js";
 import { startServing, type ServeOptions, type Serving } from "./serve.js";
-import { loadUpParts } from "./upParts.js";
 
 /** `edgelite up`'s own flags, besides serve's. */
 export interface UpOptions extends ServeOptions {
@@ -29,9 +31,6 @@ export interface UpOptions extends ServeOptions {
   synth?: string;
   endpoint?: string;
 }
-
-/** The IacError code template/ gives a path that is missing or not a file (exit 66 rather than 65). */
-const MISSING_INPUT = "MissingInput";
 
 /** An IacError as the CLI tells it: the template's content (65), or a file that is not there (66). */
 export function cliErrorOf(error: unknown): unknown {
@@ -64,8 +63,7 @@ export async function runUp(path: string, options: UpOptions): Promise<void> {
     throw new CliError(`${path} does not exist: give a CloudFormation template (.json, .yaml, .yml, .template), a cdk.out folder (npx cdk synth makes it), or a CDK app folder holding one.`, EXIT.noInput);
   }
   const watch = options.watch || synth !== undefined;
-  const parts = await loadUpParts();
-  const load = () => parts.loadStacks(path, { ...(options.stack ? { stacks: options.stack } : {}), region: options.region, accountId: options.accountId });
+  const load = () => loadStacks(path, { ...(options.stack ? { stacks: options.stack } : {}), region: options.region, accountId: options.accountId });
   if (!watch) {
     // A template that cannot be read fails before a server is started for it (--watch waits for a fix instead).
     try {
@@ -81,7 +79,7 @@ export async function runUp(path: string, options: UpOptions): Promise<void> {
   const report = printer({ sink, paint, printable, distributionUrls });
   const iacLog = { info: (message: string) => sink.info(printable(message), message), warn: (message: string) => sink.warn(paint.yellow(printable(message)), message) };
   const cloudfront = await cloudFrontClientAt(endpoint, credentials);
-  const origins = new parts.LocalOrigins({ originFlags: options.origin ?? new Map(), s3Flags: options.s3 ?? new Map(), s3Sources, workDir, log: iacLog, region: options.region, accountId: options.accountId });
+  const origins = new LocalOrigins({ originFlags: options.origin ?? new Map(), s3Flags: options.s3 ?? new Map(), s3Sources, workDir, log: iacLog, region: options.region, accountId: options.accountId });
   const cleanUp = async () => {
     session.close();
     cloudfront.destroy();
@@ -90,10 +88,10 @@ export async function runUp(path: string, options: UpOptions): Promise<void> {
   };
 
   const engine = new UpEngine({
-    handlers: new Map([...parts.CLOUDFRONT_HANDLERS, ...origins.handlers]),
+    handlers: new Map([...CLOUDFRONT_HANDLERS, ...origins.handlers]),
     notEmulated: (stackName, logicalId, type, properties) => origins.notEmulated(stackName, logicalId, type, properties),
     context: { cloudfront, keyValueData: keyValueDataAt(endpoint, credentials), s3Objects: origins, origins, log: iacLog },
-    planStack: (source, imports) => parts.StackModel.build(source, { region: options.region, accountId: options.accountId, parameters: options.parameter ?? new Map(), imports }),
+    planStack: (source, imports) => StackModel.build(source, { region: options.region, accountId: options.accountId, parameters: options.parameter ?? new Map(), imports }),
     imports: options.import ?? new Map(),
     report,
   });

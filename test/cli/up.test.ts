@@ -1,16 +1,11 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { http, tempDir } from "../helpers.js";
 import { BIN, runCli, spawnServer, type ServerProcess } from "../process.js";
-
-/** The parts built beside the engine (template/, resources/, origins/): the runs below need them merged. */
-const SRC = fileURLToPath(new URL("../../src/iac/", import.meta.url));
-const PARTS = ["template/index.ts", "resources/index.ts", "origins/localOrigins.ts"].every((file) => existsSync(join(SRC, file)));
 
 const MANAGED_CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";
 /** Managed-AllViewer: the header the function adds reaches the origin. */
@@ -78,7 +73,7 @@ describe("edgelite up: the command line", () => {
   });
 });
 
-describe.skipIf(!PARTS)("edgelite up: a template, served", () => {
+describe("edgelite up: a template, served", () => {
   const dir = tempDir("edgelite-up-cli-");
   let origin: Server;
   let originUrl: string;
