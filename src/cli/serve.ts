@@ -131,6 +131,8 @@ export interface Serving {
 export interface ServingHooks {
   /** The edge's S3 sources, as a Map the caller keeps changing (`up`'s deployments); else --s3's. */
   s3Sources?: Map<string, string>;
+  /** Whether an API request's log line is left out (`up`'s own calls while it applies a template). */
+  hideApiRequest?: () => boolean;
   /** Whether each new distribution's line is written as it is created (`up` writes them after its outputs). */
   announceCreated?: boolean;
 }
@@ -154,7 +156,7 @@ export async function startServing(options: ServeOptions, hooks: ServingHooks = 
     maxFunctions: options.maxFunctions,
     maxKeyValueStores: options.maxKeyValueStores,
     kvsProvisioningMs: options.kvsProvisioningMs,
-    onRequest: log.api,
+    onRequest: log.api && hooks.hideApiRequest ? apiLogUnless(log.api, hooks.hideApiRequest) : log.api,
     onEdgeRequest: log.edge,
     onEdgeNotice: (notice) => log.notice(notice),
     ...(hooks.announceCreated === false ? {} : { onDistributionCreated: ({ id, url, plainUrl }: { id: string; url: string; plainUrl?: string }) => announce(id, url, plainUrl) }),
@@ -181,6 +183,12 @@ export async function startServing(options: ServeOptions, hooks: ServingHooks = 
     authenticated: keys > 0,
   });
   return { running, log, access, announce, stopOnSignals: (beforeClose) => stopOnSignals(running, log, beforeClose) };
+}
+
+function apiLogUnless(write: NonNullable<RequestLog["api"]>, hide: () => boolean): NonNullable<RequestLog["api"]> {
+  return (entry) => {
+    if (!hide()) write(entry);
+  };
 }
 
 function stopOnSignals(running: RunningServer, log: RequestLog, beforeClose?: () => Promise<void> | void): void {

@@ -74,7 +74,9 @@ export async function runUp(path: string, options: UpOptions): Promise<void> {
   }
 
   const s3Sources = options.endpoint === undefined ? new Map(options.s3 ?? []) : undefined;
-  const { serving, log, endpoint, credentials, distributionUrls, workDir, removeWorkDir } = await startTarget(options, s3Sources);
+  // The engine's own API calls are summed up by its lines; a call of anyone else's is logged as serve logs it.
+  let engine: UpEngine | undefined;
+  const { serving, log, endpoint, credentials, distributionUrls, workDir, removeWorkDir } = await startTarget(options, s3Sources, () => engine?.applying === true);
   const sink = lineSink(log, options.logFormat === "json");
   const report = printer({ sink, paint, printable, distributionUrls });
   const iacLog = { info: (message: string) => sink.info(printable(message), message), warn: (message: string) => sink.warn(paint.yellow(printable(message)), message) };
@@ -87,7 +89,7 @@ export async function runUp(path: string, options: UpOptions): Promise<void> {
     if (removeWorkDir) rmSync(workDir, { recursive: true, force: true });
   };
 
-  const engine = new UpEngine({
+  engine = new UpEngine({
     handlers: new Map([...CLOUDFRONT_HANDLERS, ...origins.handlers]),
     notEmulated: (stackName, logicalId, type, properties) => origins.notEmulated(stackName, logicalId, type, properties),
     context: { cloudfront, keyValueData: keyValueDataAt(endpoint, credentials), s3Objects: origins, origins, log: iacLog },
@@ -155,7 +157,7 @@ interface Target {
   readonly removeWorkDir: boolean;
 }
 
-async function startTarget(options: UpOptions, s3Sources: Map<string, string> | undefined): Promise<Target> {
+async function startTarget(options: UpOptions, s3Sources: Map<string, string> | undefined, hideApiRequest: () => boolean): Promise<Target> {
   if (options.endpoint !== undefined) {
     const endpoint = endpointOf(options.endpoint);
     const port = new URL(endpoint).port;
@@ -168,7 +170,7 @@ async function startTarget(options: UpOptions, s3Sources: Map<string, string> | 
       removeWorkDir: true,
     };
   }
-  const serving = await startServing(options, { ...(s3Sources ? { s3Sources } : {}), announceCreated: false });
+  const serving = await startServing(options, { ...(s3Sources ? { s3Sources } : {}), announceCreated: false, hideApiRequest });
   const { running } = serving;
   // Signed with the server's own --auth key when it has one.
   const [first] = serving.access.credentials ?? new Map<string, string>();

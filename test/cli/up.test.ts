@@ -131,15 +131,27 @@ describe("edgelite up: a template, served", () => {
     const since = Date.now();
     writeFileSync(file, template("bonjour"));
     let body = "";
-    while (Date.now() - since < 3000 && body !== "greeting=bonjour") body = (await get()).body;
+    while (Date.now() - since < 5000 && body !== "greeting=bonjour") body = (await get()).body;
     expect(body).toBe("greeting=bonjour");
-    expect(Date.now() - since).toBeLessThan(1000);
+    // Within 1 s on a quiet machine (test/iac/engine/watch.test.ts keeps the bound, with slack for CI).
+    expect(Date.now() - since).toBeLessThan(2_500);
     await expect.poll(up.output).toMatch(/reloaded 1 updated/);
     // The not-emulated line is told once, not on every reload.
     expect(up.output().match(/not emulated/g)).toHaveLength(1);
 
     up.child.kill("SIGINT");
     expect(await new Promise((resolve) => up.child.on("exit", resolve))).toBe(0);
+  });
+
+  it("logs API calls as serve does, except its own while it applies the template", async () => {
+    const file = join(dir.path, "logged.json");
+    writeFileSync(file, template("logged"));
+    const up = await startUp([file, "--in-memory", "--port", "0", "--origin", `app=${originUrl}`]);
+    expect(up.output()).not.toMatch(/CreateFunction|PublishFunction|CreateDistribution/);
+    expect((await http(up.url, "GET", "/2020-05-31/function")).status).toBe(200);
+    await expect.poll(up.output).toMatch(/GET \/2020-05-31\/function 200 ListFunctions/);
+    up.child.kill("SIGINT");
+    await new Promise((resolve) => up.child.on("exit", resolve));
   });
 
   it("applies to a running server with --endpoint, twice (the second run takes over the first's), then exits", async () => {

@@ -44,12 +44,25 @@ export class UpEngine {
   private readonly toldOutputs = new Map<string, string>();
   private readonly toldDistributions = new Map<string, boolean>();
   private queue: Promise<unknown> = Promise.resolve();
+  private running = 0;
 
   constructor(private readonly options: EngineOptions) {}
 
+  /** Whether an apply is under way (its own API calls are then not worth a log line each). */
+  get applying(): boolean {
+    return this.running > 0;
+  }
+
   /** Brings the server to these stacks (in this order: a stack's exports are the imports of the ones after it). */
   apply(sources: readonly StackSource[]): Promise<ApplySummary> {
-    const run = this.queue.then(() => this.applyAll(sources));
+    const run = this.queue.then(async () => {
+      this.running++;
+      try {
+        return await this.applyAll(sources);
+      } finally {
+        this.running--;
+      }
+    });
     this.queue = run.catch(() => undefined);
     return run;
   }

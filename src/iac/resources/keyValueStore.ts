@@ -60,7 +60,7 @@ export const keyValueStoreHandler: ResourceHandler = {
       const count = await context.keyValueData.replaceKeys(store.ARN!, keys).catch((error: unknown) => {
         throw new IacError(`${resourceLabel(where)}: putting the ImportSource's keys into ${name} failed: ${error instanceof Error ? error.message : String(error)}`, logicalId);
       });
-      summary = `${name} (${count} keys)`;
+      summary = `${name} (${count} key${count === 1 ? "" : "s"})`;
     }
     return applied(where, store, properties, summary);
   },
