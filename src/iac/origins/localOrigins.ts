@@ -83,8 +83,8 @@ export class LocalOrigins implements OriginMapper, S3ObjectLocator {
   }
 
   notEmulated(stackName: string, logicalId: string, type: string, properties: TemplateObject): Applied {
-    const placeholder = new Placeholder(stackName, logicalId, type, this.place);
-    this.placeholderRefs.set(placeholder.ref.toLowerCase(), logicalId);
+    const placeholder = new Placeholder(stackName, logicalId, type, this.place, properties);
+    this.placeholderRefs.set(placeholder.name.toLowerCase(), logicalId);
     return placeholderApplied(placeholder, properties);
   }
 

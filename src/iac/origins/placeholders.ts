@@ -31,8 +31,29 @@ function serviceAndResource(type: string): [string, string] {
   return [service.toLowerCase(), resource.toLowerCase()];
 }
 
+/** The version number a placeholder Lambda version stands for (a distribution accepts only numbered versions). */
+const PLACEHOLDER_LAMBDA_VERSION = "1";
+
+/**
+ * Types whose Ref is not a name but an ARN (CloudFormation's "Return values" of each type): the ones a
+ * distribution or a function may be given — a Lambda@Edge association wants a numbered version's ARN, a viewer
+ * certificate an ACM certificate's.
+ */
+const ARN_REFS: ReadonlyMap<string, (placeholder: Placeholder, properties: TemplateObject) => string> = new Map([
+  ["AWS::Lambda::Version", (p: Placeholder, properties: TemplateObject) => `${p.lambdaFunctionArn(properties.FunctionName)}:${PLACEHOLDER_LAMBDA_VERSION}`],
+  ["AWS::Lambda::Alias", (p: Placeholder, properties: TemplateObject) => `${p.lambdaFunctionArn(properties.FunctionName)}:${typeof properties.Name === "string" ? properties.Name : p.name}`],
+  ["AWS::Lambda::LayerVersion", (p: Placeholder) => `${p.arn("lambda", `layer:${p.name}`)}:${PLACEHOLDER_LAMBDA_VERSION}`],
+  ["AWS::CertificateManager::Certificate", (p: Placeholder) => p.arn("acm", `certificate/${p.name}`)],
+  ["AWS::SNS::Topic", (p: Placeholder) => p.arn("sns", p.name)],
+  ["AWS::IAM::ManagedPolicy", (p: Placeholder) => `arn:${partitionOf(p.region)}:iam::${p.accountId}:policy/${p.name}`],
+  ["AWS::StepFunctions::StateMachine", (p: Placeholder) => p.arn("states", `stateMachine:${p.name}`)],
+  ["AWS::SecretsManager::Secret", (p: Placeholder) => p.arn("secretsmanager", `secret:${p.name}`)],
+]);
+
 /** What a not-emulated resource looks like to the rest of the template. */
 export class Placeholder {
+  /** The name CloudFormation would generate: Ref for most types, and names and ids among the attributes. */
+  readonly name: string;
   readonly ref: string;
   readonly domain: string;
 
@@ -41,16 +62,38 @@ export class Placeholder {
     readonly logicalId: string,
     readonly type: string,
     private readonly place: Place,
+    properties: TemplateObject = Object.create(null) as TemplateObject,
   ) {
-    this.ref = generatedName(stackName, logicalId, PLACEHOLDER_REF_MAX);
+    this.name = generatedName(stackName, logicalId, PLACEHOLDER_REF_MAX);
+    this.ref = ARN_REFS.get(type)?.(this, properties) ?? this.name;
     this.domain = placeholderForLogicalId(logicalId);
   }
 
+  get region(): string {
+    return this.place.region;
+  }
+
+  get accountId(): string {
+    return this.place.accountId;
+  }
+
+  /** `arn:<partition>:<service>:<region>:<account>:<resource>`. */
+  arn(service: string, resource: string): string {
+    return `arn:${partitionOf(this.place.region)}:${service}:${this.place.region}:${this.place.accountId}:${resource}`;
+  }
+
+  /** A Lambda function's ARN from a FunctionName property: an ARN already, a name, or (unresolvable) this placeholder's name. */
+  lambdaFunctionArn(functionName: TemplateValue | undefined): string {
+    if (typeof functionName === "string" && /^arn:[^:]+:lambda:/.test(functionName)) return functionName.split(":").slice(0, 7).join(":");
+    return this.arn("lambda", `function:${typeof functionName === "string" && functionName !== "" ? functionName : this.name}`);
+  }
+
   attribute(name: string): TemplateValue {
+    if (this.type === "AWS::Lambda::Version" && name === "Version") return PLACEHOLDER_LAMBDA_VERSION;
     switch (attributeKind(name)) {
       case "arn": {
         const [service, resource] = serviceAndResource(this.type);
-        return `arn:${partitionOf(this.place.region)}:${service}:${this.place.region}:${this.place.accountId}:${resource}/${this.ref}`;
+        return ARN_REFS.has(this.type) ? this.ref : this.arn(service, `${resource}/${this.name}`);
       }
       case "domain":
         return this.domain;
@@ -59,7 +102,7 @@ export class Placeholder {
       case "port":
         return "443";
       case "name":
-        return /id$/i.test(name) || /name$/i.test(name) ? this.ref : `${this.ref}-${name.replace(/[^A-Za-z0-9]/g, "")}`;
+        return /id$/i.test(name) || /name$/i.test(name) ? this.name : `${this.name}-${name.replace(/[^A-Za-z0-9]/g, "")}`;
     }
   }
 }

@@ -75,6 +75,25 @@ describe("mapOrigins: --origin by Id, domain or logical id; AWS domains to place
     expect(mapped(origins, [custom("o", String(alb.attributes.get("DNSName")))])[0]).toMatchObject({ DomainName: "127.0.0.1", CustomOriginConfig: { HTTPPort: 8080 } });
   });
 
+  it("gives the types whose Ref is an ARN an ARN: a Lambda@Edge version a distribution accepts, an alias, a certificate", () => {
+    const { origins } = make([]);
+    const none = Object.create(null) as TemplateObject;
+    const fn = origins.notEmulated("Stack", "EdgeFn", "AWS::Lambda::Function", none);
+    const version = origins.notEmulated("Stack", "EdgeFnVersion", "AWS::Lambda::Version", Object.assign(Object.create(null) as TemplateObject, { FunctionName: fn.ref }));
+    expect(version.ref).toBe(`arn:aws:lambda:us-east-1:123456789012:function:${fn.ref}:1`);
+    // What CreateDistribution checks a LambdaFunctionARN against (src/service/distributionConfig.ts).
+    expect(version.ref).toMatch(/^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}:\d+$/);
+    expect(version.attributes.get("Version")).toBe("1");
+    const byArn = origins.notEmulated("Stack", "V2", "AWS::Lambda::Version", Object.assign(Object.create(null) as TemplateObject, { FunctionName: "arn:aws:lambda:us-east-1:123456789012:function:named" }));
+    expect(byArn.ref).toBe("arn:aws:lambda:us-east-1:123456789012:function:named:1");
+    const alias = origins.notEmulated("Stack", "Live", "AWS::Lambda::Alias", Object.assign(Object.create(null) as TemplateObject, { FunctionName: "named", Name: "live" }));
+    expect(alias.ref).toBe("arn:aws:lambda:us-east-1:123456789012:function:named:live");
+    const certificate = origins.notEmulated("Stack", "Cert", "AWS::CertificateManager::Certificate", none);
+    expect(certificate.ref).toMatch(/^arn:aws:acm:us-east-1:123456789012:certificate\/Stack-Cert-/);
+    // Names and ids among the attributes stay names.
+    expect(version.attributes.get("FunctionName")).not.toMatch(/^arn:/);
+  });
+
   it("maps a folder only with the embedded server; with --endpoint it says what to do", () => {
     const { origins } = make([["o", site]], "endpoint");
     expect(() => mapped(origins, [custom("o", "example.com")])).toThrow(IacError);
