@@ -57,7 +57,7 @@ describe("AWS::CloudFront::KeyValueStore and ::Function against a real server", 
     const changed = await STORE.apply(h.context, "Store", template({ Name: "SiteStore", ImportSource: { SourceType: "S3", SourceArn: `arn:aws:s3:::${ASSETS}/7e1a.json` } }), store);
     const keys = await h.kvs.send(new ListKeysCommand({ KvsARN: arn }));
     expect(keys.Items?.map((item) => [item.Key, item.Value])).toEqual([["greeting", "hi"]]);
-    expect(changed.summary).toBe("SiteStore (1 keys)");
+    expect(changed.summary).toBe("SiteStore (1 key)");
     const commented = await STORE.apply(h.context, "Store", template({ ...changed.properties, Comment: "now with a comment" }), changed);
     expect(commented.attributes.get("Arn")).toBe(arn);
     expect((await h.kvs.send(new ListKeysCommand({ KvsARN: arn }))).Items).toHaveLength(1);
