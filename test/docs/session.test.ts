@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -65,6 +65,33 @@ describe("a reader's session over a document's runnable blocks", () => {
     );
     await session?.close();
     await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow();
+  });
+
+  it("gives a background `edgelite up` the document's port, as `serve`, and lets it replace a running `serve`", async () => {
+    // A stand-in `edgelite` on PATH that listens on its --port and answers with its arguments.
+    const bin = join(folder, "fake-bin");
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(
+      join(bin, "edgelite"),
+      `#!/bin/sh\nexec node -e 'const a = process.argv.slice(1); require("node:http").createServer((q, s) => s.end(a.join(" "))).listen(Number(a[a.indexOf("--port") + 1]), "127.0.0.1")' -- "$@"\n`,
+    );
+    chmodSync(join(bin, "edgelite"), 0o755);
+    session = new ReaderSession(folder, { PATH: `${bin}:${process.env.PATH ?? ""}` }, new Map([[4599, port]]));
+    const markdown = [
+      "```sh runnable background",
+      "edgelite serve --in-memory",
+      "```",
+      "```sh runnable background",
+      "edgelite up cdk.out",
+      "```",
+      "```sh runnable",
+      "curl -fsS http://127.0.0.1:4599/",
+      "```",
+      "```text output",
+      "up --port 4599 cdk.out",
+      "```",
+    ].join("\n");
+    for (const snippet of runnableSnippets("doc.md", markdown)) await session.run(snippet);
   });
 
   it("refuses a background block with no port to wait for", async () => {

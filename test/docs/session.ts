@@ -13,19 +13,21 @@ import { showsExpected, type Snippet } from "./markdown.js";
  * `background` blocks (a server) keep running, as in a second terminal, until the document ends or a block
  * starting the same command replaces them (the reader's Ctrl-C and restart).
  *
- * The documents use edgelite's default ports (4599 for `serve`, 8080 for `dev`). Each document gets free ports
- * instead, so a developer's own `edgelite serve` on 4599, or another test, never meets the snippets: every
- * "4599" and "8080" in a block is replaced by the document's port, and a background `edgelite serve`/`dev`
+ * The documents use edgelite's default ports (4599 for `serve` and `up`, 8080 for `dev`). Each document gets free
+ * ports instead, so a developer's own `edgelite serve` on 4599, or another test, never meets the snippets: every
+ * "4599" and "8080" in a block is replaced by the document's port, and a background `edgelite serve`/`up`/`dev`
  * without `--port` gets one. Nothing else in a block is changed.
  */
 
 export const REPO = fileURLToPath(new URL("../..", import.meta.url));
 const DEBIAN_PYTHON = "/usr/bin/python3";
-/** The ports documents may name, and the command that listens on each by default. */
-const DEFAULT_PORTS: ReadonlyMap<number, string> = new Map([
-  [4599, "serve"],
-  [8080, "dev"],
+/** The ports documents may name, and the commands that listen on each by default. */
+const DEFAULT_PORTS: ReadonlyMap<number, readonly string[]> = new Map([
+  [4599, ["serve", "up"]],
+  [8080, ["dev"]],
 ]);
+/** A background edgelite command: `edgelite serve`, `edgelite up`, `edgelite dev`. */
+const EDGELITE_COMMAND = /edgelite\s+(serve|up|dev)\b/;
 const BLOCK_TIMEOUT_MS = 120_000;
 const READY_TIMEOUT_MS = 60_000;
 
@@ -163,16 +165,18 @@ export class ReaderSession {
   }
 
   private async start(snippet: Snippet, written: string): Promise<void> {
-    const command = /edgelite\s+(serve|dev)\b/.exec(written)?.[1];
-    const key = command ?? written.trim();
+    const command = EDGELITE_COMMAND.exec(written)?.[1];
+    const fallback = [...DEFAULT_PORTS].find(([, names]) => command !== undefined && names.includes(command))?.[0];
+    // Commands sharing a default port replace each other (`edgelite up` after `edgelite serve`), as a reader
+    // stops one with Ctrl-C before starting the other.
+    const key = fallback !== undefined ? `edgelite on ${fallback}` : written.trim();
     let code = written;
     // The port to wait for: --port, else the command's default, else a document port the command names.
     let port = Number(/--port[= ](\d+)/.exec(written)?.[1] ?? NaN);
     if (Number.isNaN(port) && !command) port = [...this.ports.values()].find((p) => new RegExp(`\\b${p}\\b`).test(written)) ?? NaN;
     if (command && Number.isNaN(port)) {
-      const fallback = [...DEFAULT_PORTS].find(([, name]) => name === command)?.[0];
       port = this.ports.get(fallback ?? -1) ?? NaN;
-      code = written.replace(/edgelite\s+(serve|dev)\b/, `$& --port ${port}`);
+      code = written.replace(EDGELITE_COMMAND, `$& --port ${port}`);
     }
     const where = `${snippet.file}:${snippet.line}`;
     if (Number.isNaN(port)) throw new Error(`the background block at ${where} names no port to wait for (--port N, or 4599 or 8080 in the command)`);
