@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { copyFixture, FIXTURES, runUp, echoOrigin, eventually, linesWith, onlyDistribution, readTemplate, startUp, synthesize, type Distribution, type UpProcess, type Workspace } from "./harness.js";
+import { cdkScenario, eventually, FIXTURES, linesWith, readTemplate, runUp, type CdkScenario, type Distribution, type EchoOrigin, type UpProcess } from "./harness.js";
 
 /**
  * `edgelite up` on a real CDK app (test/fixtures/iac/cdk-app/app.mjs) synthesized by the real aws-cdk CLI:
@@ -26,30 +26,18 @@ const fixtureFile = (name: string) => readFileSync(join(FIXTURES, "cdk-app", nam
 const storeEntries = new Map((JSON.parse(fixtureFile("redirects.json")) as { data: Array<{ key: string; value: string }> }).data.map(({ key, value }) => [key, value]));
 
 describe("edgelite up <cdk.out> of a CDK app", () => {
-  let app: Workspace;
+  let scenario: CdkScenario;
   let up: UpProcess;
-  let origin: Awaited<ReturnType<typeof echoOrigin>>;
+  let origin: EchoOrigin;
   let site: Distribution;
   let template: ReturnType<typeof readTemplate>;
-  let templateFile: string;
 
   beforeAll(async () => {
-    app = copyFixture("cdk-app");
-    const assembly = await synthesize(app.path);
-    templateFile = join(assembly, "SiteStack.template.json");
-    template = readTemplate(templateFile);
-    origin = await echoOrigin();
-    up = await startUp([assembly, "--in-memory", "--origin", `api.example.com=${origin.url}`], {
-      ready: (output) => /distribution \S+ serving at/.test(output) && linesWith(output, "SiteDomain").length > 0,
-    });
-    site = onlyDistribution(up);
+    scenario = await cdkScenario();
+    ({ up, origin, site } = scenario);
+    template = readTemplate(join(scenario.app.path, "cdk.out", "SiteStack.template.json"));
   }, 240_000);
-
-  afterAll(async () => {
-    await up?.stop();
-    await origin?.close();
-    app?.remove();
-  });
+  afterAll(async () => scenario?.close());
 
   const logicalIdsOf = (predicate: (type: string) => boolean) =>
     Object.entries(template.Resources)
@@ -129,7 +117,7 @@ describe("edgelite up <cdk.out> of a CDK app", () => {
   });
 
   it("refuses a --stack the assembly does not have, naming the stacks it has", async () => {
-    const result = await runUp([join(app.path, "cdk.out"), "--stack", "NoSuchStack", "--in-memory", "--port", "0"]);
+    const result = await runUp([join(scenario.app.path, "cdk.out"), "--stack", "NoSuchStack", "--in-memory", "--port", "0"]);
     expect(result.code).toBe(65);
     expect(result.output).toContain("NoSuchStack");
     expect(result.output).toContain("SiteStack");

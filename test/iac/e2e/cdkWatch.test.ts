@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { copyFixture, echoOrigin, eventually, linesWith, onlyDistribution, startUp, synthCommand, synthesize, type Distribution, type UpProcess, type Workspace } from "./harness.js";
+import { cdkScenario, eventually, linesWith, synthCommand, synthesize, type CdkScenario, type Distribution, type UpProcess } from "./harness.js";
 
 /**
  * `edgelite up --watch` on the CDK fixture: the app edited and synthesized again while `up` serves, and the
@@ -16,41 +16,30 @@ function edit(file: string, from: string | RegExp, to: string): void {
   writeFileSync(file, after);
 }
 
-const ready = (output: string) => /distribution \S+ serving at/.test(output) && linesWith(output, "SiteDomain").length > 0;
-
 describe("edgelite up --watch <cdk.out>: a new synth applied while serving", () => {
-  let app: Workspace;
+  let scenario: CdkScenario;
   let up: UpProcess;
-  let origin: Awaited<ReturnType<typeof echoOrigin>>;
   let site: Distribution;
 
   beforeAll(async () => {
-    app = copyFixture("cdk-app");
-    await synthesize(app.path);
-    origin = await echoOrigin();
-    up = await startUp(["cdk.out", "--watch", "--in-memory", "--origin", `api.example.com=${origin.url}`], { cwd: app.path, ready });
-    site = onlyDistribution(up);
+    scenario = await cdkScenario(["--watch"]);
+    ({ up, site } = scenario);
   }, 240_000);
-
-  afterAll(async () => {
-    await up?.stop();
-    await origin?.close();
-    app?.remove();
-  });
+  afterAll(async () => scenario?.close());
 
   it("publishes changed function code, re-deploys the bucket, reloads the store's keys and deletes a removed policy", { timeout: 240_000 }, async () => {
     expect((await up.get(site, "/about")).headers["x-stack"]).toBe("SiteStack");
     expect((await up.get(site, "/old-docs")).status).not.toBe(301);
 
-    const appFile = join(app.path, "app.mjs");
+    const appFile = join(scenario.app.path, "app.mjs");
     edit(appFile, 'const SITE_VERSION = "v1";', 'const SITE_VERSION = "v2";');
     edit(appFile, /const headers = new cloudfront\.ResponseHeadersPolicy\([\s\S]*?\n\}\);\n/, "");
     edit(appFile, "    responseHeadersPolicy: headers,\n", "");
-    const redirectsFile = join(app.path, "redirects.json");
+    const redirectsFile = join(scenario.app.path, "redirects.json");
     const redirects = JSON.parse(readFileSync(redirectsFile, "utf8")) as { data: Array<{ key: string; value: string }> };
     redirects.data.push({ key: "/old-docs", value: "/docs/" });
     writeFileSync(redirectsFile, JSON.stringify(redirects));
-    await synthesize(app.path);
+    await synthesize(scenario.app.path);
 
     // Each poll asks for a key the cache has not seen (v is in the cache policy's key): the deployment's new
     // object must come from the origin, as it would on CloudFront without an invalidation.
@@ -70,24 +59,18 @@ describe("edgelite up --watch <cdk.out>: a new synth applied while serving", () 
 });
 
 describe("edgelite up --watch --synth: the app's own sources watched", () => {
-  let app: Workspace;
+  let scenario: CdkScenario;
   let up: UpProcess;
   let site: Distribution;
 
   beforeAll(async () => {
-    app = copyFixture("cdk-app");
-    await synthesize(app.path);
-    up = await startUp(["cdk.out", "--watch", "--synth", synthCommand(), "--in-memory"], { cwd: app.path, ready });
-    site = onlyDistribution(up);
+    scenario = await cdkScenario(["--watch", "--synth", synthCommand()]);
+    ({ up, site } = scenario);
   }, 240_000);
-
-  afterAll(async () => {
-    await up?.stop();
-    app?.remove();
-  });
+  afterAll(async () => scenario?.close());
 
   it("prints a failing synth's errors and keeps serving, then applies the fixed app", { timeout: 240_000 }, async () => {
-    const appFile = join(app.path, "app.mjs");
+    const appFile = join(scenario.app.path, "app.mjs");
     const original = readFileSync(appFile, "utf8");
     writeFileSync(appFile, `${original}\nthrow new Error("the app is broken on purpose");\n`);
     await eventually("the synth's error", () => up.output().includes("the app is broken on purpose"), up.output, 120_000);

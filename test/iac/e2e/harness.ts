@@ -170,8 +170,14 @@ export interface EchoRequest {
   headers: IncomingHttpHeaders;
 }
 
+export interface EchoOrigin {
+  readonly url: string;
+  readonly requests: EchoRequest[];
+  close(): Promise<void>;
+}
+
 /** An HTTP origin on 127.0.0.1 answering each request with it as JSON; `requests` holds what it received. */
-export async function echoOrigin(): Promise<{ url: string; requests: EchoRequest[]; close(): Promise<void> }> {
+export async function echoOrigin(): Promise<EchoOrigin> {
   const requests: EchoRequest[] = [];
   const server = createServer((request, response) => {
     const seen = { method: request.method ?? "", url: request.url ?? "", headers: request.headers };
@@ -189,4 +195,44 @@ export async function echoOrigin(): Promise<{ url: string; requests: EchoRequest
     requests,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+export interface CdkScenario {
+  readonly app: Workspace;
+  readonly up: UpProcess;
+  /** The origin `/api/*` is mapped to (`--origin api.example.com=…`). */
+  readonly origin: EchoOrigin;
+  readonly site: Distribution;
+  close(): Promise<void>;
+}
+
+/**
+ * The CDK fixture copied, synthesized into its cdk.out and brought up from its folder (`up cdk.out
+ * --in-memory --origin api.example.com=<echo origin> …flags`), ready once the stack's output is printed.
+ */
+export async function cdkScenario(flags: readonly string[] = []): Promise<CdkScenario> {
+  const app = copyFixture("cdk-app");
+  const origin = await echoOrigin();
+  try {
+    await synthesize(app.path);
+    const up = await startUp(["cdk.out", "--in-memory", "--origin", `api.example.com=${origin.url}`, ...flags], {
+      cwd: app.path,
+      ready: (output) => /distribution \S+ serving at/.test(output) && linesWith(output, "SiteDomain").length > 0,
+    });
+    return {
+      app,
+      up,
+      origin,
+      site: onlyDistribution(up),
+      async close() {
+        await up.stop();
+        await origin.close();
+        app.remove();
+      },
+    };
+  } catch (error) {
+    await origin.close();
+    app.remove();
+    throw error;
+  }
 }
