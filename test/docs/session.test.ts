@@ -67,13 +67,24 @@ describe("a reader's session over a document's runnable blocks", () => {
     await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow();
   });
 
-  it("gives a background `edgelite up` the document's port, as `serve`, and lets it replace a running `serve`", async () => {
+  it("gives a background `edgelite up` the document's port, as `serve`, lets it replace a running `serve` and waits for its apply", async () => {
     // A stand-in `edgelite` on PATH that listens on its --port and answers with its arguments.
     const bin = join(folder, "fake-bin");
     mkdirSync(bin, { recursive: true });
     writeFileSync(
       join(bin, "edgelite"),
-      `#!/bin/sh\nexec node -e 'const a = process.argv.slice(1); require("node:http").createServer((q, s) => s.end(a.join(" "))).listen(Number(a[a.indexOf("--port") + 1]), "127.0.0.1")' -- "$@"\n`,
+      [
+        "#!/bin/sh",
+        "exec node -e '",
+        "const a = process.argv.slice(1);",
+        // As up: listening first, its stacks applied (and its distribution's URL printed) a moment later.
+        'let applied = a[0] !== "up";',
+        'require("node:http").createServer((q, s) => s.end(applied ? a.join(" ") : "not applied yet")).listen(Number(a[a.indexOf("--port") + 1]), "127.0.0.1", () => {',
+        '  if (!applied) setTimeout(() => { applied = true; console.log("distribution E1 serving at http://d1.cloudfront.localhost/"); }, 500);',
+        "});",
+        `' -- "$@"`,
+        "",
+      ].join("\n"),
     );
     chmodSync(join(bin, "edgelite"), 0o755);
     session = new ReaderSession(folder, { PATH: `${bin}:${process.env.PATH ?? ""}` }, new Map([[4599, port]]));

@@ -33,8 +33,9 @@ const READY_TIMEOUT_MS = 60_000;
 
 /**
  * A folder whose node_modules holds the project's dependencies and `edgelite` (the repository, as after
- * `npm install --save-dev git+…`), with `edgelite` in node_modules/.bin for npx. Documents run in folders
- * below it. Links, not copies: nothing is installed.
+ * `npm install --save-dev git+…`), with `edgelite` and the dependencies' commands (`cdk` of aws-cdk, as after
+ * `npm install --save-dev aws-cdk`) in node_modules/.bin for npx. Documents run in folders below it. Links,
+ * not copies: nothing is installed.
  */
 export function prepareProjectFolder(root: string): void {
   const modules = join(root, "node_modules");
@@ -46,6 +47,9 @@ export function prepareProjectFolder(root: string): void {
   }
   symlinkSync(REPO, join(modules, "edgelite"));
   symlinkSync(join(REPO, "bin", "edgelite.js"), join(modules, ".bin", "edgelite"));
+  for (const command of readdirSync(join(installed, ".bin"))) {
+    if (command !== "edgelite") symlinkSync(join(installed, ".bin", command), join(modules, ".bin", command));
+  }
 }
 
 /**
@@ -192,11 +196,15 @@ export class ReaderSession {
     const deadline = Date.now() + READY_TIMEOUT_MS;
     let done = false;
     void exited.then(() => (done = true));
-    while (!(await accepts(port))) {
+    // `edgelite up` listens before it applies its stacks (it applies them through its own API): it is ready
+    // once it prints where its distributions are served, the last thing its first apply prints.
+    const applied = () => command !== "up" || /\bserving at\b/.test(output.join(""));
+    while (!(await accepts(port)) || !applied()) {
       if (done || Date.now() > deadline) {
         this.background.delete(key);
         await stop(running);
-        throw new Error(`the background block at ${where} ${done ? "exited" : "did not listen"} on port ${port}:\n${code}\n--- output ---\n${output.join("")}`);
+        const failure = done ? "exited" : applied() ? "did not listen" : "printed no distribution's URL";
+        throw new Error(`the background block at ${where} ${failure} on port ${port}:\n${code}\n--- output ---\n${output.join("")}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
