@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cdkScenario, eventually, FIXTURES, linesWith, readTemplate, runUp, type CdkScenario, type Distribution, type EchoOrigin, type UpProcess } from "./harness.js";
+import { cdkScenario, eventually, FIXTURES, importFileEntries, linesWith, readTemplate, runUp, type CdkScenario, type Distribution, type EchoOrigin, type UpProcess } from "./harness.js";
 
 /**
  * `edgelite up` on a real CDK app (test/fixtures/iac/cdk-app/app.mjs) synthesized by the real aws-cdk CLI:
@@ -23,7 +23,7 @@ const EMULATED = new Set([
 
 const fixtureFile = (name: string) => readFileSync(join(FIXTURES, "cdk-app", name), "utf8");
 /** The store's entries, as the fixture's import file has them. */
-const storeEntries = new Map((JSON.parse(fixtureFile("redirects.json")) as { data: Array<{ key: string; value: string }> }).data.map(({ key, value }) => [key, value]));
+const storeEntries = importFileEntries("cdk-app/redirects.json");
 
 describe("edgelite up <cdk.out> of a CDK app", () => {
   let scenario: CdkScenario;

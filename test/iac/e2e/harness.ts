@@ -36,6 +36,12 @@ export function copyFixture(name: string): Workspace {
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
+/** A fixture's key value store file (CloudFront's import format) as a map, for what a test expects of the store. */
+export function importFileEntries(relativePath: string): ReadonlyMap<string, string> {
+  const { data } = JSON.parse(readFileSync(join(FIXTURES, relativePath), "utf8")) as { data: Array<{ key: string; value: string }> };
+  return new Map(data.map(({ key, value }) => [key, value]));
+}
+
 /** The command the tests (and `--synth`) synthesize an app with: the real CDK CLI, no AWS account, no network. */
 export function synthCommand(outDir = "cdk.out"): string {
   return `node ${CDK_CLI} synth --app "node app.mjs" -o ${outDir} --no-notices -q`;

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { echoOrigin, FIXTURES, linesWith, onlyDistribution, startUp, type Distribution, type UpProcess } from "./harness.js";
+import { echoOrigin, FIXTURES, importFileEntries, linesWith, onlyDistribution, startUp, type Distribution, type UpProcess } from "./harness.js";
 
 /**
  * `edgelite up` on a hand-written CloudFormation template in YAML (test/fixtures/iac/sam/template.yaml):
@@ -16,7 +16,7 @@ import { echoOrigin, FIXTURES, linesWith, onlyDistribution, startUp, type Distri
 const FIXTURE = join(FIXTURES, "sam");
 const TEMPLATE = join(FIXTURE, "template.yaml");
 const fixtureFile = (name: string) => readFileSync(join(FIXTURE, name), "utf8");
-const settings = new Map((JSON.parse(fixtureFile("config/settings.json")) as { data: Array<{ key: string; value: string }> }).data.map(({ key, value }) => [key, value]));
+const settings = importFileEntries("sam/config/settings.json");
 
 /** The template's mapping, read rather than restated: what each stage's viewer-response function says. */
 function banner(stage: string): string {

@@ -1,0 +1,55 @@
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { http } from "../../helpers.js";
+import { freePortRange } from "../../portRange.js";
+import { spawnServer, type ServerProcess } from "../../process.js";
+import { copyFixture, echoOrigin, eventually, importFileEntries, runUp, synthesize, type EchoOrigin, type Workspace } from "./harness.js";
+
+/**
+ * `edgelite up --endpoint <url>`: the CDK fixture applied to a server that is already running (no server of
+ * its own); the command ends once applied, and the running server serves what it made.
+ */
+
+const storeEntries = importFileEntries("cdk-app/redirects.json");
+
+describe("edgelite up --endpoint <running server> <cdk.out>", () => {
+  let app: Workspace;
+  let server: ServerProcess;
+  let origin: EchoOrigin;
+
+  beforeAll(async () => {
+    app = copyFixture("cdk-app");
+    origin = await echoOrigin();
+    const [range] = await Promise.all([freePortRange(2), synthesize(app.path)]);
+    server = await spawnServer(["--in-memory", "--distribution-ports", range.flag]);
+  }, 240_000);
+
+  afterAll(async () => {
+    server?.child.kill("SIGTERM");
+    await server?.exited;
+    await origin?.close();
+    app?.remove();
+  });
+
+  it("applies the stack through the server's API and ends; the server serves the functions, the store and the mapped origin", { timeout: 120_000 }, async () => {
+    const result = await runUp([join(app.path, "cdk.out"), "--endpoint", server.url, "--origin", `api.example.com=${origin.url}`]);
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toMatch(/created\s+SiteStack\/SiteDistribution/);
+
+    await eventually("the server's announcement of the distribution", () => /distribution \S+ serving at http:\/\/([^/\s]+)\//.test(server.stdout()), server.stdout);
+    const host = /distribution \S+ serving at http:\/\/([^/\s]+)\//.exec(server.stdout())![1]!;
+    const moved = await http(server.url, "GET", "/old-about", { headers: { host } });
+    expect(moved.status).toBe(301);
+    expect(moved.headers.location).toBe(storeEntries.get("/old-about"));
+    const answer = await http(server.url, "GET", "/api/status", { headers: { host } });
+    expect(answer.status).toBe(200);
+    expect((JSON.parse(answer.body) as { headers: Record<string, string> }).headers["x-greeting"]).toBe(storeEntries.get("greeting"));
+    expect(answer.headers["x-site-version"]).toBe("v1");
+  });
+
+  it("refuses a flag only a server of its own would use, with --endpoint", async () => {
+    const result = await runUp([join(app.path, "cdk.out"), "--endpoint", server.url, "--in-memory"]);
+    expect(result.code).toBe(64);
+    expect(result.output).toContain("--in-memory");
+  });
+});
