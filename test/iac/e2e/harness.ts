@@ -43,8 +43,8 @@ export function importFileEntries(relativePath: string): ReadonlyMap<string, str
 }
 
 /** The command the tests (and `--synth`) synthesize an app with: the real CDK CLI, no AWS account, no network. */
-export function synthCommand(outDir = "cdk.out"): string {
-  return `node ${CDK_CLI} synth --app "node app.mjs" -o ${outDir} --no-notices -q`;
+export function synthCommand(): string {
+  return `node ${CDK_CLI} synth --app "node app.mjs" -o cdk.out --no-notices -q`;
 }
 
 /** Environment for the CDK CLI: no version check, notices or telemetry (they would go to the network). */
