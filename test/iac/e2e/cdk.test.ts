@@ -48,7 +48,7 @@ describe("edgelite up <cdk.out> of a CDK app", () => {
     const output = up.output();
     for (const { logicalId } of logicalIdsOf((type) => EMULATED.has(type))) expect(linesWith(output, logicalId, "created"), logicalId).not.toEqual([]);
     const skipped = logicalIdsOf((type) => !EMULATED.has(type));
-    expect(skipped.map(({ type }) => type)).toEqual(expect.arrayContaining(["AWS::Lambda::Function", "AWS::IAM::Role", "AWS::S3::BucketPolicy"]));
+    expect(skipped.map(({ type }) => type)).toEqual(expect.arrayContaining(["AWS::Lambda::Function", "AWS::Lambda::Url", "AWS::IAM::Role", "AWS::S3::BucketPolicy"]));
     for (const { logicalId, type } of skipped) expect(linesWith(output, logicalId, type, "not emulated"), `${logicalId} (${type})`).toHaveLength(1);
     // The output's value is the distribution's domain.
     expect(linesWith(output, "SiteDomain").join("\n")).toContain(site.host.replace(/:\d+$/, ""));
@@ -106,17 +106,14 @@ describe("edgelite up <cdk.out> of a CDK app", () => {
     expect(answer.headers["x-stack"]).toBeUndefined();
   });
 
-  it("answers CloudFront's 502 for the origin with no local source, and the log names the flag to add", async () => {
-    const origins = (template.Resources[logicalIdsOf((type) => type === "AWS::CloudFront::Distribution")[0]!.logicalId]!.Properties as {
-      DistributionConfig: { Origins: Array<{ Id: string; DomainName: unknown }> };
-    }).DistributionConfig.Origins;
-    const legacyId = origins.find((candidate) => candidate.DomainName === "legacy.example.com")!.Id;
-    // `up` may say so once when it applies the distribution; the request must add a line of its own.
-    const namingTheFlag = () => linesWith(up.output(), "--origin").filter((line) => line.includes("legacy.example.com") || line.includes(legacyId)).length;
+  it("answers CloudFront's 502 for the function URL origin it has no local source for, and the log names the --origin to add", async () => {
+    const [url] = logicalIdsOf((type) => type === "AWS::Lambda::Url");
+    // `up` may say so when it applies the distribution; the request must add a line of its own.
+    const namingTheFlag = () => linesWith(up.output(), `--origin ${url!.logicalId}=`).length;
     const before = namingTheFlag();
-    const legacy = await up.get(site, "/legacy/report");
-    expect(legacy.status).toBe(502);
-    await eventually("the 502's log line", () => namingTheFlag() > before, up.output);
+    const report = await up.get(site, "/reports/today");
+    expect(report.status).toBe(502);
+    await eventually("the 502's log line", () => namingTheFlag() > before, up.output, 20_000);
   });
 
   it("refuses a --stack the assembly does not have, naming the stacks it has", async () => {
