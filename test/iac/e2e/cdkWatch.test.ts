@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cdkScenario, eventually, linesWith, synthCommand, synthesize, type CdkScenario, type Distribution, type UpProcess } from "./harness.js";
+import { cdkAppFlags, cdkScenario, eventually, linesWith, synthCommand, synthesize, type CdkScenario, type Distribution, type UpProcess } from "./harness.js";
 
 /**
  * `edgelite up --watch` on the CDK fixture: the app edited and synthesized again while `up` serves, and the
@@ -22,7 +22,7 @@ describe("edgelite up --watch <cdk.out>: a new synth applied while serving", () 
   let site: Distribution;
 
   beforeAll(async () => {
-    scenario = await cdkScenario(["--watch"]);
+    scenario = await cdkScenario({ flags: (origin) => [...cdkAppFlags(origin), "--watch"] });
     ({ up, site } = scenario);
   }, 240_000);
   afterAll(async () => scenario?.close());
@@ -64,7 +64,7 @@ describe("edgelite up --watch --synth: the app's own sources watched", () => {
   let site: Distribution;
 
   beforeAll(async () => {
-    scenario = await cdkScenario(["--watch", "--synth", synthCommand()]);
+    scenario = await cdkScenario({ flags: (origin) => [...cdkAppFlags(origin), "--watch", "--synth", synthCommand()] });
     ({ up, site } = scenario);
   }, 240_000);
   afterAll(async () => scenario?.close());

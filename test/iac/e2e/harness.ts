@@ -206,25 +206,33 @@ export async function echoOrigin(): Promise<EchoOrigin> {
 export interface CdkScenario {
   readonly app: Workspace;
   readonly up: UpProcess;
-  /** The origin `/api/*` is mapped to (`--origin api.example.com=…`). */
+  /** An origin on this machine for `flags` to map an origin to. */
   readonly origin: EchoOrigin;
   readonly site: Distribution;
   close(): Promise<void>;
 }
 
-/**
- * The CDK fixture copied, synthesized into its cdk.out and brought up from its folder (`up cdk.out
- * --in-memory --origin api.example.com=<echo origin> …flags`), ready once the stack's output is printed.
- */
-export async function cdkScenario(flags: readonly string[] = []): Promise<CdkScenario> {
-  const app = copyFixture("cdk-app");
+export interface CdkScenarioOptions {
+  /** The fixture folder under test/fixtures/iac (default: cdk-app). */
+  readonly fixture?: string;
+  /** `up`'s flags besides the assembly, given the echo origin and the synthesized app's folder. */
+  readonly flags?: (origin: EchoOrigin, appDir: string) => string[];
+  readonly ready?: (output: string) => boolean;
+}
+
+/** cdk-app's flags: in memory, its `/api/*` origin (`api.example.com`) mapped to the echo origin. */
+export const cdkAppFlags = (origin: EchoOrigin): string[] => ["--in-memory", "--origin", `api.example.com=${origin.url}`];
+/** cdk-app is applied once its stack's output is printed. */
+const cdkAppReady = (output: string) => /distribution \S+ serving at/.test(output) && linesWith(output, "SiteDomain").length > 0;
+
+/** A CDK fixture copied, synthesized into its cdk.out and brought up from its folder (`up cdk.out …flags`). */
+export async function cdkScenario(options: CdkScenarioOptions = {}): Promise<CdkScenario> {
+  const app = copyFixture(options.fixture ?? "cdk-app");
   const origin = await echoOrigin();
   try {
     await synthesize(app.path);
-    const up = await startUp(["cdk.out", "--in-memory", "--origin", `api.example.com=${origin.url}`, ...flags], {
-      cwd: app.path,
-      ready: (output) => /distribution \S+ serving at/.test(output) && linesWith(output, "SiteDomain").length > 0,
-    });
+    const flags = (options.flags ?? cdkAppFlags)(origin, app.path);
+    const up = await startUp(["cdk.out", ...flags], { cwd: app.path, ready: options.ready ?? cdkAppReady });
     return {
       app,
       up,
