@@ -6,17 +6,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { echoOrigin, FIXTURES, importFileEntries, linesWith, onlyDistribution, startUp, type Distribution, type UpProcess } from "./harness.js";
 
 /**
- * `edgelite up` on a hand-written CloudFormation template in YAML (test/fixtures/iac/sam/template.yaml):
+ * `edgelite up` on a hand-written CloudFormation template in YAML (test/fixtures/iac/cloudformation/template.yaml):
  * short forms, Parameters, Mappings and Conditions, an S3 origin and a key value store import through
  * `--s3`, an API behind a Lambda function URL (not emulated) mapped by its logical id with `--origin`.
  * The default stage first, then `--parameter Stage=prod` on the same data dir (what the first run made is
  * adopted and updated).
  */
 
-const FIXTURE = join(FIXTURES, "sam");
+const FIXTURE = join(FIXTURES, "cloudformation");
 const TEMPLATE = join(FIXTURE, "template.yaml");
 const fixtureFile = (name: string) => readFileSync(join(FIXTURE, name), "utf8");
-const settings = importFileEntries("sam/config/settings.json");
+const settings = importFileEntries("cloudformation/config/settings.json");
 
 /** The template's mapping, read rather than restated: what each stage's viewer-response function says. */
 function banner(stage: string): string {
