@@ -7,12 +7,13 @@ import { copyFixture, echoOrigin, eventually, importFileEntries, runUp, synthesi
 
 /**
  * `edgelite up --endpoint <url>`: the CDK fixture applied to a server that is already running (no server of
- * its own); the command ends once applied, and the running server serves what it made.
+ * its own), given the app's folder (which holds its cdk.out); the command ends once applied, and the running
+ * server serves what it made.
  */
 
 const storeEntries = importFileEntries("cdk-app/redirects.json");
 
-describe("edgelite up --endpoint <running server> <cdk.out>", () => {
+describe("edgelite up --endpoint <running server> <app folder>", () => {
   let app: Workspace;
   let server: ServerProcess;
   let origin: EchoOrigin;
@@ -32,7 +33,8 @@ describe("edgelite up --endpoint <running server> <cdk.out>", () => {
   });
 
   it("applies the stack through the server's API and ends; the server serves the functions, the store and the mapped origin", { timeout: 120_000 }, async () => {
-    const result = await runUp([join(app.path, "cdk.out"), "--endpoint", server.url, "--origin", `api.example.com=${origin.url}`]);
+    // The app's folder, which holds its cdk.out, as the path.
+    const result = await runUp([app.path, "--endpoint", server.url, "--origin", `api.example.com=${origin.url}`]);
     expect(result.code, result.output).toBe(0);
     expect(result.output).toMatch(/created\s+SiteStack\/SiteDistribution/);
 
