@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { echoOrigin, FIXTURES, importFileEntries, linesWith, onlyDistribution, startUp, type Distribution, type UpProcess } from "./harness.js";
+import { echoOrigin, FIXTURES, importFileEntries, linesWith, onlyDistribution, runUp, startUp, type Distribution, type UpProcess } from "./harness.js";
 
 /**
  * `edgelite up` on a hand-written CloudFormation template in YAML (test/fixtures/iac/cloudformation/template.yaml):
@@ -127,6 +127,20 @@ describe("edgelite up template.yaml (CloudFormation in YAML)", () => {
       expect(home.headers["x-environment"]).toBe(banner("prod"));
       const answer = JSON.parse((await up.get(site, "/api/stage")).body) as { headers: Record<string, string> };
       expect(answer.headers["x-stage"]).toBe("prod");
+    });
+  });
+
+  describe("what the user must fix, said before serving", () => {
+    it("a key value store import from a bucket no --s3 flag stands for: names the flag to add", async () => {
+      const result = await runUp([TEMPLATE, "--in-memory", "--port", "0", "--origin", "ApiUrl=http://127.0.0.1:9"]);
+      expect(result.code).toBe(65);
+      expect(result.output).toContain("--s3 site-config=");
+    });
+
+    it("a --parameter outside the parameter's AllowedValues: names the parameter and the values", async () => {
+      const result = await runUp([TEMPLATE, "--in-memory", "--port", "0", "--parameter", "Stage=staging"]);
+      expect(result.code).toBe(65);
+      expect(linesWith(result.output, "Stage", "staging", "dev", "prod")).not.toEqual([]);
     });
   });
 });
