@@ -10,6 +10,7 @@ import { printer, type LineSink } from "../iac/engine/print.js";
 import { describeFailure, UpSession, type SynthOptions } from "../iac/engine/session.js";
 import { sourceFilter } from "../iac/engine/sources.js";
 import { runSynth } from "../iac/engine/synth.js";
+import { LocalParameterStore } from "../iac/local/parameterStore.js";
 import { LocalOrigins } from "../iac/origins/localOrigins.js";
 import { CLOUDFRONT_HANDLERS } from "../iac/resources/index.js";
 import { loadStacks, MISSING_INPUT, StackModel } from "../iac/template/index.js";
@@ -90,7 +91,7 @@ export async function runUp(path: string, options: UpOptions): Promise<void> {
   };
 
   engine = new UpEngine({
-    handlers: new Map([...CLOUDFRONT_HANDLERS, ...origins.handlers]),
+    handlers: new Map([...CLOUDFRONT_HANDLERS, ...origins.handlers, ...new LocalParameterStore().handlers]),
     notEmulated: (stackName, logicalId, type, properties) => origins.notEmulated(stackName, logicalId, type, properties),
     context: { cloudfront, keyValueData: keyValueDataAt(endpoint, credentials), s3Objects: origins, origins, log: iacLog },
     planStack: (source, imports) => StackModel.build(source, { region: options.region, accountId: options.accountId, parameters: options.parameter ?? new Map(), imports }),
