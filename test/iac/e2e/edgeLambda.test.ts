@@ -1,9 +1,7 @@
 import { CloudFrontClient, GetDistributionConfigCommand, ListDistributionsCommand } from "@aws-sdk/client-cloudfront";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { http } from "../../helpers.js";
-import { freePortRange } from "../../portRange.js";
-import { spawnServer, type ServerProcess } from "../../process.js";
-import { copyFixture, echoOrigin, runUp, synthesize, type EchoOrigin, type Workspace } from "./harness.js";
+import { endpointScenario, runUp, type EndpointScenario } from "./harness.js";
 
 /**
  * A CDK app with a Lambda@Edge function (`cloudfront.experimental.EdgeFunction`) on a distribution outside
@@ -12,25 +10,16 @@ import { copyFixture, echoOrigin, runUp, synthesize, type EchoOrigin, type Works
  * (a placeholder: Lambda is not emulated, and Lambda@Edge is not run) and is created.
  */
 describe("edgelite up: a CDK app with a Lambda@Edge EdgeFunction in its own us-east-1 stack", () => {
-  let app: Workspace;
-  let server: ServerProcess;
-  let origin: EchoOrigin;
-
+  let scenario: EndpointScenario;
   beforeAll(async () => {
-    app = copyFixture("cdk-edge-lambda");
-    origin = await echoOrigin();
-    const [range] = await Promise.all([freePortRange(2), synthesize(app.path)]);
-    server = await spawnServer(["--in-memory", "--distribution-ports", range.flag]);
+    scenario = await endpointScenario("cdk-edge-lambda");
   }, 240_000);
-
   afterAll(async () => {
-    server?.child.kill("SIGTERM");
-    await server?.exited;
-    await origin?.close();
-    app?.remove();
+    await scenario?.close();
   });
 
   it("creates the distribution with the edge stack's version ARN read back, and serves its CloudFront Function", { timeout: 120_000 }, async () => {
+    const { app, server, origin } = scenario;
     const result = await runUp([app.path, "--endpoint", server.url, "--origin", `app.example.com=${origin.url}`]);
     expect(result.code, result.output).toBe(0);
     expect(result.output).toMatch(/^created +edge-lambda-stack-\S+\/\S+ AWS::SSM::Parameter \/cdk\/EdgeFunctionArn\//m);

@@ -1,9 +1,7 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { http } from "../../helpers.js";
-import { freePortRange } from "../../portRange.js";
-import { spawnServer, type ServerProcess } from "../../process.js";
-import { copyFixture, echoOrigin, eventually, importFileEntries, runUp, synthesize, type EchoOrigin, type Workspace } from "./harness.js";
+import { endpointScenario, eventually, importFileEntries, runUp, type EndpointScenario } from "./harness.js";
 
 /**
  * `edgelite up --endpoint <url>`: the CDK fixture applied to a server that is already running (no server of
@@ -14,26 +12,17 @@ import { copyFixture, echoOrigin, eventually, importFileEntries, runUp, synthesi
 const storeEntries = importFileEntries("cdk-app/redirects.json");
 
 describe("edgelite up --endpoint <running server> <app folder>", () => {
-  let app: Workspace;
-  let server: ServerProcess;
-  let origin: EchoOrigin;
-
+  let scenario: EndpointScenario;
   beforeAll(async () => {
-    app = copyFixture("cdk-app");
-    origin = await echoOrigin();
-    const [range] = await Promise.all([freePortRange(2), synthesize(app.path)]);
-    server = await spawnServer(["--in-memory", "--distribution-ports", range.flag]);
+    scenario = await endpointScenario("cdk-app");
   }, 240_000);
-
   afterAll(async () => {
-    server?.child.kill("SIGTERM");
-    await server?.exited;
-    await origin?.close();
-    app?.remove();
+    await scenario?.close();
   });
 
   it("applies the stack through the server's API and ends; the server serves the functions, the store and the mapped origin", { timeout: 120_000 }, async () => {
     // The app's folder, which holds its cdk.out, as the path.
+    const { app, server, origin } = scenario;
     const result = await runUp([app.path, "--endpoint", server.url, "--origin", `api.example.com=${origin.url}`]);
     expect(result.code, result.output).toBe(0);
     expect(result.output).toMatch(/created\s+SiteStack\/SiteDistribution/);
@@ -50,6 +39,7 @@ describe("edgelite up --endpoint <running server> <app folder>", () => {
   });
 
   it("refuses a flag only a server of its own would use, with --endpoint", async () => {
+    const { app, server } = scenario;
     const result = await runUp([join(app.path, "cdk.out"), "--endpoint", server.url, "--in-memory"]);
     expect(result.code).toBe(64);
     expect(result.output).toContain("--in-memory");

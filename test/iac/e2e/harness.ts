@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { http, type RawResponse } from "../../helpers.js";
 import { freePortRange } from "../../portRange.js";
-import { BIN, pause } from "../../process.js";
+import { BIN, pause, spawnServer, type ServerProcess } from "../../process.js";
 
 /**
  * What the end-to-end tests of `edgelite up` share: a fixture copied to a folder of its own (the watch tests
@@ -249,4 +249,30 @@ export async function cdkScenario(options: CdkScenarioOptions = {}): Promise<Cdk
     app.remove();
     throw error;
   }
+}
+
+/** A fixture synthesized, an echo origin, and a running `edgelite serve` (in memory) for `up --endpoint`. */
+export interface EndpointScenario {
+  readonly app: Workspace;
+  readonly server: ServerProcess;
+  readonly origin: EchoOrigin;
+  close(): Promise<void>;
+}
+
+export async function endpointScenario(fixture: string): Promise<EndpointScenario> {
+  const app = copyFixture(fixture);
+  const origin = await echoOrigin();
+  const [range] = await Promise.all([freePortRange(2), synthesize(app.path)]);
+  const server = await spawnServer(["--in-memory", "--distribution-ports", range.flag]);
+  return {
+    app,
+    server,
+    origin,
+    async close() {
+      server.child.kill("SIGTERM");
+      await server.exited;
+      await origin.close();
+      app.remove();
+    },
+  };
 }
