@@ -78,7 +78,11 @@ export function addServeOptions(command: Command): Command {
   return command
     .option("--host <host>", "interface to listen on", "127.0.0.1")
     .option("--port <port>", "port to listen on (0 picks a free one)", parsePort, 4599)
-    .option("--distribution-ports <from>-<to>", "serve each distribution on a port of its own from this range too (http://127.0.0.1:<port>/, kept across restarts)", parseDistributionPorts, DEFAULT_DISTRIBUTION_PORTS)
+    .addOption(
+      new Option("--distribution-ports <from>-<to>", "serve each distribution on a port of its own from this range too (http://127.0.0.1:<port>/, kept across restarts)")
+        .argParser(parseDistributionPorts)
+        .default(DEFAULT_DISTRIBUTION_PORTS, formatRange(DEFAULT_DISTRIBUTION_PORTS)),
+    )
     .option("--data-dir <dir>", "where the SQLite database lives", "./.edgelite")
     .option("--in-memory", "keep everything in memory; nothing is written to disk", false)
     .option("--account-id <id>", "12-digit AWS account id used in ARNs", parseAccountId, DEFAULT_ACCOUNT_ID)

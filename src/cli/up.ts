@@ -70,10 +70,11 @@ Examples:
 
 What is created: AWS::CloudFront::Function, ::KeyValueStore, ::Distribution, ::CachePolicy,
 ::OriginRequestPolicy, ::ResponseHeadersPolicy, ::OriginAccessControl, and S3 buckets filled by CDK's
-BucketDeployment (served from cdk.out's assets). Every other resource is listed once as "not emulated"
-and skipped; its Ref and Fn::GetAtt resolve to placeholders (domains under .invalid). An origin nothing
-local stands for answers 502, and the log names the --origin flag to add. Running up again on the same
---data-dir takes over what the last run made.
+BucketDeployment (served from cdk.out's assets); SSM parameters are kept in memory for the template's
+own readers (CDK's EdgeFunction). Every other resource is listed once as "not emulated" and skipped;
+its Ref and Fn::GetAtt resolve to placeholders (domains under .invalid). An origin nothing local stands
+for answers 502, and the log names the --origin flag to add. Running up again on the same --data-dir
+takes over what the last run made.
 
 --watch re-reads the template, or cdk.out's manifest.json and stack templates, once they settle, and
 applies only what changed: new code is published, removed resources are deleted, a distribution's config
