@@ -153,7 +153,7 @@ interface Target {
   readonly endpoint: string;
   readonly credentials: AwsCredentials;
   distributionUrls(id: string, domainName: string): { url: string; plainUrl?: string };
-  /** Where deployments are materialized: <data dir>/up, or a temporary folder removed on exit. */
+  /** Where deployments are materialized: <data dir>/up (with --endpoint, ./.edgelite/up), or with --in-memory a temporary folder removed on exit. */
   readonly workDir: string;
   readonly removeWorkDir: boolean;
 }
@@ -167,8 +167,9 @@ async function startTarget(options: UpOptions, s3Sources: Map<string, string> | 
       endpoint,
       credentials: credentialsFromEnv(process.env) ?? UNCHECKED_CREDENTIALS,
       distributionUrls: (_id, domainName) => ({ url: `http://${domainName}${port ? `:${port}` : ""}/` }),
-      workDir: mkdtempSync(join(tmpdir(), "edgelite-up-")),
-      removeWorkDir: true,
+      // Kept after up exits: the running server is told to serve its deployments with --s3 <bucket>=<folder here>.
+      workDir: join(resolve(options.dataDir), "up"),
+      removeWorkDir: false,
     };
   }
   const serving = await startServing(options, { ...(s3Sources ? { s3Sources } : {}), announceCreated: false, hideApiRequest });

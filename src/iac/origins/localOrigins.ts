@@ -59,7 +59,6 @@ export class LocalOrigins implements OriginMapper, S3ObjectLocator {
 
   constructor(private readonly options: LocalOriginsOptions) {
     this.place = { region: options.region ?? "us-east-1", accountId: options.accountId ?? "123456789012" };
-    mkdirSync(options.workDir, { recursive: true });
     for (const [bucket, source] of options.s3Flags) if (options.s3Sources !== undefined && !options.s3Sources.has(bucket)) options.s3Sources.set(bucket, source);
     this.handlers = new Map<string, ResourceHandler>([
       [BUCKET_TYPE, { type: BUCKET_TYPE, apply: async (context, logicalId, properties) => this.applyBucket(context, logicalId, properties), delete: async (_context, previous) => this.deleteBucket(previous) }],
@@ -246,6 +245,8 @@ export class LocalOrigins implements OriginMapper, S3ObjectLocator {
     const what = `${context.stackName}/${logicalId}`;
     const old = previous === undefined ? undefined : safeSpec(previous.properties, context.stackName, logicalId);
     if (old !== undefined && !spec.retainOnDelete && (old.bucket !== spec.bucket || old.prefix !== spec.prefix)) removePrefix(this.bucketFolder(old.bucket), old.prefix);
+    // Made when first needed: a template without buckets leaves no folder behind (with --endpoint, in the current folder).
+    mkdirSync(this.options.workDir, { recursive: true });
     const staging = mkdtempSync(join(this.options.workDir, ".staging-"));
     let count: number;
     try {

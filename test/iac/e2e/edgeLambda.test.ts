@@ -20,7 +20,7 @@ describe("edgelite up: a CDK app with a Lambda@Edge EdgeFunction in its own us-e
 
   it("creates the distribution with the edge stack's version ARN read back, and serves its CloudFront Function", { timeout: 120_000 }, async () => {
     const { app, server, origin } = scenario;
-    const result = await runUp([app.path, "--endpoint", server.url, "--origin", `app.example.com=${origin.url}`]);
+    const result = await runUp([app.path, "--endpoint", server.url, "--origin", `app.example.com=${origin.url}`], 60_000, app.path);
     expect(result.code, result.output).toBe(0);
     expect(result.output).toMatch(/^created +edge-lambda-stack-\S+\/\S+ AWS::SSM::Parameter \/cdk\/EdgeFunctionArn\//m);
     expect(result.output).toMatch(/^created +EdgeSite\/\S+ Custom::CrossRegionStringParameterReader /m);

@@ -1,3 +1,4 @@
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { http } from "../../helpers.js";
@@ -23,7 +24,8 @@ describe("edgelite up --endpoint <running server> <app folder>", () => {
   it("applies the stack through the server's API and ends; the server serves the functions, the store and the mapped origin", { timeout: 120_000 }, async () => {
     // The app's folder, which holds its cdk.out, as the path.
     const { app, server, origin } = scenario;
-    const result = await runUp([app.path, "--endpoint", server.url, "--origin", `api.example.com=${origin.url}`]);
+    // From the app's folder, where --endpoint keeps its deployments (./.edgelite/up) for the server's --s3.
+    const result = await runUp([app.path, "--endpoint", server.url, "--origin", `api.example.com=${origin.url}`], 60_000, app.path);
     expect(result.code, result.output).toBe(0);
     expect(result.output).toMatch(/created\s+SiteStack\/SiteDistribution/);
 
@@ -36,6 +38,12 @@ describe("edgelite up --endpoint <running server> <app folder>", () => {
     expect(answer.status).toBe(200);
     expect((JSON.parse(answer.body) as { headers: Record<string, string> }).headers["x-greeting"]).toBe(storeEntries.get("greeting"));
     expect(answer.headers["x-site-version"]).toBe("v1");
+
+    // The deployment the running server cannot see is where up said, after up ended, for `serve --s3`.
+    const told = /started with --s3 (\S+)=(\S+)/.exec(result.output);
+    expect(told, result.output).not.toBeNull();
+    expect(told![2]!.startsWith(join(app.path, ".edgelite", "up"))).toBe(true);
+    expect(readdirSync(told![2]!, { recursive: true }).length).toBeGreaterThan(0);
   });
 
   it("refuses a flag only a server of its own would use, with --endpoint", async () => {

@@ -67,9 +67,9 @@ export function synthesize(appDir: string): Promise<string> {
 }
 
 /** Runs `edgelite up <args>` to its exit (killed after `timeoutMs`: a command that should have failed may serve instead). */
-export function runUp(args: string[], timeoutMs = 60_000): Promise<{ code: number | null; output: string }> {
+export function runUp(args: string[], timeoutMs = 60_000, cwd = REPO): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, "up", ...args], { cwd: REPO, env: { ...process.env, NO_COLOR: "1" }, timeout: timeoutMs });
+    const child = spawn(process.execPath, [BIN, "up", ...args], { cwd, env: { ...process.env, NO_COLOR: "1" }, timeout: timeoutMs });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
