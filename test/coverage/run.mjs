@@ -16,7 +16,7 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const OUT = join(ROOT, "coverage");
 const RAW = join(OUT, "v8");
 const DIST_SRC = pathToFileURL(join(ROOT, "dist", "src")).href + "/";
-const ROOMS = ["api", "service", "runtime", "store", "edge", "cli"];
+const ROOMS = ["api", "service", "runtime", "store", "edge", "cli", "iac"];
 
 rmSync(OUT, { recursive: true, force: true });
 mkdirSync(RAW, { recursive: true });
