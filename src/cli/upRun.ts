@@ -129,6 +129,10 @@ export async function runUp(path: string, options: UpOptions): Promise<void> {
     }
     report.reloadFailed(describeFailure(error));
   }
+  for (const { key, knownKeys } of origins.unmatchedOriginFlags()) {
+    const known = knownKeys.length === 0 ? "no distribution here has origins" : `the origins here answer to ${knownKeys.slice(0, 12).join(", ")}${knownKeys.length > 12 ? ", …" : ""}`;
+    iacLog.warn(`--origin ${key}=… matched no origin: a key is an origin's Id, its domain name, or the logical id of the resource its domain comes from (${known})`);
+  }
   if (watch) {
     session.watch();
     sink.info(paint.dim(`watching ${printable(path)}${synth ? ` and the app's sources (${printable(synth)})` : ""}; Ctrl-C stops`), "watching", { path, ...(synth ? { synth } : {}) });

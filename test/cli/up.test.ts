@@ -148,8 +148,19 @@ describe("edgelite up: a template, served", () => {
     writeFileSync(file, template("logged"));
     const up = await startUp([file, "--in-memory", "--port", "0", "--origin", `app=${originUrl}`]);
     expect(up.output()).not.toMatch(/CreateFunction|PublishFunction|CreateDistribution/);
+    expect(up.output()).not.toContain("matched no origin");
     expect((await http(up.url, "GET", "/2020-05-31/function")).status).toBe(200);
     await expect.poll(up.output).toMatch(/GET \/2020-05-31\/function 200 ListFunctions/);
+    up.child.kill("SIGINT");
+    await new Promise((resolve) => up.child.on("exit", resolve));
+  });
+
+  it("warns of an --origin flag that matches no origin, naming the keys that would", async () => {
+    const file = join(dir.path, "typo.json");
+    writeFileSync(file, template("typo"));
+    const up = await startUp([file, "--in-memory", "--port", "0", "-q", "--origin", `app=${originUrl}`, "--origin", `apo=${originUrl}`]);
+    await expect.poll(up.output).toMatch(/--origin apo=… matched no origin: a key is an origin's Id.*\(the origins here answer to app, /);
+    expect(up.output()).not.toContain("--origin app=… matched");
     up.child.kill("SIGINT");
     await new Promise((resolve) => up.child.on("exit", resolve));
   });

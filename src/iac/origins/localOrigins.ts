@@ -56,6 +56,9 @@ export class LocalOrigins implements OriginMapper, S3ObjectLocator {
   /** s3Sources entries this made (bucket → folder), removed again by close(). */
   private readonly registered = new Map<string, string>();
   private readonly warned = new Set<string>();
+  /** The keys the distributions' origins answer to (Ids, domains, logical ids), and the `--origin` keys that matched one. */
+  private readonly originKeysSeen = new Set<string>();
+  private readonly originFlagsUsed = new Set<string>();
 
   constructor(private readonly options: LocalOriginsOptions) {
     this.place = { region: options.region ?? "us-east-1", accountId: options.accountId ?? "123456789012" };
@@ -152,6 +155,13 @@ export class LocalOrigins implements OriginMapper, S3ObjectLocator {
 
   /** The `--origin` flag for the first key that has one (exactly as written, else ignoring case). */
   private originFlag(keys: readonly string[]): { key: string; value: string } | undefined {
+    for (const key of keys) this.originKeysSeen.add(key);
+    const found = this.findOriginFlag(keys);
+    if (found !== undefined) this.originFlagsUsed.add(found.key);
+    return found;
+  }
+
+  private findOriginFlag(keys: readonly string[]): { key: string; value: string } | undefined {
     for (const key of keys) {
       const value = this.options.originFlags.get(key);
       if (value !== undefined) return { key, value };
@@ -160,6 +170,15 @@ export class LocalOrigins implements OriginMapper, S3ObjectLocator {
       for (const [flagKey, value] of this.options.originFlags) if (flagKey.toLowerCase() === key.toLowerCase()) return { key: flagKey, value };
     }
     return undefined;
+  }
+
+  /**
+   * The `--origin` flags no origin matched so far, each with the keys the distributions' origins answer to:
+   * a mistyped key must be told, not silently ignored.
+   */
+  unmatchedOriginFlags(): Array<{ key: string; knownKeys: readonly string[] }> {
+    const knownKeys = [...this.originKeysSeen];
+    return [...this.options.originFlags.keys()].filter((key) => !this.originFlagsUsed.has(key)).map((key) => ({ key, knownKeys }));
   }
 
   private mapToFlag(origin: Origin, key: string, value: string): Origin {

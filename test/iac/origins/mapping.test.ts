@@ -37,6 +37,15 @@ describe("mapOrigins: --origin by Id, domain or logical id; AWS domains to place
     expect(s3Mapped?.OriginAccessControlId).toBeUndefined();
   });
 
+  it("tells which --origin flags matched no origin, with the keys the origins answer to (a typo is not ignored)", () => {
+    const { origins } = make([["api", "http://127.0.0.1:3000"], ["apl", "http://127.0.0.1:3001"]]);
+    expect(origins.unmatchedOriginFlags().map(({ key }) => key)).toEqual(["api", "apl"]);
+    mapped(origins, [custom("api", "api.example.com"), custom("web", "www.example.com")]);
+    const unmatched = origins.unmatchedOriginFlags();
+    expect(unmatched.map(({ key }) => key)).toEqual(["apl"]);
+    expect(unmatched[0]?.knownKeys).toEqual(expect.arrayContaining(["api", "api.example.com", "web", "www.example.com"]));
+  });
+
   it("points an origin with no local source at a placeholder spelling its key (the logical id it is built on, else its domain); loopback stays", () => {
     const { origins, log } = make([]);
     const api = origins.notEmulated("Stack", "RestApi0C43BF4B", "AWS::ApiGateway::RestApi", Object.create(null) as TemplateObject);
