@@ -1,24 +1,12 @@
-import type { StackSource, TemplateObject, TemplateResource, TemplateValue } from "../types.js";
+import type { AttributeSource, StackOutput } from "../template/stackModel.js";
+import type { StackSource, TemplateObject, TemplateResource } from "../types.js";
+
+export type { AttributeSource, StackOutput };
 
 /**
- * What the engine needs of a stack read from a template: the shape template/'s StackModel has (COMMON.md's
- * interface), restated here so the engine depends on the contract, not on the reader.
+ * What the engine needs of a stack read from a template: the shape template/'s StackModel has, so tests can
+ * give the engine a stand-in; the attribute and output types are the reader's own.
  */
-
-/** How intrinsics see the resources applied so far (`Ref`, `Fn::GetAtt`). */
-export interface AttributeSource {
-  ref(logicalId: string): string | undefined;
-  getAtt(logicalId: string, attribute: string): TemplateValue | undefined;
-}
-
-export interface StackOutput {
-  readonly name: string;
-  readonly value: TemplateValue | undefined;
-  /** Why the value could not be resolved (the output is still listed). */
-  readonly error?: string;
-  readonly exportName?: string;
-  readonly description?: string;
-}
 
 export interface StackPlan {
   readonly stackName: string;
